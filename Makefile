@@ -1,0 +1,53 @@
+# The two commands of README.md: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export EJOURNAL_INSTANCE_DIR ?= $(CURDIR)/instance
+
+.PHONY: run test bench install install-test translations browser clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstalls only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+	$(MAKE) --no-print-directory translations
+
+install-test: $(VENV)/.installed-test
+	$(MAKE) --no-print-directory translations
+
+# Compiled catalogues are build products, not sources.
+translations:
+	$(BIN)/pybabel compile -q -d translations
+
+# Debian's chromium for the browser tests (Playwright cannot download its own here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Установите chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+run: install
+	$(BIN)/flask --app app init
+	$(BIN)/flask --app app demo
+	@$(BIN)/flask --app app demo-banner
+	$(BIN)/waitress-serve --listen=127.0.0.1:8080 --call app:create_app
+
+# SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
+test: install-test browser
+	env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(BIN)/pytest $(PYTEST_ARGS); fi
+
+bench: install-test
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,117 @@
+"""ejournal: the core application.
+
+``create_app()`` is a list of ``configure_*`` steps (FlaskBB's shape). Each
+app gets its own plugin host and its own AppBuilder, so test apps never share
+views, menus or plugins. Plugins write ``from app import hookimpl``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from .hookspecs import hookimpl
+
+ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["create_app", "hookimpl"]
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    import config as default_config
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(default_config.INSTANCE_DIR))
+    app.config.from_object(default_config)
+    if test_config:
+        app.config.update(test_config)
+    configure_plugins(app)
+    configure_database(app)
+    with app.app_context():
+        configure_appbuilder(app)
+        configure_views(app)
+    configure_errors(app)
+    configure_cli(app)
+    return app
+
+
+def configure_plugins(app: Flask) -> None:
+    from .plugins import PluginHost
+
+    app.extensions["ejournal"] = PluginHost(
+        enabled=app.config.get("EJOURNAL_PLUGINS"),
+        extra=app.config.get("EJOURNAL_EXTRA_PLUGINS", ()),
+    )
+
+
+def configure_database(app: Flask) -> None:
+    from sqlalchemy.orm import Session
+
+    from .audit import init_audit
+    from .extensions import db, migrate
+    from .scoping import init_scoping
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    # The guards are attached to the Session class: every session of the
+    # process, the request's, the CLI's and the tests', passes through them.
+    init_scoping(Session)
+    init_audit(Session)
+
+
+def configure_appbuilder(app: Flask) -> None:
+    from flask_appbuilder import AppBuilder
+    from flask_wtf.csrf import CSRFProtect
+
+    from .extensions import db
+    from .security import EjournalSecurityManager
+    from .views.home import HomeView
+
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    app.config.setdefault("FAB_SECURITY_MANAGER_CLASS", None)
+    appbuilder = AppBuilder(security_manager_class=EjournalSecurityManager, indexview=HomeView,
+                            base_template="appbuilder/baselayout.html")
+    appbuilder.init_app(app, db.session)
+    CSRFProtect(app)
+
+
+def configure_views(app: Flask) -> None:
+    from flask import g
+
+    from .api import APIS
+    from .extensions import db
+    from .security import scope_for_request
+    from .views.audit import AuditView
+    from .views.catalog import CATEGORIES, MENU
+    from .views.rights import RightsView
+
+    appbuilder = app.appbuilder
+    for view, name, label, category in MENU:
+        cat_label, cat_icon = CATEGORIES[category]
+        appbuilder.add_view(view, name, label=label, category=category, category_label=cat_label,
+                            category_icon=cat_icon)
+    admin_label, admin_icon = CATEGORIES["Administration"]
+    appbuilder.add_view(RightsView, "Rights", label=RightsView.menu_label(), category="Administration",
+                        category_label=admin_label, category_icon=admin_icon)
+    appbuilder.add_view(AuditView, "Audit", label=AuditView.title, category="Administration")
+    for api in APIS:
+        appbuilder.add_api(api)
+    host = app.extensions["ejournal"]
+    host.hook.extra_views(host=host, appbuilder=appbuilder)
+
+    @app.before_request
+    def _resolve_scope():
+        g.pop("ejournal_scope", None)
+        g.pop("ejournal_rights", None)
+        scope_for_request(db.session, host)
+
+
+def configure_errors(app: Flask) -> None:
+    from .errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from .cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,131 @@
+"""The audit log: every change of an audited row, in the transaction of the change.
+
+A model is audited when it sets ``__audited__ = True``; FAB's roles are audited
+too, since their permissions are rights. Entries are written with a plain
+INSERT on the flush's own connection, so they commit or roll back with the
+change itself and never pass through the ORM guards.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from .models import AuditEntry
+from .models.base import now
+
+# Never copy secrets into the log: only the fact that they changed.
+_MASKED = {"password"}
+_SKIPPED = {"version", "changed_on", "created_on", "last_login", "login_count", "fail_login_count"}
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (list, tuple, set)):
+        return sorted(str(v) for v in value)
+    return value
+
+
+def _is_audited(obj) -> bool:
+    return getattr(obj, "__audited__", False) or getattr(obj, "__tablename__", "") == "ab_role"
+
+
+def _changes(obj) -> tuple[dict, dict]:
+    state = inspect(obj)
+    old, new = {}, {}
+    for attr in state.mapper.attrs:
+        key = attr.key
+        if key in _SKIPPED:
+            continue
+        is_column = hasattr(attr, "columns")
+        if not is_column and not getattr(attr, "uselist", False):
+            continue
+        hist = state.attrs[key].history
+        if not hist.has_changes():
+            continue
+        if is_column:
+            before = hist.deleted[0] if hist.deleted else None
+            after = hist.added[0] if hist.added else None
+        else:
+            before = list(hist.unchanged) + list(hist.deleted)
+            after = list(hist.unchanged) + list(hist.added)
+        if key in _MASKED:
+            before, after = "***", "*** (изменён)"
+        old[key], new[key] = _plain(before), _plain(after)
+    return old, new
+
+
+def _who():
+    from .scoping import current_scope
+
+    scope = current_scope()
+    if scope is None:
+        return None, "system"
+    return scope.user_id, scope.username or "anonymous"
+
+
+def _collect(session: Session, flush_context, instances) -> None:
+    """Before the flush, while history is intact: remember what will change."""
+    pending = session.info.setdefault("audit_pending", [])
+    for obj in session.new:
+        if _is_audited(obj):
+            pending.append(("insert", obj, None))
+    for obj in session.dirty:
+        if _is_audited(obj) and session.is_modified(obj):
+            old, new = _changes(obj)
+            if new:
+                pending.append(("update", obj, (old, new)))
+    for obj in session.deleted:
+        if _is_audited(obj):
+            pending.append(("delete", obj, (_values(obj), None)))
+
+
+def _values(obj) -> dict:
+    """All column values as the session holds them, without loading anything."""
+    state = inspect(obj)
+    out = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in _SKIPPED or attr.key not in state.dict:
+            continue
+        value = state.dict[attr.key]
+        out[attr.key] = "***" if attr.key in _MASKED and value is not None else _plain(value)
+    return out
+
+
+def _write(session: Session, flush_context) -> None:
+    pending = session.info.pop("audit_pending", [])
+    if not pending:
+        return
+    user_id, username = _who()
+    at = now()
+    rows = []
+    for action, obj, data in pending:
+        if action == "insert":
+            old, new = None, _values(obj)
+        else:
+            old, new = data
+        rows.append(dict(
+            at=at,
+            user_id=user_id,
+            username=username,
+            org_id=getattr(obj, "org_id", None),
+            entity=type(obj).__name__,
+            entity_id=inspect(obj).identity[0] if inspect(obj).identity else getattr(obj, "id", None),
+            action=action,
+            old=old,
+            new=new,
+        ))
+    session.connection().execute(AuditEntry.__table__.insert(), rows)
+
+
+def init_audit(session_factory) -> None:
+    if not event.contains(session_factory, "before_flush", _collect):
+        # After the scoping guard (registered first): refused writes leave no entry.
+        event.listen(session_factory, "before_flush", _collect)
+        event.listen(session_factory, "after_flush", _write)
+        event.listen(session_factory, "after_rollback", lambda s: s.info.pop("audit_pending", None))

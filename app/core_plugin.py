@@ -1,0 +1,110 @@
+"""What the core itself contributes through the plugin hooks: its resources,
+the roles common to every kind of organisation, attendance codes.
+
+Registered by the host under the name "core" before any plugin, like pytest's
+built-in plugins: plugins extend or widen these declarations.
+"""
+from __future__ import annotations
+
+from .hookspecs import hookimpl
+from .registry import (
+    SCOPE_AUTHORITY,
+    SCOPE_CHILDREN,
+    SCOPE_GROUPS,
+    SCOPE_ORGANISATION,
+    SCOPE_SELF,
+    Resource,
+    RoleSpec,
+    RuleSetting,
+)
+
+R, W = "read", "write"
+
+RESOURCES = [
+    ("Organisations", "Организации"),
+    ("AcademicYears", "Учебные годы"),
+    ("Periods", "Учебные периоды"),
+    ("Groups", "Классы и группы"),
+    ("Subgroups", "Подгруппы"),
+    ("Subjects", "Предметы"),
+    ("TeachingAssignments", "Педагогическая нагрузка"),
+    ("Staff", "Сотрудники"),
+    ("Learners", "Обучающиеся"),
+    ("Guardians", "Законные представители"),
+    ("GuardianLinks", "Связи с представителями"),
+    ("Lessons", "Уроки"),
+    ("AssignmentTypes", "Виды работ"),
+    ("Marks", "Отметки"),
+    ("AttendanceCodes", "Коды посещаемости"),
+    ("Attendance", "Посещаемость"),
+    ("FinalMarks", "Итоговые отметки"),
+    ("Users", "Учётные записи"),
+    ("Rights", "Права ролей"),
+    ("Audit", "Журнал изменений"),
+    ("Diary", "Дневник"),
+    ("Reports", "Отчёты"),
+]
+
+ALL = [name for name, _ in RESOURCES]
+READ_ALL = {name: R for name in ALL if name not in {"Audit", "Rights", "Users", "Diary"}}
+
+# Who does what is taken from seeds 001–004 (duties of each role); the
+# Администратор of an organisation changes it on «Права ролей».
+CORE_ROLES = [
+    RoleSpec("Администратор", SCOPE_ORGANISATION, {**{n: W for n in ALL if n not in {"Audit", "Diary", "Organisations"}},
+             "Audit": R, "Organisations": R}, "Ведёт систему в организации, выдаёт учётные записи, настраивает права"),
+    RoleSpec("Директор", SCOPE_ORGANISATION, {**READ_ALL}, "Контролирует работу организации"),
+    RoleSpec("Завуч", SCOPE_ORGANISATION, {**READ_ALL, "AcademicYears": W, "Periods": W, "Groups": W, "Subgroups": W,
+             "Subjects": W, "TeachingAssignments": W, "Lessons": W, "AssignmentTypes": W, "Audit": R},
+             "Заместитель директора: контроль журнала, расписание, нагрузка"),
+    RoleSpec("Учитель", SCOPE_GROUPS, {"Groups": R, "Subgroups": R, "Subjects": R, "Learners": R, "Periods": R,
+             "AcademicYears": R, "TeachingAssignments": R, "Lessons": W, "Marks": W, "Attendance": W,
+             "FinalMarks": W, "AssignmentTypes": R, "AttendanceCodes": R, "Staff": R, "Reports": R},
+             "Ведёт журнал своих классов и групп"),
+    RoleSpec("Классный руководитель", SCOPE_GROUPS, {"Learners": W, "Guardians": W, "GuardianLinks": W,
+             "Attendance": W, "Subgroups": W, "Reports": R},
+             "Роль учителя, ведущего класс: назначается через класс, а не отдельной учётной записью"),
+    RoleSpec("Секретарь", SCOPE_ORGANISATION, {**READ_ALL, "Learners": W, "Guardians": W, "GuardianLinks": W,
+             "Staff": W, "Users": W}, "Ведёт личные дела и книгу движения, выдаёт логины"),
+    RoleSpec("Специалист по кадрам", SCOPE_ORGANISATION, {"Staff": W, "Users": W, "Organisations": R},
+             "Ведёт карточки сотрудников"),
+    RoleSpec("Психолог / социальный педагог", SCOPE_ORGANISATION, {"Learners": R, "Groups": R, "Guardians": R},
+             "Ведёт психолого-педагогические карточки"),
+    RoleSpec("Медицинский работник", SCOPE_ORGANISATION, {"Learners": R, "Groups": R},
+             "Ведёт медицинские карточки"),
+    RoleSpec("Технический персонал", SCOPE_ORGANISATION, {"Organisations": R}, "Доступ к объявлениям и почте"),
+    RoleSpec("Обучающийся", SCOPE_SELF, {"Diary": R}, "Видит только свой дневник", staff=False),
+    RoleSpec("Родитель", SCOPE_CHILDREN, {"Diary": R}, "Видит дневник только своих детей", staff=False),
+    RoleSpec("Сотрудник УО", SCOPE_AUTHORITY, {**READ_ALL, "Diary": R},
+             "Орган управления образованием: видит свои организации только для чтения"),
+]
+
+
+@hookimpl
+def register_resources(host):
+    return [Resource(name, label) for name, label in RESOURCES]
+
+
+@hookimpl
+def register_roles(host):
+    return CORE_ROLES
+
+
+@hookimpl
+def rule_defaults(host):
+    return [
+        RuleSetting("password_max_age_days", "core", "Срок действия пароля сотрудника, дней", "R12", 365),
+        RuleSetting("account_issue_working_days", "core", "Срок выдачи учётной записи, рабочих дней", "R11", 3),
+        RuleSetting("journal_keep_years", "core", "Срок хранения журналов, лет", "R16", 5),
+    ]
+
+
+# Letters and categories of the attendance reference table (seeds 002, 004).
+ATTENDANCE_CODES = [
+    ("ОТ", "Отсутствует, причина не известна", "unknown"),
+    ("ОП", "Опоздал", "late"),
+    ("УП", "Отсутствует по уважительной причине", "excused"),
+    ("Б", "Болеет", "illness"),
+    ("ОСВ", "Освобождён", "exempt"),
+    ("НП", "Отсутствует без уважительной причины", "unexcused"),
+]

@@ -1,0 +1,25 @@
+"""The core model shared by all plugins (names as in SPEC.md's glossary)."""
+from .audit import AuditEntry
+from .base import Model, OrgScoped, Versioned
+from .journal import (
+    ATTENDANCE_CATEGORIES,
+    Assignment,
+    AssignmentType,
+    Attendance,
+    AttendanceCode,
+    FinalMark,
+    Lesson,
+    Mark,
+)
+from .organisation import Authority, Organisation
+from .people import Guardian, GuardianLink, Learner, Person, Staff
+from .security import Account, OrgRolePermission
+from .study import AcademicYear, LearnerGroup, Period, Subgroup, SubgroupMember, Subject, TeachingAssignment
+
+__all__ = [
+    "ATTENDANCE_CATEGORIES", "AcademicYear", "Assignment", "AssignmentType", "Attendance",
+    "AttendanceCode", "AuditEntry", "Authority", "FinalMark", "Guardian", "GuardianLink",
+    "Learner", "LearnerGroup", "Lesson", "Mark", "Model", "OrgRolePermission", "OrgScoped",
+    "Organisation", "Period", "Person", "Staff", "Subgroup", "SubgroupMember", "Subject",
+    "TeachingAssignment", "Account", "Versioned",
+]

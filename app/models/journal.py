@@ -1,0 +1,160 @@
+"""The class journal: lessons, assignments, marks, attendance and final marks."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, OrgScoped, Timestamped, Versioned
+
+
+class Lesson(OrgScoped, Versioned, Model):
+    """Урок / занятие of a group or subgroup."""
+
+    __tablename__ = "lesson"
+    __table_args__ = (Index("ix_lesson_group_date", "group_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("learner_group.id"), index=True, nullable=False)
+    subgroup_id: Mapped[int | None] = mapped_column(ForeignKey("subgroup.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True, nullable=False)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
+    substitute_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
+    number: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    topic: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    topic_entered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    distance: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    group = relationship("LearnerGroup")
+    subgroup = relationship("Subgroup")
+    subject = relationship("Subject")
+    teacher = relationship("Staff", foreign_keys=[teacher_id])
+    substitute = relationship("Staff", foreign_keys=[substitute_id])
+    assignments = relationship("Assignment", back_populates="lesson")
+
+    def __str__(self):
+        return f"{self.date:%d.%m.%Y} №{self.number} {self.subject.name if self.subject else ''}"
+
+
+class AssignmentType(OrgScoped, Model):
+    """Вид работы with its default weight: an editable list per organisation."""
+
+    __tablename__ = "assignment_type"
+    __table_args__ = (UniqueConstraint("org_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    weight: Mapped[float] = mapped_column(Numeric(4, 2), nullable=False, default=1)
+
+    def __str__(self):
+        return self.name
+
+
+class Assignment(OrgScoped, Model):
+    """Задание: one kind of work on a lesson; marks are given for it."""
+
+    __tablename__ = "assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True, nullable=False)
+    type_id: Mapped[int] = mapped_column(ForeignKey("assignment_type.id"), index=True, nullable=False)
+    weight: Mapped[float] = mapped_column(Numeric(4, 2), nullable=False, default=1)
+    title: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+
+    lesson = relationship(Lesson, back_populates="assignments")
+    type = relationship(AssignmentType)
+
+    def __str__(self):
+        return self.title or (self.type.name if self.type else "")
+
+
+class Mark(OrgScoped, Versioned, Timestamped, Model):
+    """Отметка: a learner's mark for an assignment; ``is_debt`` is the «точка»."""
+
+    __tablename__ = "mark"
+    __table_args__ = (UniqueConstraint("assignment_id", "learner_id"),)
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), index=True, nullable=False)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
+    value: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    is_debt: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    comment: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+
+    assignment = relationship(Assignment)
+    learner = relationship("Learner")
+
+    def __str__(self):
+        return "." if self.is_debt and not self.value else self.value
+
+
+# Categories reports count attendance by; the letters shown come from AttendanceCode.
+ATTENDANCE_CATEGORIES = {
+    "unknown": "Причина не известна",
+    "illness": "По болезни",
+    "excused": "По уважительной причине",
+    "unexcused": "Без уважительной причины",
+    "late": "Опоздание",
+    "exempt": "Освобождён",
+}
+
+
+class AttendanceCode(OrgScoped, Model):
+    """A letter of the attendance reference table (ОТ, ОП, УП, Б, ОСВ, НП …)."""
+
+    __tablename__ = "attendance_code"
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    category: Mapped[str] = mapped_column(String(20), nullable=False)
+
+    def __str__(self):
+        return self.code
+
+
+class Attendance(OrgScoped, Versioned, Timestamped, Model):
+    """Посещаемость: learner × lesson (school, college) or learner × day (preschool)."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "lesson_id"),
+        Index("ix_attendance_learner_date", "learner_id", "date"),
+    )
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lesson.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    code_id: Mapped[int] = mapped_column(ForeignKey("attendance_code.id"), index=True, nullable=False)
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    learner = relationship("Learner")
+    lesson = relationship(Lesson)
+    code = relationship(AttendanceCode)
+
+    def __str__(self):
+        return self.code.code if self.code else ""
+
+
+class FinalMark(OrgScoped, Versioned, Timestamped, Model):
+    """Итоговая отметка for a subject and period; never «н/а» (rule R3)."""
+
+    __tablename__ = "final_mark"
+    __table_args__ = (UniqueConstraint("learner_id", "subject_id", "period_id"),)
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True, nullable=False)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True, nullable=False)
+    value: Mapped[str] = mapped_column(String(10), nullable=False)
+
+    learner = relationship("Learner")
+    subject = relationship("Subject")
+    period = relationship("Period")

@@ -1,0 +1,45 @@
+"""Tenants: the education authority and its organisations."""
+from __future__ import annotations
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model
+
+
+class Authority(Model):
+    """Орган управления образованием (УО): owns organisations, oversees them read-only."""
+
+    __tablename__ = "authority"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    short_name: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+
+    organisations = relationship("Organisation", back_populates="authority")
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Organisation(Model):
+    """Образовательная организация (ОО): the tenant, with its plugins and settings."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int | None] = mapped_column(ForeignKey("authority.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    short_name: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    inn: Mapped[str] = mapped_column(String(12), nullable=False, default="")
+    address: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    # Codes of the plugins serving this organisation, e.g. ["school", "preschool"].
+    plugins: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    # Rule settings by plugin: {"school": {"edit_window_days": 7}}; absent keys take
+    # the plugin's default (PluginHost.setting).
+    settings: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+
+    authority = relationship(Authority, back_populates="organisations")
+
+    def __str__(self):
+        return self.short_name or self.name

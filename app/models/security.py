@@ -1,0 +1,43 @@
+"""Accounts and rights: FAB's user extended with its organisation, per-organisation rights."""
+from __future__ import annotations
+
+from flask_appbuilder.security.sqla.models import User as FabUser
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, OrgScoped
+
+
+class Account(FabUser):
+    """An account. Staff of an organisation carry ``org_id``; staff of an authority
+    carry ``authority_id``; learners and guardians also point at their ``person``."""
+
+    # Single-table extension of ab_user: FAB keeps its own relationships to "User".
+    __audited__ = True
+
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    authority_id: Mapped[int | None] = mapped_column(ForeignKey("authority.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+
+    organisation = relationship("Organisation", foreign_keys=[org_id])
+    authority = relationship("Authority", foreign_keys=[authority_id])
+    person = relationship("Person", foreign_keys=[person_id])
+
+
+class OrgRolePermission(OrgScoped, Model):
+    """What a role may do on a resource in one organisation, overriding the default.
+
+    ``level`` is "none", "read" or "write". Roles are shared by all organisations;
+    what the Администратор changes for his organisation lands here.
+    """
+
+    __tablename__ = "org_role_permission"
+    __table_args__ = (UniqueConstraint("org_id", "role_id", "resource"),)
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("ab_role.id"), index=True, nullable=False)
+    resource: Mapped[str] = mapped_column(String(100), nullable=False)
+    level: Mapped[str] = mapped_column(String(10), nullable=False)
+
+    role = relationship("Role")

@@ -1,0 +1,124 @@
+"""Declarations that plugins return from the ``register_*`` hooks."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+# Relationship scopes of a role: how far a user of that role reaches inside the
+# organisation (the organisation itself is always the outer limit).
+SCOPE_SYSTEM = "system"  # platform administrator: everything
+SCOPE_AUTHORITY = "authority"  # all organisations of the user's authority, read-only
+SCOPE_ORGANISATION = "organisation"  # the whole organisation
+SCOPE_GROUPS = "groups"  # own groups: taught, led, substituted
+SCOPE_CHILDREN = "children"  # a guardian's linked children
+SCOPE_SELF = "self"  # the learner alone
+
+
+@dataclass(frozen=True)
+class GroupKind:
+    code: str
+    plugin: str
+    name: str  # «Класс»
+    name_plural: str  # «Классы»
+    leader: str  # «Классный руководитель»
+    learner: str  # «Обучающийся»
+    learner_plural: str
+    levels: Sequence[int] = ()
+    level_name: str = ""  # «Параллель», «Курс», «Возрастная группа»
+    takes_marks: bool = True
+
+
+@dataclass(frozen=True)
+class PeriodType:
+    code: str
+    plugin: str
+    name: str
+    is_final: bool = False
+
+
+@dataclass(frozen=True)
+class PeriodTemplate:
+    type_code: str
+    name: str
+    start: dt.date
+    end: dt.date
+    order: int
+
+
+@dataclass(frozen=True)
+class MarkValue:
+    value: str
+    label: str
+    worth: float | None  # numeric worth for averages; None counts in no average
+    is_failing: bool = False
+
+
+@dataclass(frozen=True)
+class MarkScale:
+    code: str
+    plugin: str
+    name: str
+    values: Sequence[MarkValue]
+    final_only: bool = False
+
+    def allows(self, value: str) -> bool:
+        return any(v.value == value for v in self.values)
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    key: str
+    plugin: str
+    label: str
+    rule: str  # "R1" … "R16"
+    default: Any
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str  # stable permission resource name, never translated
+    label: str  # Russian label shown to the Администратор
+    plugin: str = "core"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    name: str
+    scope: str
+    permissions: dict[str, str] = field(default_factory=dict)  # resource -> read|write
+    description: str = ""
+    staff: bool = True
+
+
+@dataclass(frozen=True)
+class ReportParam:
+    name: str
+    label: str
+    kind: str  # group, subject, period, month, date, date_range, organisation
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    id: str
+    plugin: str
+    title: str
+    roles: Sequence[str]
+    run: Callable[..., list[Table]]
+    params: Sequence[ReportParam] = ()
+    landscape: bool = False
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    username: str
+    password: str
+    organisation: str

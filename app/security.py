@@ -1,0 +1,151 @@
+"""Security manager: effective rights = the role's default from the plugins,
+overridden per organisation, and the user's scope resolved once per request.
+
+Permission names follow a small vocabulary (Superset's): every view of ours
+names a resource (``class_permission_name``) and maps its methods to
+``can_read`` or ``can_write``. Roles are declared as data by the plugins
+(``register_roles``); the Администратор's changes are rows of
+``OrgRolePermission``. FAB's own database permissions remain only for FAB's
+administration screens, reachable by the system administrator.
+"""
+from __future__ import annotations
+
+from flask import current_app, g
+from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_login import current_user
+from sqlalchemy import select
+
+from .models import Account, LearnerGroup, OrgRolePermission
+from .scoping import resolve_scope
+
+LEVELS = {"none": 0, "read": 1, "write": 2}
+# Pages every signed-in user has for himself: own profile and own password.
+_SELF_SERVICE = {"ResetMyPasswordView", "UserInfoEditView"}
+
+
+def host():
+    return current_app.extensions["ejournal"]
+
+
+def role_names_of(session, account) -> set[str]:
+    """The account's roles plus the derived leader role (Классный руководитель,
+    Куратор, Воспитатель) of every kind of group the person leads."""
+    names = {r.name for r in account.roles}
+    if account.person_id:
+        kinds = session.scalars(
+            select(LearnerGroup.kind).where(LearnerGroup.leader_id == account.person_id).distinct()
+        )
+        kinds_map = host().group_kinds
+        names |= {kinds_map[k].leader for k in kinds if k in kinds_map}
+    return names
+
+
+def effective_levels(session, account, org_id) -> dict[str, int]:
+    """resource → level for ``account`` in ``org_id``: the widest over its roles."""
+    roles = host().roles
+    names = role_names_of(session, account)
+    overrides: dict[tuple[str, str], str] = {}
+    if org_id is not None:
+        rows = session.execute(
+            select(OrgRolePermission.resource, OrgRolePermission.level, OrgRolePermission.role_id)
+            .where(OrgRolePermission.org_id == org_id)
+        ).all()
+        role_ids = {r.id: r.name for r in _roles_by_name(session, names)}
+        overrides = {(role_ids[rid], res): lvl for res, lvl, rid in rows if rid in role_ids}
+    levels: dict[str, int] = {}
+    for name in names:
+        spec = roles.get(name)
+        defaults = spec.permissions if spec else {}
+        for resource in host().resources:
+            level = overrides.get((name, resource), defaults.get(resource, "none"))
+            levels[resource] = max(levels.get(resource, 0), LEVELS[level])
+    return levels
+
+
+def _roles_by_name(session, names):
+    sm = current_app.appbuilder.sm
+    return session.scalars(select(sm.role_model).where(sm.role_model.name.in_(names))).all()
+
+
+class EjournalSecurityManager(SecurityManager):
+    user_model = Account
+
+    # --- the scope and rights of the request ------------------------------
+    def _request_rights(self):
+        rights = g.get("ejournal_rights")
+        if rights is None:
+            user = current_user
+            if not user.is_authenticated:
+                rights = ("anonymous", {})
+            elif "Admin" in {r.name for r in user.roles}:
+                rights = ("system", {})
+            else:
+                rights = ("user", effective_levels(self.session, user, user.org_id or None))
+            g.ejournal_rights = rights
+        return rights
+
+    def level(self, resource: str) -> int:
+        kind, levels = self._request_rights()
+        if kind == "system":
+            return LEVELS["write"]
+        return levels.get(resource, 0)
+
+    def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
+        resources = host().resources
+        if view_name in _SELF_SERVICE or permission_name in {"can_userinfo", "can_userinfoedit"}:
+            return bool(user.is_authenticated)
+        kind, _ = self._request_rights()
+        if kind == "system":
+            return True
+        if view_name in resources:
+            needed = 1 if permission_name in {"can_read", "menu_access"} else 2
+            return self.level(view_name) >= needed
+        if permission_name == "menu_access":
+            return view_name in self._allowed_menus()
+        return super()._has_view_access(user, permission_name, view_name)
+
+    def _get_user_permission_view_menus(self, user, permission_name, view_menus_name):
+        if permission_name != "menu_access" or user is None:
+            return super()._get_user_permission_view_menus(user, permission_name, view_menus_name)
+        if self._request_rights()[0] == "system":
+            return set(view_menus_name or [])
+        return self._allowed_menus()
+
+    def _allowed_menus(self) -> set[str]:
+        """Menu entries named after a readable resource, and the categories holding them."""
+        allowed = set()
+        for item in self.appbuilder.menu.get_list():
+            children = [c.name for c in item.childs or [] if self.level(c.name) >= 1]
+            if children:
+                allowed.add(item.name)
+                allowed.update(children)
+            elif self.level(item.name) >= 1:
+                allowed.add(item.name)
+        return allowed
+
+    # --- views ---------------------------------------------------------------
+    def register_views(self):
+        from .views.accounts import AccountView
+
+        self.appbuilder.add_view_no_menu(self.userinfoeditview())
+        self.auth_view = self.authdbview()
+        self.appbuilder.add_view_no_menu(self.resetpasswordview())
+        self.appbuilder.add_view_no_menu(self.resetmypasswordview())
+        self.appbuilder.add_view_no_menu(self.auth_view)
+        if self.is_auth_limited:
+            self.limiter.limit(self.auth_rate_limit, methods=["POST"])(self.auth_view.blueprint)
+        self.user_view = self.appbuilder.add_view(
+            AccountView, "Users", label="Учётные записи", icon="fa-user",
+            category="Administration", category_label="Администрирование", category_icon="fa-cogs",
+        )
+        # FAB's global role editor changes every organisation at once: system administrator only.
+        self.appbuilder.add_view(
+            self.rolemodelview, "List Roles", label="Роли (все организации)", icon="fa-user-gear",
+            category="Administration",
+        )
+
+
+def scope_for_request(session, app_host):
+    """Resolve and keep the current user's scope; called before every request."""
+    if g.get("ejournal_scope") is None:
+        g.ejournal_scope = resolve_scope(session, current_user, app_host)

@@ -1,0 +1,220 @@
+"""CRUD pages of the core model: organisation, study frame, people, journal rows."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..models import (
+    AcademicYear,
+    AssignmentType,
+    Attendance,
+    AttendanceCode,
+    FinalMark,
+    Guardian,
+    GuardianLink,
+    Learner,
+    LearnerGroup,
+    Lesson,
+    Mark,
+    Organisation,
+    Period,
+    Staff,
+    Subgroup,
+    Subject,
+    TeachingAssignment,
+)
+from .base import EjournalModelView, interface
+
+PERSON_COLUMNS = ["last_name", "first_name", "middle_name", "birth_date", "gender", "phone", "email"]
+
+
+class OrganisationView(EjournalModelView):
+    datamodel = interface(Organisation)
+    class_permission_name = "Organisations"
+    title = _l("Организации")
+    list_columns = ["name", "short_name", "authority", "inn"]
+    show_columns = ["name", "short_name", "authority", "inn", "address"]
+    add_columns = edit_columns = ["name", "short_name", "authority", "inn", "address"]
+    search_columns = ["name", "short_name", "inn"]
+
+
+class AcademicYearView(EjournalModelView):
+    datamodel = interface(AcademicYear)
+    class_permission_name = "AcademicYears"
+    title = _l("Учебные годы")
+    list_columns = ["name", "start", "end", "closed"]
+    add_columns = edit_columns = show_columns = ["name", "start", "end", "closed"]
+    search_columns = ["name", "closed"]
+    base_order = ("start", "desc")
+
+
+class PeriodView(EjournalModelView):
+    datamodel = interface(Period)
+    class_permission_name = "Periods"
+    title = _l("Учебные периоды")
+    list_columns = ["year", "name", "plugin", "start", "end", "is_final"]
+    add_columns = edit_columns = show_columns = ["year", "plugin", "type_code", "name", "start", "end", "order", "is_final"]
+    search_columns = ["year", "name", "plugin", "is_final"]
+    base_order = ("start", "asc")
+
+
+class SubjectView(EjournalModelView):
+    datamodel = interface(Subject)
+    class_permission_name = "Subjects"
+    title = _l("Предметы")
+    list_columns = ["name", "plugin"]
+    add_columns = edit_columns = show_columns = ["name", "plugin"]
+    search_columns = ["name", "plugin"]
+    base_order = ("name", "asc")
+
+
+class LearnerGroupView(EjournalModelView):
+    datamodel = interface(LearnerGroup)
+    class_permission_name = "Groups"
+    title = _l("Классы и группы")
+    list_columns = ["name", "kind", "level", "leader", "year"]
+    add_columns = edit_columns = show_columns = ["year", "kind", "name", "level", "leader"]
+    search_columns = ["name", "kind", "level", "year"]
+    base_order = ("level", "asc")
+
+
+class SubgroupView(EjournalModelView):
+    datamodel = interface(Subgroup)
+    class_permission_name = "Subgroups"
+    title = _l("Подгруппы")
+    list_columns = ["group", "subject", "name"]
+    add_columns = edit_columns = show_columns = ["group", "subject", "name"]
+    search_columns = ["group", "subject", "name"]
+
+
+class TeachingAssignmentView(EjournalModelView):
+    datamodel = interface(TeachingAssignment)
+    class_permission_name = "TeachingAssignments"
+    title = _l("Педагогическая нагрузка")
+    list_columns = ["teacher", "subject", "group", "subgroup", "hours_per_week"]
+    add_columns = edit_columns = show_columns = ["year", "teacher", "subject", "group", "subgroup", "hours_per_week"]
+    search_columns = ["teacher", "subject", "group", "year"]
+
+
+class StaffView(EjournalModelView):
+    datamodel = interface(Staff)
+    class_permission_name = "Staff"
+    title = _l("Сотрудники")
+    list_columns = ["full_name", "position", "phone", "email"]
+    add_columns = edit_columns = show_columns = PERSON_COLUMNS + ["position", "hired_on"]
+    search_columns = ["last_name", "first_name", "position"]
+    base_order = ("last_name", "asc")
+
+
+class LearnerView(EjournalModelView):
+    datamodel = interface(Learner)
+    class_permission_name = "Learners"
+    title = _l("Обучающиеся")
+    list_columns = ["full_name", "group", "birth_date", "enrolled_on", "left_on"]
+    add_columns = edit_columns = show_columns = PERSON_COLUMNS + ["group", "enrolled_on", "left_on"]
+    search_columns = ["last_name", "first_name", "group", "left_on"]
+    base_order = ("last_name", "asc")
+
+
+class GuardianView(EjournalModelView):
+    datamodel = interface(Guardian)
+    class_permission_name = "Guardians"
+    title = _l("Законные представители")
+    list_columns = ["full_name", "phone", "email"]
+    add_columns = edit_columns = show_columns = PERSON_COLUMNS
+    search_columns = ["last_name", "first_name", "phone"]
+    base_order = ("last_name", "asc")
+
+
+class GuardianLinkView(EjournalModelView):
+    datamodel = interface(GuardianLink)
+    class_permission_name = "GuardianLinks"
+    title = _l("Связи с представителями")
+    list_columns = ["guardian", "relation", "learner"]
+    add_columns = edit_columns = show_columns = ["guardian", "relation", "learner"]
+    search_columns = ["guardian", "learner", "relation"]
+
+
+class LessonView(EjournalModelView):
+    datamodel = interface(Lesson)
+    class_permission_name = "Lessons"
+    title = _l("Уроки")
+    list_columns = ["date", "number", "group", "subject", "teacher", "topic"]
+    add_columns = edit_columns = ["date", "number", "group", "subgroup", "subject", "teacher", "substitute", "topic", "distance"]
+    show_columns = add_columns
+    search_columns = ["date", "group", "subject", "teacher", "topic"]
+    base_order = ("date", "desc")
+
+
+class AssignmentTypeView(EjournalModelView):
+    datamodel = interface(AssignmentType)
+    class_permission_name = "AssignmentTypes"
+    title = _l("Виды работ")
+    list_columns = add_columns = edit_columns = show_columns = ["name", "weight"]
+    search_columns = ["name"]
+
+
+class MarkView(EjournalModelView):
+    datamodel = interface(Mark)
+    class_permission_name = "Marks"
+    title = _l("Отметки")
+    list_columns = ["learner", "assignment", "value", "is_debt", "created_at"]
+    add_columns = edit_columns = ["assignment", "learner", "value", "is_debt", "comment"]
+    show_columns = add_columns + ["created_at"]
+    search_columns = ["learner", "value", "is_debt"]
+    base_order = ("created_at", "desc")
+
+
+class AttendanceCodeView(EjournalModelView):
+    datamodel = interface(AttendanceCode)
+    class_permission_name = "AttendanceCodes"
+    title = _l("Коды посещаемости")
+    list_columns = add_columns = edit_columns = show_columns = ["code", "name", "category"]
+    search_columns = ["code", "name", "category"]
+
+
+class AttendanceView(EjournalModelView):
+    datamodel = interface(Attendance)
+    class_permission_name = "Attendance"
+    title = _l("Посещаемость")
+    list_columns = ["date", "learner", "lesson", "code", "comment"]
+    add_columns = edit_columns = show_columns = ["date", "learner", "lesson", "code", "comment"]
+    search_columns = ["date", "learner", "code"]
+    base_order = ("date", "desc")
+
+
+class FinalMarkView(EjournalModelView):
+    datamodel = interface(FinalMark)
+    class_permission_name = "FinalMarks"
+    title = _l("Итоговые отметки")
+    list_columns = ["learner", "subject", "period", "value"]
+    add_columns = edit_columns = show_columns = ["learner", "subject", "period", "value"]
+    search_columns = ["learner", "subject", "period", "value"]
+
+
+# (view, resource, label, category) in menu order; the resource doubles as menu name.
+MENU = [
+    (OrganisationView, "Organisations", _l("Организации"), "Organisation"),
+    (AcademicYearView, "AcademicYears", _l("Учебные годы"), "Organisation"),
+    (PeriodView, "Periods", _l("Учебные периоды"), "Organisation"),
+    (SubjectView, "Subjects", _l("Предметы"), "Organisation"),
+    (LearnerGroupView, "Groups", _l("Классы и группы"), "Organisation"),
+    (SubgroupView, "Subgroups", _l("Подгруппы"), "Organisation"),
+    (TeachingAssignmentView, "TeachingAssignments", _l("Педагогическая нагрузка"), "Organisation"),
+    (StaffView, "Staff", _l("Сотрудники"), "People"),
+    (LearnerView, "Learners", _l("Обучающиеся"), "People"),
+    (GuardianView, "Guardians", _l("Законные представители"), "People"),
+    (GuardianLinkView, "GuardianLinks", _l("Связи с представителями"), "People"),
+    (LessonView, "Lessons", _l("Уроки"), "Journal"),
+    (MarkView, "Marks", _l("Отметки"), "Journal"),
+    (AttendanceView, "Attendance", _l("Посещаемость"), "Journal"),
+    (FinalMarkView, "FinalMarks", _l("Итоговые отметки"), "Journal"),
+    (AssignmentTypeView, "AssignmentTypes", _l("Виды работ"), "Journal"),
+    (AttendanceCodeView, "AttendanceCodes", _l("Коды посещаемости"), "Journal"),
+]
+
+CATEGORIES = {
+    "Organisation": (_l("Организация"), "fa-university"),
+    "People": (_l("Люди"), "fa-users"),
+    "Journal": (_l("Журнал"), "fa-book"),
+    "Administration": (_l("Администрирование"), "fa-cogs"),
+}

@@ -1,0 +1,77 @@
+"""Configuration of ejournal, read from environment variables.
+
+Every setting has a safe default for a developer's machine; production sets the
+environment. Nothing secret lives in this file: the secret key is generated on
+first run and kept in the instance folder, outside version control.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("EJOURNAL_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    """The key from SECRET_KEY, or one generated once and stored in the instance folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SQLALCHEMY_DATABASE_URI = os.environ.get(
+    "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ejournal.db'}"
+)
+SQLALCHEMY_TRACK_MODIFICATIONS = False
+SECRET_KEY = _secret_key()
+
+# Sessions: «Выход» ends the session; cookies are not sent cross-site.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = os.environ.get("SESSION_COOKIE_SAMESITE", "Lax")
+SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+PERMANENT_SESSION_LIFETIME = timedelta(
+    minutes=int(os.environ.get("SESSION_LIFETIME_MINUTES", "480"))
+)
+REMEMBER_COOKIE_DURATION = timedelta(days=0)
+
+# Login throttling (FAB's Flask-Limiter). Several worker processes share the
+# counters only through Redis: set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379.
+AUTH_RATE_LIMITED = True
+RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 20 second")
+RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+
+# Language: Russian is the default and complete UI language.
+BABEL_DEFAULT_LOCALE = os.environ.get("EJOURNAL_LOCALE", "ru")
+BABEL_DEFAULT_TIMEZONE = os.environ.get("EJOURNAL_TIMEZONE", "Europe/Moscow")
+LANGUAGES = {"ru": {"flag": "ru", "name": "Русский"}}
+
+# Flask-AppBuilder
+APP_NAME = "Электронный журнал"
+APP_THEME = ""
+FAB_UPDATE_PERMS = False  # permissions are synced by `flask --app app init`, not on every start
+FAB_CREATE_DB = False  # the schema is built by Alembic migrations only
+FAB_ADD_SECURITY_API = False  # crashes under marshmallow 4 (NOTES.md)
+FAB_API_SWAGGER_UI = True
+AUTH_ROLE_ADMIN = "Admin"
+AUTH_ROLE_PUBLIC = "Public"
+AUTH_USER_REGISTRATION = False
+WTF_CSRF_ENABLED = True
+
+# Journals are kept five years and more: nothing is deleted on a crash either.
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

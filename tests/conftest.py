@@ -1,0 +1,120 @@
+"""Fixtures: a fresh database per test, copied from a template built once by
+the real migrations; ``TEST_DATABASE_URL`` switches the suite to PostgreSQL."""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+import uuid
+
+os.environ.setdefault("EJOURNAL_INSTANCE_DIR", tempfile.mkdtemp(prefix="ejournal-test-instance-"))
+os.environ.setdefault("SECRET_KEY", "tests-only-secret")
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from app import create_app  # noqa: E402
+from tests.world import PASSWORD, World, build_world  # noqa: E402
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+_counter = itertools.count()
+
+
+def base_config(uri: str) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+
+
+def _pg_admin():
+    return create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def make_database(name: str | None = None, template: str | None = None) -> str:
+    """A new empty database (or a copy of ``template``); returns its URL."""
+    if PG_URL:
+        name = name or f"ejournal_test_{uuid.uuid4().hex[:10]}"
+        with _pg_admin().connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{make_url(template).database}"' if template else "")))
+        return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    path = os.path.join(tempfile.gettempdir(), f"ejournal-{os.getpid()}-{name or next(_counter)}.db")
+    if template:
+        shutil.copyfile(make_url(template).database, path)
+    elif os.path.exists(path):
+        os.remove(path)
+    return f"sqlite:///{path}"
+
+
+def drop_database(url: str) -> None:
+    if PG_URL:
+        with _pg_admin().connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    else:
+        path = make_url(url).database
+        if path and os.path.exists(path):
+            os.remove(path)
+
+
+def dispose(app) -> None:
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db():
+    """The schema by the real migrations, plus roles and the test world."""
+    from app.cli import sync_roles, upgrade_schema
+
+    url = make_database("template")
+    app = create_app(base_config(url))
+    with app.app_context():
+        upgrade_schema()
+        sync_roles()
+        world = build_world()
+    dispose(app)
+    yield url, world.ids
+    drop_database(url)
+
+
+@pytest.fixture
+def app(template_db):
+    url, _ids = template_db
+    copy = make_database(template=url)
+    app = create_app(base_config(copy))
+    yield app
+    dispose(app)
+    drop_database(copy)
+
+
+@pytest.fixture
+def world(template_db) -> World:
+    return World(dict(template_db[1]))
+
+
+@pytest.fixture
+def login(client):
+    """``login("teacher1")`` signs the test client in as that user."""
+
+    def _login(username: str, password: str = PASSWORD):
+        client.get("/logout/")
+        response = client.post("/login/", data={"username": username, "password": password})
+        assert response.status_code in (200, 302)
+        return response
+
+    return _login
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + make_url(PG_URL).render_as_string() if PG_URL else 'SQLite'}"
+
+
