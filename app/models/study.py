@@ -74,7 +74,10 @@ class LearnerGroup(OrgScoped, Model):
     kind: Mapped[str] = mapped_column(String(40), nullable=False)  # GroupKind.code
     name: Mapped[str] = mapped_column(String(40), nullable=False)  # «5А», «ЭК-21»
     level: Mapped[int] = mapped_column(Integer, nullable=False, default=1)  # grade or course
-    leader_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    # person.group_id points back here: this side is created after both tables.
+    leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", use_alter=True, name="fk_learner_group_leader_id_person"), index=True
+    )
 
     year = relationship(AcademicYear)
     leader = relationship("Staff", foreign_keys=[leader_id])

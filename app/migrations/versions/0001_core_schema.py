@@ -1,8 +1,8 @@
 """core schema
 
-Revision ID: add999853087
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 05:33:09.419790
+Create Date: 2026-11-23 05:36:48.677045
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'add999853087'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -63,50 +63,6 @@ def upgrade():
     sa.Column('short_name', sa.String(length=120), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_table('learner_group',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('year_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=40), nullable=False),
-    sa.Column('name', sa.String(length=40), nullable=False),
-    sa.Column('level', sa.Integer(), nullable=False),
-    sa.Column('leader_id', sa.Integer(), nullable=True),
-    sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['leader_id'], ['person.id'], ),
-    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
-    sa.ForeignKeyConstraint(['year_id'], ['academic_year.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('org_id', 'year_id', 'name')
-    )
-    with op.batch_alter_table('learner_group', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_learner_group_leader_id'), ['leader_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_learner_group_org_id'), ['org_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_learner_group_year_id'), ['year_id'], unique=False)
-
-    op.create_table('person',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('last_name', sa.String(length=100), nullable=False),
-    sa.Column('first_name', sa.String(length=100), nullable=False),
-    sa.Column('middle_name', sa.String(length=100), nullable=False),
-    sa.Column('birth_date', sa.Date(), nullable=True),
-    sa.Column('gender', sa.String(length=1), nullable=False),
-    sa.Column('phone', sa.String(length=40), nullable=False),
-    sa.Column('email', sa.String(length=200), nullable=False),
-    sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.String(length=120), nullable=True),
-    sa.Column('hired_on', sa.Date(), nullable=True),
-    sa.Column('group_id', sa.Integer(), nullable=True),
-    sa.Column('enrolled_on', sa.Date(), nullable=True),
-    sa.Column('left_on', sa.Date(), nullable=True),
-    sa.ForeignKeyConstraint(['group_id'], ['learner_group.id'], ),
-    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('person', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_person_group_id'), ['group_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_person_kind'), ['kind'], unique=False)
-        batch_op.create_index(batch_op.f('ix_person_org_id'), ['org_id'], unique=False)
-
     op.create_table('ab_group_role',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=True),
@@ -160,38 +116,6 @@ def upgrade():
     with op.batch_alter_table('ab_permission_view_role', schema=None) as batch_op:
         batch_op.create_index('idx_permission_view_id', ['permission_view_id'], unique=False)
         batch_op.create_index('idx_role_id', ['role_id'], unique=False)
-
-    op.create_table('ab_user',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('first_name', sa.String(length=64), nullable=False),
-    sa.Column('last_name', sa.String(length=64), nullable=False),
-    sa.Column('username', sa.String(length=128), nullable=False),
-    sa.Column('password', sa.String(length=256), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=True),
-    sa.Column('email', sa.String(length=320), nullable=False),
-    sa.Column('last_login', sa.DateTime(), nullable=True),
-    sa.Column('login_count', sa.Integer(), nullable=True),
-    sa.Column('fail_login_count', sa.Integer(), nullable=True),
-    sa.Column('created_on', sa.DateTime(), nullable=True),
-    sa.Column('changed_on', sa.DateTime(), nullable=True),
-    sa.Column('created_by_fk', sa.Integer(), nullable=True),
-    sa.Column('changed_by_fk', sa.Integer(), nullable=True),
-    sa.Column('org_id', sa.Integer(), nullable=True),
-    sa.Column('authority_id', sa.Integer(), nullable=True),
-    sa.Column('person_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['authority_id'], ['authority.id'], ),
-    sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
-    sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
-    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('email'),
-    sa.UniqueConstraint('username')
-    )
-    with op.batch_alter_table('ab_user', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_ab_user_authority_id'), ['authority_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ab_user_org_id'), ['org_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ab_user_person_id'), ['person_id'], unique=False)
 
     op.create_table('academic_year',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -265,23 +189,6 @@ def upgrade():
     with op.batch_alter_table('college_specialty', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_college_specialty_org_id'), ['org_id'], unique=False)
 
-    op.create_table('guardian_link',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('guardian_id', sa.Integer(), nullable=False),
-    sa.Column('learner_id', sa.Integer(), nullable=False),
-    sa.Column('relation', sa.String(length=40), nullable=False),
-    sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['guardian_id'], ['person.id'], ),
-    sa.ForeignKeyConstraint(['learner_id'], ['person.id'], ),
-    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('guardian_id', 'learner_id')
-    )
-    with op.batch_alter_table('guardian_link', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_guardian_link_guardian_id'), ['guardian_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_guardian_link_learner_id'), ['learner_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_guardian_link_org_id'), ['org_id'], unique=False)
-
     op.create_table('org_role_permission',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('role_id', sa.Integer(), nullable=False),
@@ -309,67 +216,23 @@ def upgrade():
     with op.batch_alter_table('subject', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_subject_org_id'), ['org_id'], unique=False)
 
-    op.create_table('ab_api_key',
+    op.create_table('learner_group',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('uuid', sa.String(length=36), nullable=False),
-    sa.Column('name', sa.String(length=256), nullable=False),
-    sa.Column('key_hash', sa.String(length=256), nullable=False),
-    sa.Column('lookup_hash', sa.String(length=256), nullable=True),
-    sa.Column('key_prefix', sa.String(length=16), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('scopes', sa.Text(), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_on', sa.DateTime(), nullable=True),
-    sa.Column('expires_on', sa.DateTime(), nullable=True),
-    sa.Column('revoked_on', sa.DateTime(), nullable=True),
-    sa.Column('last_used_on', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('lookup_hash'),
-    sa.UniqueConstraint('uuid')
-    )
-    with op.batch_alter_table('ab_api_key', schema=None) as batch_op:
-        batch_op.create_index('idx_api_key_lookup_hash', ['lookup_hash'], unique=True)
-        batch_op.create_index('idx_api_key_prefix', ['key_prefix'], unique=False)
-        batch_op.create_index('idx_api_key_user_id', ['user_id'], unique=False)
-
-    op.create_table('ab_user_group',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('group_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['group_id'], ['ab_group.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('user_id', 'group_id')
-    )
-    with op.batch_alter_table('ab_user_group', schema=None) as batch_op:
-        batch_op.create_index('idx_user_group_id', ['group_id'], unique=False)
-        batch_op.create_index('idx_user_id', ['user_id'], unique=False)
-
-    op.create_table('ab_user_role',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('role_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['role_id'], ['ab_role.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('user_id', 'role_id')
-    )
-    op.create_table('college_group_specialty',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('group_id', sa.Integer(), nullable=False),
-    sa.Column('specialty_id', sa.Integer(), nullable=False),
+    sa.Column('year_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('leader_id', sa.Integer(), nullable=True),
     sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['group_id'], ['learner_group.id'], ),
     sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
-    sa.ForeignKeyConstraint(['specialty_id'], ['college_specialty.id'], ),
+    sa.ForeignKeyConstraint(['year_id'], ['academic_year.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('group_id')
+    sa.UniqueConstraint('org_id', 'year_id', 'name')
     )
-    with op.batch_alter_table('college_group_specialty', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_college_group_specialty_group_id'), ['group_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_college_group_specialty_org_id'), ['org_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_college_group_specialty_specialty_id'), ['specialty_id'], unique=False)
+    with op.batch_alter_table('learner_group', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_learner_group_leader_id'), ['leader_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_learner_group_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_learner_group_year_id'), ['year_id'], unique=False)
 
     op.create_table('period',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -390,6 +253,47 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_period_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_period_year_id'), ['year_id'], unique=False)
 
+    op.create_table('college_group_specialty',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('specialty_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['group_id'], ['learner_group.id'], ),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
+    sa.ForeignKeyConstraint(['specialty_id'], ['college_specialty.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('group_id')
+    )
+    with op.batch_alter_table('college_group_specialty', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_college_group_specialty_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_college_group_specialty_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_college_group_specialty_specialty_id'), ['specialty_id'], unique=False)
+
+    op.create_table('person',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('last_name', sa.String(length=100), nullable=False),
+    sa.Column('first_name', sa.String(length=100), nullable=False),
+    sa.Column('middle_name', sa.String(length=100), nullable=False),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('gender', sa.String(length=1), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=False),
+    sa.Column('email', sa.String(length=200), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.String(length=120), nullable=True),
+    sa.Column('hired_on', sa.Date(), nullable=True),
+    sa.Column('group_id', sa.Integer(), nullable=True),
+    sa.Column('enrolled_on', sa.Date(), nullable=True),
+    sa.Column('left_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['group_id'], ['learner_group.id'], ),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_person_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_org_id'), ['org_id'], unique=False)
+
     op.create_table('subgroup',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
@@ -405,6 +309,38 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_subgroup_group_id'), ['group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_subgroup_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_subgroup_subject_id'), ['subject_id'], unique=False)
+
+    op.create_table('ab_user',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('first_name', sa.String(length=64), nullable=False),
+    sa.Column('last_name', sa.String(length=64), nullable=False),
+    sa.Column('username', sa.String(length=128), nullable=False),
+    sa.Column('password', sa.String(length=256), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=True),
+    sa.Column('email', sa.String(length=320), nullable=False),
+    sa.Column('last_login', sa.DateTime(), nullable=True),
+    sa.Column('login_count', sa.Integer(), nullable=True),
+    sa.Column('fail_login_count', sa.Integer(), nullable=True),
+    sa.Column('created_on', sa.DateTime(), nullable=True),
+    sa.Column('changed_on', sa.DateTime(), nullable=True),
+    sa.Column('created_by_fk', sa.Integer(), nullable=True),
+    sa.Column('changed_by_fk', sa.Integer(), nullable=True),
+    sa.Column('org_id', sa.Integer(), nullable=True),
+    sa.Column('authority_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['authority_id'], ['authority.id'], ),
+    sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('email'),
+    sa.UniqueConstraint('username')
+    )
+    with op.batch_alter_table('ab_user', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ab_user_authority_id'), ['authority_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ab_user_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ab_user_person_id'), ['person_id'], unique=False)
 
     op.create_table('final_mark',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -427,6 +363,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_final_mark_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_final_mark_period_id'), ['period_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_final_mark_subject_id'), ['subject_id'], unique=False)
+
+    op.create_table('guardian_link',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('guardian_id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('relation', sa.String(length=40), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['guardian_id'], ['person.id'], ),
+    sa.ForeignKeyConstraint(['learner_id'], ['person.id'], ),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('guardian_id', 'learner_id')
+    )
+    with op.batch_alter_table('guardian_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guardian_link_guardian_id'), ['guardian_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_guardian_link_learner_id'), ['learner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_guardian_link_org_id'), ['org_id'], unique=False)
 
     op.create_table('lesson',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -501,6 +454,52 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_teaching_assignment_teacher_id'), ['teacher_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_teaching_assignment_year_id'), ['year_id'], unique=False)
 
+    op.create_table('ab_api_key',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('uuid', sa.String(length=36), nullable=False),
+    sa.Column('name', sa.String(length=256), nullable=False),
+    sa.Column('key_hash', sa.String(length=256), nullable=False),
+    sa.Column('lookup_hash', sa.String(length=256), nullable=True),
+    sa.Column('key_prefix', sa.String(length=16), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('scopes', sa.Text(), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_on', sa.DateTime(), nullable=True),
+    sa.Column('expires_on', sa.DateTime(), nullable=True),
+    sa.Column('revoked_on', sa.DateTime(), nullable=True),
+    sa.Column('last_used_on', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('lookup_hash'),
+    sa.UniqueConstraint('uuid')
+    )
+    with op.batch_alter_table('ab_api_key', schema=None) as batch_op:
+        batch_op.create_index('idx_api_key_lookup_hash', ['lookup_hash'], unique=True)
+        batch_op.create_index('idx_api_key_prefix', ['key_prefix'], unique=False)
+        batch_op.create_index('idx_api_key_user_id', ['user_id'], unique=False)
+
+    op.create_table('ab_user_group',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('group_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['group_id'], ['ab_group.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('user_id', 'group_id')
+    )
+    with op.batch_alter_table('ab_user_group', schema=None) as batch_op:
+        batch_op.create_index('idx_user_group_id', ['group_id'], unique=False)
+        batch_op.create_index('idx_user_id', ['user_id'], unique=False)
+
+    op.create_table('ab_user_role',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('role_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['role_id'], ['ab_role.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('user_id', 'role_id')
+    )
     op.create_table('assignment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('lesson_id', sa.Integer(), nullable=False),
@@ -563,6 +562,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_mark_learner_id'), ['learner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mark_org_id'), ['org_id'], unique=False)
 
+    # learner_group.leader_id and person.group_id point at each other: one side is added last.
+    with op.batch_alter_table('learner_group', schema=None) as batch_op:
+        batch_op.create_foreign_key('fk_learner_group_leader_id_person', 'person', ['leader_id'], ['id'])
+
     # ### end Alembic commands ###
 
 
@@ -588,6 +591,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_assignment_lesson_id'))
 
     op.drop_table('assignment')
+    op.drop_table('ab_user_role')
+    with op.batch_alter_table('ab_user_group', schema=None) as batch_op:
+        batch_op.drop_index('idx_user_id')
+        batch_op.drop_index('idx_user_group_id')
+
+    op.drop_table('ab_user_group')
+    with op.batch_alter_table('ab_api_key', schema=None) as batch_op:
+        batch_op.drop_index('idx_api_key_user_id')
+        batch_op.drop_index('idx_api_key_prefix')
+        batch_op.drop_index('idx_api_key_lookup_hash')
+
+    op.drop_table('ab_api_key')
     with op.batch_alter_table('teaching_assignment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_teaching_assignment_year_id'))
         batch_op.drop_index(batch_op.f('ix_teaching_assignment_teacher_id'))
@@ -614,6 +629,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_lesson_date'))
 
     op.drop_table('lesson')
+    with op.batch_alter_table('guardian_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guardian_link_org_id'))
+        batch_op.drop_index(batch_op.f('ix_guardian_link_learner_id'))
+        batch_op.drop_index(batch_op.f('ix_guardian_link_guardian_id'))
+
+    op.drop_table('guardian_link')
     with op.batch_alter_table('final_mark', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_final_mark_subject_id'))
         batch_op.drop_index(batch_op.f('ix_final_mark_period_id'))
@@ -621,35 +642,41 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_final_mark_learner_id'))
 
     op.drop_table('final_mark')
+    with op.batch_alter_table('ab_user', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ab_user_person_id'))
+        batch_op.drop_index(batch_op.f('ix_ab_user_org_id'))
+        batch_op.drop_index(batch_op.f('ix_ab_user_authority_id'))
+
+    op.drop_table('ab_user')
     with op.batch_alter_table('subgroup', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_subgroup_subject_id'))
         batch_op.drop_index(batch_op.f('ix_subgroup_org_id'))
         batch_op.drop_index(batch_op.f('ix_subgroup_group_id'))
 
     op.drop_table('subgroup')
-    with op.batch_alter_table('period', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_period_year_id'))
-        batch_op.drop_index(batch_op.f('ix_period_org_id'))
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_person_org_id'))
+        batch_op.drop_index(batch_op.f('ix_person_kind'))
+        batch_op.drop_index(batch_op.f('ix_person_group_id'))
 
-    op.drop_table('period')
+    op.drop_table('person')
     with op.batch_alter_table('college_group_specialty', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_college_group_specialty_specialty_id'))
         batch_op.drop_index(batch_op.f('ix_college_group_specialty_org_id'))
         batch_op.drop_index(batch_op.f('ix_college_group_specialty_group_id'))
 
     op.drop_table('college_group_specialty')
-    op.drop_table('ab_user_role')
-    with op.batch_alter_table('ab_user_group', schema=None) as batch_op:
-        batch_op.drop_index('idx_user_id')
-        batch_op.drop_index('idx_user_group_id')
+    with op.batch_alter_table('period', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_period_year_id'))
+        batch_op.drop_index(batch_op.f('ix_period_org_id'))
 
-    op.drop_table('ab_user_group')
-    with op.batch_alter_table('ab_api_key', schema=None) as batch_op:
-        batch_op.drop_index('idx_api_key_user_id')
-        batch_op.drop_index('idx_api_key_prefix')
-        batch_op.drop_index('idx_api_key_lookup_hash')
+    op.drop_table('period')
+    with op.batch_alter_table('learner_group', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_learner_group_year_id'))
+        batch_op.drop_index(batch_op.f('ix_learner_group_org_id'))
+        batch_op.drop_index(batch_op.f('ix_learner_group_leader_id'))
 
-    op.drop_table('ab_api_key')
+    op.drop_table('learner_group')
     with op.batch_alter_table('subject', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_subject_org_id'))
 
@@ -659,12 +686,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_org_role_permission_org_id'))
 
     op.drop_table('org_role_permission')
-    with op.batch_alter_table('guardian_link', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_guardian_link_org_id'))
-        batch_op.drop_index(batch_op.f('ix_guardian_link_learner_id'))
-        batch_op.drop_index(batch_op.f('ix_guardian_link_guardian_id'))
-
-    op.drop_table('guardian_link')
     with op.batch_alter_table('college_specialty', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_college_specialty_org_id'))
 
@@ -688,12 +709,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_academic_year_org_id'))
 
     op.drop_table('academic_year')
-    with op.batch_alter_table('ab_user', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ab_user_person_id'))
-        batch_op.drop_index(batch_op.f('ix_ab_user_org_id'))
-        batch_op.drop_index(batch_op.f('ix_ab_user_authority_id'))
-
-    op.drop_table('ab_user')
     with op.batch_alter_table('ab_permission_view_role', schema=None) as batch_op:
         batch_op.drop_index('idx_role_id')
         batch_op.drop_index('idx_permission_view_id')
@@ -713,18 +728,6 @@ def downgrade():
         batch_op.drop_index('idx_group_id')
 
     op.drop_table('ab_group_role')
-    with op.batch_alter_table('person', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_person_org_id'))
-        batch_op.drop_index(batch_op.f('ix_person_kind'))
-        batch_op.drop_index(batch_op.f('ix_person_group_id'))
-
-    op.drop_table('person')
-    with op.batch_alter_table('learner_group', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_learner_group_year_id'))
-        batch_op.drop_index(batch_op.f('ix_learner_group_org_id'))
-        batch_op.drop_index(batch_op.f('ix_learner_group_leader_id'))
-
-    op.drop_table('learner_group')
     op.drop_table('authority')
     op.drop_table('ab_view_menu')
     op.drop_table('ab_role')
