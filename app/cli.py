@@ -16,7 +16,7 @@ def sync_roles() -> None:
     """
     sm = current_app.appbuilder.sm
     current_app.appbuilder.add_permissions(update_perms=True)
-    for name in current_app.extensions["ejournal"].roles:
+    for name in [sm.auth_role_admin, sm.auth_role_public, *current_app.extensions["ejournal"].roles]:
         if sm.find_role(name) is None:
             sm.add_role(name)
     sm.session.commit()
