@@ -5,7 +5,7 @@ from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 
-from .base import LABELS, READ_WRITE
+from .base import LABELS, READ_WRITE, display_value
 
 
 class AccountView(UserDBModelView):
@@ -25,8 +25,32 @@ class AccountView(UserDBModelView):
                    "password", "conf_password"]
     edit_columns = ["username", "last_name", "first_name", "email", "roles", "person", "active"]
     search_columns = ["username", "last_name", "first_name", "active", "roles"]
+    # FAB's fieldsets and hints are English or half-translated; ours replace them.
+    show_fieldsets = [
+        (_l("Учётная запись"), {"fields": ["username", "last_name", "first_name", "email", "roles", "person",
+                                           "active"]}),
+        (_l("Входы"), {"fields": ["last_login", "login_count", "fail_login_count"], "expanded": True}),
+    ]
+    user_show_fieldsets = [
+        (_l("Ваши данные"), {"fields": ["username", "last_name", "first_name", "email", "roles"]}),
+    ]
+    description_columns = {
+        "username": _l("Логин для входа в журнал"),
+        "password": _l("Пароль для входа"),
+        "conf_password": _l("Введите пароль ещё раз"),
+        "email": _l("Адрес электронной почты"),
+        "roles": _l("Роль определяет, что пользователь может делать в журнале"),
+        "person": _l("Карточка сотрудника, обучающегося или представителя, к которой относится вход"),
+        "active": _l("Снимите отметку, чтобы закрыть вход, не удаляя учётную запись"),
+    }
+    formatters_columns = {col: display_value for col in set(show_columns) | set(list_columns)}
+    user_info_title = _l("Ваши данные")
     # System roles are never offered (and the guard refuses them anyway).
     add_form_query_rel_fields = edit_form_query_rel_fields = {
         "roles": [["name", FilterNotEqual, "Admin"], ["name", FilterNotEqual, "Public"]],
     }
     page_size = 25
+
+    def __init__(self, *args, **kwargs):
+        self.label_columns = dict(self.label_columns)  # FAB fills it in place; LABELS is shared
+        super().__init__(*args, **kwargs)

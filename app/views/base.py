@@ -60,10 +60,39 @@ class EjournalModelView(ModelView):
     page_size = 25
 
     def __init__(self, *args, **kwargs):
-        for attr in ("list_title", "show_title", "add_title", "edit_title"):
-            if getattr(self, attr, None) is None and getattr(self, "title", None):
-                setattr(self, attr, self.title)
+        # Russian page titles derived from ``title`` («Обучающиеся: новая запись»);
+        # FAB's defaults are "" and would become "List Learner", "Add Learner"…
+        # FAB adds a label for every other column to label_columns in place: keep LABELS clean.
+        self.label_columns = dict(self.label_columns or {})
+        title = getattr(self, "title", None)
+        if title:
+            self.list_title = self.list_title or title
+            self.show_title = self.show_title or _l("%(title)s: просмотр записи", title=title)
+            self.add_title = self.add_title or _l("%(title)s: новая запись", title=title)
+            self.edit_title = self.edit_title or _l("%(title)s: изменение записи", title=title)
         super().__init__(*args, **kwargs)
+        # Values in Russian on list and show pages: да/нет, dates as 20.11.2026, nothing for empty.
+        formatters = dict(self.formatters_columns or {})
+        for col in set(self.list_columns or []) | set(self.show_columns or []):
+            formatters.setdefault(col, display_value)
+        self.formatters_columns = formatters
+
+
+def display_value(value):
+    """How a value reads on list and show pages."""
+    import datetime as dt
+
+    from flask_babel import gettext
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("да") if value else gettext("нет")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return value
 
 
 class EjournalRestApi(ModelRestApi):

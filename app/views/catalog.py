@@ -1,6 +1,7 @@
 """CRUD pages of the core model: organisation, study frame, people, journal rows."""
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..models import (
@@ -23,6 +24,35 @@ from ..models import (
     TeachingAssignment,
 )
 from .base import EjournalModelView, interface
+
+def _host():
+    return current_app.extensions["ejournal"]
+
+
+# Codes stored in the rows, shown by their Russian names.
+PLUGIN_NAMES = {"school": _l("Школа"), "preschool": _l("Дошкольное образование"), "college": _l("Колледж (СПО)"),
+                "core": _l("Общее")}
+
+
+def plugin_name(code):
+    return PLUGIN_NAMES.get(code, code)
+
+
+def group_kind_name(code):
+    kind = _host().group_kinds.get(code)
+    return kind.name if kind else code
+
+
+def period_type_name(code):
+    kind = _host().period_types.get(code)
+    return kind.name if kind else code
+
+
+def attendance_category_name(code):
+    from ..models.journal import ATTENDANCE_CATEGORIES
+
+    return ATTENDANCE_CATEGORIES.get(code, code)
+
 
 PERSON_COLUMNS = ["last_name", "first_name", "middle_name", "birth_date", "gender", "phone", "email"]
 
@@ -54,6 +84,7 @@ class PeriodView(EjournalModelView):
     list_columns = ["year", "name", "plugin", "start", "end", "is_final"]
     add_columns = edit_columns = show_columns = ["year", "plugin", "type_code", "name", "start", "end", "order", "is_final"]
     search_columns = ["year", "name", "plugin", "is_final"]
+    formatters_columns = {"plugin": plugin_name, "type_code": period_type_name}
     base_order = ("start", "asc")
 
 
@@ -64,6 +95,7 @@ class SubjectView(EjournalModelView):
     list_columns = ["name", "plugin"]
     add_columns = edit_columns = show_columns = ["name", "plugin"]
     search_columns = ["name", "plugin"]
+    formatters_columns = {"plugin": plugin_name}
     base_order = ("name", "asc")
 
 
@@ -74,6 +106,7 @@ class LearnerGroupView(EjournalModelView):
     list_columns = ["name", "kind", "level", "leader", "year"]
     add_columns = edit_columns = show_columns = ["year", "kind", "name", "level", "leader"]
     search_columns = ["name", "kind", "level", "year"]
+    formatters_columns = {"kind": group_kind_name}
     base_order = ("level", "asc")
 
 
@@ -170,6 +203,7 @@ class AttendanceCodeView(EjournalModelView):
     title = _l("Коды посещаемости")
     list_columns = add_columns = edit_columns = show_columns = ["code", "name", "category"]
     search_columns = ["code", "name", "category"]
+    formatters_columns = {"category": attendance_category_name}
 
 
 class AttendanceView(EjournalModelView):
