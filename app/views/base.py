@@ -9,6 +9,7 @@ from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..scoping import ScopeError
@@ -48,8 +49,41 @@ LABELS = {
 }
 
 
+class PrefetchingInterface(SQLAInterface):
+    """FAB's interface without N+1: FAB joins only dotted list columns, so a
+    column such as ``leader`` would be lazy-loaded row by row. After a page is
+    read, the targets of the many-to-one relationships it shows (``prefetch``,
+    set by the view from its list columns) are loaded with one scoped query
+    each and set on the rows."""
+
+    prefetch: tuple[str, ...] = ()
+
+    def query(self, *args, **kwargs):
+        count, items = super().query(*args, **kwargs)
+        relationships = inspect(self.obj).relationships
+        for key in self.prefetch:
+            rel = relationships[key]
+            if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1:
+                _prefetch(self.session, items, rel)
+        return count, items
+
+
+def _prefetch(session, items, rel) -> None:
+    (column,) = rel.local_columns
+    states = [inspect(item) for item in items]
+    # Only rows whose key column was read and whose relationship was not.
+    pending = [st for st in states if column.key in st.dict and rel.key not in st.dict]
+    ids = {st.dict[column.key] for st in pending} - {None}
+    if not ids:
+        return
+    pk = inspect(rel.mapper.class_).primary_key[0]
+    found = {getattr(t, pk.key): t for t in session.scalars(select(rel.mapper.class_).where(pk.in_(ids)))}
+    for st in pending:
+        set_committed_value(st.obj(), rel.key, found.get(st.dict[column.key]))
+
+
 def interface(model):
-    return SQLAInterface(model, db.session)
+    return PrefetchingInterface(model, db.session)
 
 
 class EjournalModelView(ModelView):
@@ -76,6 +110,8 @@ class EjournalModelView(ModelView):
         for col in set(self.list_columns or []) | set(self.show_columns or []):
             formatters.setdefault(col, display_value)
         self.formatters_columns = formatters
+        relationships = inspect(self.datamodel.obj).relationships
+        self.datamodel.prefetch = tuple(c for c in self.list_columns if c in relationships)
 
 
 def display_value(value):

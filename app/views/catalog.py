@@ -164,7 +164,7 @@ class GuardianLinkView(EjournalModelView):
     title = _l("Связи с представителями")
     list_columns = ["guardian", "relation", "learner"]
     add_columns = edit_columns = show_columns = ["guardian", "relation", "learner"]
-    search_columns = ["guardian", "learner", "relation"]
+    search_columns = ["relation"]
 
 
 class LessonView(EjournalModelView):
@@ -193,7 +193,8 @@ class MarkView(EjournalModelView):
     list_columns = ["learner", "assignment", "value", "is_debt", "created_at"]
     add_columns = edit_columns = ["assignment", "learner", "value", "is_debt", "comment"]
     show_columns = add_columns + ["created_at"]
-    search_columns = ["learner", "value", "is_debt"]
+    # Not by learner: a filter widget would load every learner of the school (FAB #796).
+    search_columns = ["value", "is_debt", "created_at"]
     base_order = ("created_at", "desc")
 
 
@@ -212,7 +213,7 @@ class AttendanceView(EjournalModelView):
     title = _l("Посещаемость")
     list_columns = ["date", "learner", "lesson", "code", "comment"]
     add_columns = edit_columns = show_columns = ["date", "learner", "lesson", "code", "comment"]
-    search_columns = ["date", "learner", "code"]
+    search_columns = ["date", "code"]
     base_order = ("date", "desc")
 
 
@@ -222,7 +223,7 @@ class FinalMarkView(EjournalModelView):
     title = _l("Итоговые отметки")
     list_columns = ["learner", "subject", "period", "value"]
     add_columns = edit_columns = show_columns = ["learner", "subject", "period", "value"]
-    search_columns = ["learner", "subject", "period", "value"]
+    search_columns = ["subject", "period", "value"]
 
 
 # (view, resource, label, category) in menu order; the resource doubles as menu name.

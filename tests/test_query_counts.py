@@ -1,0 +1,61 @@
+"""Pages run a bounded number of SQL queries, whatever the size of the school."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import LearnerGroup, Learner, Lesson, Staff
+
+
+@contextlib.contextmanager
+def count_queries(app):
+    counter = {"n": 0}
+
+    def _count(*_a, **_k):
+        counter["n"] += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+def _grow(app, world, groups: int, learners_per_group: int):
+    """Add groups with their own leaders, learners and lessons to org1."""
+    with app.app_context():
+        s = db.session
+        for g in range(groups):
+            leader = Staff(org_id=world.org1, last_name=f"Руководитель{g}", first_name="Тест")
+            s.add(leader)
+            s.flush()
+            group = LearnerGroup(org_id=world.org1, year_id=world.org1_year, kind="class", name=f"7{g}",
+                                 level=7, leader_id=leader.id)
+            s.add(group)
+            s.flush()
+            s.add_all([Learner(org_id=world.org1, last_name=f"Ученик{g}-{i}", first_name="Тест", group_id=group.id)
+                       for i in range(learners_per_group)])
+            s.add_all([Lesson(org_id=world.org1, group_id=group.id, subject_id=world.org1_subject,
+                              teacher_id=leader.id, date=dt.date(2026, 11, 2 + i), number=1, topic=f"Тема {i}")
+                       for i in range(3)])
+        s.commit()
+
+
+@pytest.mark.parametrize("path", ["/learnerview/list/", "/lessonview/list/", "/learnergroupview/list/",
+                                  "/teachingassignmentview/list/", "/markview/list/", "/api/v1/learners/",
+                                  "/api/v1/lessons/", "/auditview/list/"])
+def test_list_pages_run_a_fixed_number_of_queries(app, client, login, world, path):
+    login("admin1")
+    client.get(path)  # warm caches (FAB menus, babel)
+    with count_queries(app) as small:
+        assert client.get(path).status_code == 200
+    _grow(app, world, groups=8, learners_per_group=4)
+    with count_queries(app) as large:
+        assert client.get(path).status_code == 200
+    assert large["n"] == small["n"], f"{path}: {small['n']} queries for a small school, {large['n']} for a larger one"
