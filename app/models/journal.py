@@ -61,7 +61,7 @@ class Assignment(OrgScoped, Model):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True, nullable=False)
     type_id: Mapped[int] = mapped_column(ForeignKey("assignment_type.id"), index=True, nullable=False)
     weight: Mapped[float] = mapped_column(Numeric(4, 2), nullable=False, default=1)
-    title: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    title: Mapped[str | None] = mapped_column(String(300), default="")
 
     lesson = relationship(Lesson, back_populates="assignments")
     type = relationship(AssignmentType)
@@ -82,7 +82,7 @@ class Mark(OrgScoped, Versioned, Timestamped, Model):
     learner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
     value: Mapped[str] = mapped_column(String(10), nullable=False, default="")
     is_debt: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    comment: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    comment: Mapped[str | None] = mapped_column(String(500), default="")
 
     assignment = relationship(Assignment)
     learner = relationship("Learner")
@@ -132,7 +132,7 @@ class Attendance(OrgScoped, Versioned, Timestamped, Model):
     lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lesson.id"), index=True)
     date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     code_id: Mapped[int] = mapped_column(ForeignKey("attendance_code.id"), index=True, nullable=False)
-    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    comment: Mapped[str | None] = mapped_column(Text, default="")
 
     learner = relationship("Learner")
     lesson = relationship(Lesson)

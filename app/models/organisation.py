@@ -14,7 +14,7 @@ class Authority(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300), nullable=False)
-    short_name: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    short_name: Mapped[str | None] = mapped_column(String(120), default="")
 
     organisations = relationship("Organisation", back_populates="authority")
 
@@ -30,9 +30,9 @@ class Organisation(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int | None] = mapped_column(ForeignKey("authority.id"), index=True)
     name: Mapped[str] = mapped_column(String(300), nullable=False)
-    short_name: Mapped[str] = mapped_column(String(120), nullable=False, default="")
-    inn: Mapped[str] = mapped_column(String(12), nullable=False, default="")
-    address: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    short_name: Mapped[str | None] = mapped_column(String(120), default="")
+    inn: Mapped[str | None] = mapped_column(String(12), default="")
+    address: Mapped[str | None] = mapped_column(String(300), default="")
     # Codes of the plugins serving this organisation, e.g. ["school", "preschool"].
     plugins: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     # Rule settings by plugin: {"school": {"edit_window_days": 7}}; absent keys take

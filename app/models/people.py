@@ -23,11 +23,11 @@ class Person(OrgScoped, Model):
     kind: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
     last_name: Mapped[str] = mapped_column(String(100), nullable=False)
     first_name: Mapped[str] = mapped_column(String(100), nullable=False)
-    middle_name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    middle_name: Mapped[str | None] = mapped_column(String(100), default="")
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
-    gender: Mapped[str] = mapped_column(String(1), nullable=False, default="")
-    phone: Mapped[str] = mapped_column(String(40), nullable=False, default="")
-    email: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    gender: Mapped[str | None] = mapped_column(String(1), default="")
+    phone: Mapped[str | None] = mapped_column(String(40), default="")
+    email: Mapped[str | None] = mapped_column(String(200), default="")
 
     __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "person"}
 
@@ -84,7 +84,7 @@ class GuardianLink(OrgScoped, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     guardian_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
     learner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
-    relation: Mapped[str] = mapped_column(String(40), nullable=False, default="")  # мать, отец, опекун
+    relation: Mapped[str | None] = mapped_column(String(40), default="")  # мать, отец, опекун
 
     guardian = relationship(Guardian, back_populates="child_links", foreign_keys=[guardian_id])
     learner = relationship(Learner, back_populates="guardian_links", foreign_keys=[learner_id])

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 05:36:48.677045
+Create Date: 2026-11-23 05:48:11.730437
 
 """
 from alembic import op
@@ -60,7 +60,7 @@ def upgrade():
     op.create_table('authority',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=300), nullable=False),
-    sa.Column('short_name', sa.String(length=120), nullable=False),
+    sa.Column('short_name', sa.String(length=120), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('ab_group_role',
@@ -93,9 +93,9 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('authority_id', sa.Integer(), nullable=True),
     sa.Column('name', sa.String(length=300), nullable=False),
-    sa.Column('short_name', sa.String(length=120), nullable=False),
-    sa.Column('inn', sa.String(length=12), nullable=False),
-    sa.Column('address', sa.String(length=300), nullable=False),
+    sa.Column('short_name', sa.String(length=120), nullable=True),
+    sa.Column('inn', sa.String(length=12), nullable=True),
+    sa.Column('address', sa.String(length=300), nullable=True),
     sa.Column('plugins', sa.JSON(), nullable=False),
     sa.Column('settings', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['authority_id'], ['authority.id'], ),
@@ -274,11 +274,11 @@ def upgrade():
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('last_name', sa.String(length=100), nullable=False),
     sa.Column('first_name', sa.String(length=100), nullable=False),
-    sa.Column('middle_name', sa.String(length=100), nullable=False),
+    sa.Column('middle_name', sa.String(length=100), nullable=True),
     sa.Column('birth_date', sa.Date(), nullable=True),
-    sa.Column('gender', sa.String(length=1), nullable=False),
-    sa.Column('phone', sa.String(length=40), nullable=False),
-    sa.Column('email', sa.String(length=200), nullable=False),
+    sa.Column('gender', sa.String(length=1), nullable=True),
+    sa.Column('phone', sa.String(length=40), nullable=True),
+    sa.Column('email', sa.String(length=200), nullable=True),
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.String(length=120), nullable=True),
     sa.Column('hired_on', sa.Date(), nullable=True),
@@ -368,7 +368,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('guardian_id', sa.Integer(), nullable=False),
     sa.Column('learner_id', sa.Integer(), nullable=False),
-    sa.Column('relation', sa.String(length=40), nullable=False),
+    sa.Column('relation', sa.String(length=40), nullable=True),
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['guardian_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['learner_id'], ['person.id'], ),
@@ -505,7 +505,7 @@ def upgrade():
     sa.Column('lesson_id', sa.Integer(), nullable=False),
     sa.Column('type_id', sa.Integer(), nullable=False),
     sa.Column('weight', sa.Numeric(precision=4, scale=2), nullable=False),
-    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=True),
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], ),
     sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
@@ -523,7 +523,7 @@ def upgrade():
     sa.Column('lesson_id', sa.Integer(), nullable=True),
     sa.Column('date', sa.Date(), nullable=False),
     sa.Column('code_id', sa.Integer(), nullable=False),
-    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
@@ -547,7 +547,7 @@ def upgrade():
     sa.Column('learner_id', sa.Integer(), nullable=False),
     sa.Column('value', sa.String(length=10), nullable=False),
     sa.Column('is_debt', sa.Boolean(), nullable=False),
-    sa.Column('comment', sa.String(length=500), nullable=False),
+    sa.Column('comment', sa.String(length=500), nullable=True),
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
