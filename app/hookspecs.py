@@ -135,7 +135,9 @@ def register_reports(host):
 
     Called once at load. Return a list of ``app.registry.ReportSpec``: id,
     Russian title, parameters, the roles that may run it and a function
-    ``run(session, scope, params)`` returning a list of ``app.registry.Table``.
+    ``run(session, params)`` returning a list of ``app.registry.Table``. The
+    session is already cut to what the user running the report may reach, so
+    the function queries plainly and never sees other organisations.
     """
 
 
