@@ -27,7 +27,7 @@ install-test: $(VENV)/.installed-test
 
 # Compiled catalogues are build products, not sources.
 translations:
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile --statistics -d translations
 
 # Debian's chromium for the browser tests (Playwright cannot download its own here).
 browser:
