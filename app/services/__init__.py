@@ -1,0 +1,1 @@
+"""Business rules (R1–R16 of SPEC.md), apart from views and models."""
