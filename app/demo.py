@@ -254,11 +254,11 @@ def current_period(session, year: AcademicYear, plugin: str) -> Period | None:
 
 
 def school_days(period: Period, weeks: int = 4) -> list[dt.date]:
-    """Weekdays of ``period`` up to today, at most the last ``weeks`` weeks, without holidays."""
+    """Weekdays of ``period`` up to today (or its end), at most ``weeks`` weeks back, without holidays."""
     if period is None:
         return []
-    start = max(period.start, today() - dt.timedelta(days=7 * weeks - 1))
     end = min(today(), period.end)
+    start = max(period.start, end - dt.timedelta(days=7 * weeks - 1))
     days = []
     day = start
     while day <= end:
