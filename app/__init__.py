@@ -81,14 +81,21 @@ def configure_views(app: Flask) -> None:
     from .extensions import db
     from .security import scope_for_request
     from .views.audit import AuditView
-    from .views.catalog import CATEGORIES, MENU
+    from .views.catalog import CATEGORIES, MENU, NO_MENU
+    from .views.journal import JournalView
     from .views.rights import RightsView
 
     appbuilder = app.appbuilder
+    journal_label, journal_icon = CATEGORIES["Journal"]
+    # The grid opens the «Журнал» menu: it is what teachers use every day.
+    appbuilder.add_view(JournalView, "Marks", label=JournalView.menu_label(), category="Journal",
+                        category_label=journal_label, category_icon=journal_icon, href="/journal/")
     for view, name, label, category in MENU:
         cat_label, cat_icon = CATEGORIES[category]
         appbuilder.add_view(view, name, label=label, category=category, category_label=cat_label,
                             category_icon=cat_icon)
+    for view in NO_MENU:
+        appbuilder.add_view_no_menu(view)
     admin_label, admin_icon = CATEGORIES["Administration"]
     appbuilder.add_view(RightsView, "Rights", label=RightsView.menu_label(), category="Administration",
                         category_label=admin_label, category_icon=admin_icon)

@@ -1,0 +1,283 @@
+"""The class journal grid: what it shows (``load_grid``) and how a batch of
+typed cells is saved (``save_cells``), with rules R1–R3 and optimistic locking.
+
+Queries are fixed in number whatever the size of the class or the period:
+every collection is read with one ``IN`` query and joined in Python.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..models import (
+    Assignment, AssignmentType, Attendance, AttendanceCode, EditUnlock, Learner, LearnerGroup, Lesson, Mark,
+    Organisation, Period, SubgroupMember,
+)
+from .edit_window import check_editable
+from .marks import RuleError, check_value, marks_allowed
+
+
+@dataclass
+class Column:
+    lesson_id: int
+    date: dt.date
+    number: int
+    topic: str
+    assignment_id: int | None
+    label: str
+    weight: float
+    first: bool  # first column of its lesson: attendance is shown and typed here
+
+
+@dataclass
+class Row:
+    learner_id: int
+    name: str
+    left_on: dt.date | None
+
+
+@dataclass
+class Grid:
+    group: LearnerGroup
+    period: Period
+    columns: list[Column]
+    rows: list[Row]
+    marks: dict = field(default_factory=dict)  # (learner, assignment) -> (value, version, is_debt)
+    attendance: dict = field(default_factory=dict)  # (learner, lesson) -> (code, version)
+    marks_allowed: bool = True
+
+
+def load_grid(session, host, group_id: int, subject_id: int, period_id: int, subgroup_id: int | None = None) -> Grid | None:
+    group = session.get(LearnerGroup, group_id)
+    period = session.get(Period, period_id)
+    if group is None or period is None:
+        return None
+    lessons_q = select(Lesson).where(
+        Lesson.group_id == group_id, Lesson.subject_id == subject_id,
+        Lesson.date >= period.start, Lesson.date <= period.end,
+    ).order_by(Lesson.date, Lesson.number)
+    if subgroup_id:
+        lessons_q = lessons_q.where(Lesson.subgroup_id == subgroup_id)
+    lessons = session.scalars(lessons_q).all()
+    lesson_ids = [l.id for l in lessons]
+    assignments = defaultdict(list)
+    for a, type_name in session.execute(
+        select(Assignment, AssignmentType.name).join(AssignmentType, AssignmentType.id == Assignment.type_id)
+        .where(Assignment.lesson_id.in_(lesson_ids)).order_by(Assignment.id)
+    ):
+        assignments[a.lesson_id].append((a, type_name))
+    columns = []
+    for lesson in lessons:
+        items = assignments.get(lesson.id) or [(None, None)]
+        for i, (a, type_name) in enumerate(items):
+            columns.append(Column(lesson.id, lesson.date, lesson.number, lesson.topic,
+                                  a.id if a else None, (a.title or type_name) if a else "",
+                                  float(a.weight) if a else 1.0, i == 0))
+    learners_q = select(Learner).where(
+        Learner.group_id == group_id, or_(Learner.left_on.is_(None), Learner.left_on >= period.start)
+    )
+    if subgroup_id:
+        learners_q = learners_q.where(Learner.id.in_(
+            select(SubgroupMember.learner_id).where(SubgroupMember.subgroup_id == subgroup_id)))
+    learners = session.scalars(learners_q.order_by(Learner.last_name, Learner.first_name, Learner.middle_name)).all()
+    rows = [Row(l.id, l.full_name, l.left_on) for l in learners]
+    learner_ids = [r.learner_id for r in rows]
+    assignment_ids = [c.assignment_id for c in columns if c.assignment_id]
+    marks = {
+        (m.learner_id, m.assignment_id): (m.value, m.version, m.is_debt)
+        for m in session.scalars(select(Mark).where(Mark.assignment_id.in_(assignment_ids),
+                                                    Mark.learner_id.in_(learner_ids)))
+    }
+    attendance = {
+        (a.learner_id, a.lesson_id): (code, a.version)
+        for a, code in session.execute(
+            select(Attendance, AttendanceCode.code).join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
+            .where(Attendance.lesson_id.in_(lesson_ids), Attendance.learner_id.in_(learner_ids)))
+    }
+    org = session.get(Organisation, group.org_id)
+    return Grid(group, period, columns, rows, marks, attendance, _marks_allowed(host, org, group, period.start))
+
+
+def _marks_allowed(host, org, group, on) -> bool:
+    kind = host.group_kinds.get(group.kind)
+    if kind is None or not kind.takes_marks:
+        return False
+    plugin = kind.plugin
+    try:
+        full_year = host.setting(org, plugin, "no_marks_levels")
+        first_half = host.setting(org, plugin, "no_marks_first_half_levels")
+    except KeyError:
+        return True
+    year_start = group.year.start if group.year else on
+    return marks_allowed(group.level, on, year_start, full_year, first_half)
+
+
+@dataclass
+class CellResult:
+    key: str
+    status: str  # saved, error, conflict
+    message: str = ""
+    value: str = ""
+    version: int | None = None
+    assignment_id: int | None = None  # the assignment a mark went to (created on the first mark of a lesson)
+
+
+def save_cells(session, host, changes: list[dict], now: dt.datetime, teacher_id: int | None = None) -> list[CellResult]:
+    """Save typed cells one by one, each in its own savepoint: a refused cell
+    changes nothing and does not stop the others. Each change is
+    ``{key, kind: "mark"|"attendance", lesson_id, assignment_id, learner_id, value, version}``.
+
+    ``teacher_id``: the person saving, when he may write only his own lessons
+    (the lesson's teacher or its substitute, R15); None for organisation-wide roles.
+    """
+    lesson_ids = {int(c["lesson_id"]) for c in changes}
+    lessons = {l.id: l for l in session.scalars(select(Lesson).where(Lesson.id.in_(lesson_ids)))}
+    groups = {g.id: g for g in session.scalars(
+        select(LearnerGroup).where(LearnerGroup.id.in_({l.group_id for l in lessons.values()})))}
+    orgs = {o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_({g.org_id for g in groups.values()})))}
+    unlocks = session.scalars(select(EditUnlock).where(
+        EditUnlock.group_id.in_(groups), EditUnlock.status == "granted")).all()
+    codes = {c.code.upper(): c for c in session.scalars(select(AttendanceCode))}
+    results = []
+    for change in changes:
+        key = str(change.get("key", ""))
+        lesson = lessons.get(int(change["lesson_id"]))
+        if lesson is None:
+            results.append(CellResult(key, "error", str(_l("Урок не найден или недоступен."))))
+            continue
+        group = groups[lesson.group_id]
+        org = orgs[group.org_id]
+        if teacher_id is not None and teacher_id not in (lesson.teacher_id, lesson.substitute_id) \
+                and not (change["kind"] == "attendance" and group.leader_id == teacher_id):
+            results.append(CellResult(key, "error", str(_l(
+                "R15: урок ведёт другой учитель; отметки ставит он или замещающий учитель."))))
+            continue
+        kind = host.group_kinds.get(group.kind)
+        try:
+            window = host.setting(org, kind.plugin, "edit_window_days")
+            check_editable(lesson.date, group.id, lesson.subject_id, window, now, unlocks)
+            with session.begin_nested():
+                if change["kind"] == "attendance":
+                    result = _save_attendance(session, lesson, change, codes)
+                else:
+                    if not _marks_allowed(host, org, group, lesson.date):
+                        raise RuleError("R2", _l("В этом классе отметки не ставятся: только посещаемость и темы."))
+                    result = _save_mark(session, host, lesson, group, change)
+                session.flush()
+            results.append(CellResult(key, "saved", value=result[0], version=result[1],
+                                      assignment_id=result[2] if len(result) > 2 else None))
+        except RuleError as exc:
+            results.append(CellResult(key, "error", f"{exc.rule}: {exc}"))
+        except (StaleDataError, _Conflict, IntegrityError):
+            current = _current(session, change)
+            results.append(CellResult(key, "conflict", str(_l("Значение уже изменил другой пользователь.")),
+                                      value=current[0], version=current[1]))
+    return results
+
+
+class _Conflict(Exception):
+    pass
+
+
+def _learner_in_group(session, learner_id: int, group_id: int) -> bool:
+    return session.scalar(select(Learner.id).where(Learner.id == learner_id, Learner.group_id == group_id)) is not None
+
+
+def _save_mark(session, host, lesson, group, change):
+    learner_id = int(change["learner_id"])
+    if not _learner_in_group(session, learner_id, group.id):
+        raise RuleError("R10", _l("Обучающийся не из этого класса."))
+    value = (change.get("value") or "").strip()
+    debt = value == "."
+    if value and not debt:
+        value = check_value(host.scale_for(group.kind), value)
+    assignment_id = change.get("assignment_id")
+    if assignment_id:
+        assignment = session.get(Assignment, int(assignment_id))
+        if assignment is None or assignment.lesson_id != lesson.id:
+            raise RuleError("R3", _l("Задание не найдено на этом уроке."))
+    else:
+        assignment = _default_assignment(session, lesson)
+    mark = session.scalar(select(Mark).where(Mark.assignment_id == assignment.id, Mark.learner_id == learner_id))
+    version = change.get("version")
+    if mark is None:
+        if version not in (None, "", 0):
+            raise _Conflict()  # the client saw a mark that is gone now
+        if not value:
+            return "", None, assignment.id
+        mark = Mark(org_id=lesson.org_id, assignment_id=assignment.id, learner_id=learner_id,
+                    value="" if debt else value, is_debt=debt)
+        session.add(mark)
+        session.flush()
+        return str(mark), mark.version, assignment.id
+    if version is None or int(version) != mark.version:
+        raise _Conflict()
+    if not value:
+        session.delete(mark)  # the audit log keeps the old value
+        return "", None, assignment.id
+    mark.value, mark.is_debt = ("" if debt else value), debt
+    session.flush()
+    return str(mark), mark.version, assignment.id
+
+
+def _default_assignment(session, lesson):
+    existing = session.scalar(select(Assignment).where(Assignment.lesson_id == lesson.id).order_by(Assignment.id))
+    if existing:
+        return existing
+    atype = session.scalar(select(AssignmentType).where(AssignmentType.name == "Ответ на уроке")) or \
+        session.scalar(select(AssignmentType).order_by(AssignmentType.id))
+    if atype is None:
+        raise RuleError("R3", _l("В организации не заведены виды работ."))
+    assignment = Assignment(org_id=lesson.org_id, lesson_id=lesson.id, type_id=atype.id, weight=atype.weight)
+    session.add(assignment)
+    session.flush()
+    return assignment
+
+
+def _save_attendance(session, lesson, change, codes):
+    learner_id = int(change["learner_id"])
+    if not _learner_in_group(session, learner_id, lesson.group_id):
+        raise RuleError("R10", _l("Обучающийся не из этого класса."))
+    value = (change.get("value") or "").strip().upper()
+    row = session.scalar(select(Attendance).where(Attendance.lesson_id == lesson.id, Attendance.learner_id == learner_id))
+    version = change.get("version")
+    if row is not None and (version is None or int(version) != row.version):
+        raise _Conflict()
+    if row is None and version not in (None, "", 0):
+        raise _Conflict()
+    if not value:
+        if row is not None:
+            session.delete(row)
+        return "", None
+    code = codes.get(value)
+    if code is None:
+        raise RuleError("R6", _l("Нет такого кода посещаемости: «%(value)s». Допустимы: %(codes)s.",
+                                 value=value, codes=", ".join(sorted(codes))))
+    if row is None:
+        row = Attendance(org_id=lesson.org_id, learner_id=learner_id, lesson_id=lesson.id, date=lesson.date,
+                         code_id=code.id)
+        session.add(row)
+    else:
+        row.code_id = code.id
+    session.flush()
+    return code.code, row.version
+
+
+def _current(session, change):
+    session.expire_all()
+    learner_id = int(change["learner_id"])
+    if change["kind"] == "attendance":
+        row = session.execute(
+            select(AttendanceCode.code, Attendance.version).join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
+            .where(Attendance.lesson_id == int(change["lesson_id"]), Attendance.learner_id == learner_id)).first()
+        return (row[0], row[1]) if row else ("", None)
+    assignment_id = change.get("assignment_id") or session.scalar(
+        select(Assignment.id).where(Assignment.lesson_id == int(change["lesson_id"])).order_by(Assignment.id))
+    mark = session.scalar(select(Mark).where(Mark.assignment_id == assignment_id, Mark.learner_id == learner_id))
+    return (str(mark), mark.version) if mark else ("", None)

@@ -1,0 +1,99 @@
+"""Журнал → Классный журнал: the grid a teacher fills every day."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, jsonify, request
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..models import LearnerGroup, Period, Subject, TeachingAssignment
+from ..scoping import current_scope
+from ..services.journal import load_grid, save_cells
+
+MAX_BATCH = 500
+
+
+def _choices(session):
+    """(group, subject) pairs the user may open: a teacher his own load and the
+    class he leads; an organisation-wide role every pair of the organisation."""
+    scope = current_scope()
+    q = (select(TeachingAssignment.group_id, TeachingAssignment.subject_id, LearnerGroup.name, Subject.name,
+                LearnerGroup.level)
+         .join(LearnerGroup, LearnerGroup.id == TeachingAssignment.group_id)
+         .join(Subject, Subject.id == TeachingAssignment.subject_id).distinct())
+    if scope is not None and scope.learner_ids is not None:
+        q = q.where(or_(TeachingAssignment.teacher_id == scope.person_id, LearnerGroup.leader_id == scope.person_id))
+    return sorted(session.execute(q).all(), key=lambda r: (r[4], r[2], r[3]))
+
+
+class JournalView(BaseView):
+    route_base = "/journal"
+    class_permission_name = "Marks"
+    method_permission_name = {"grid": "read", "save": "write"}
+    default_view = "grid"
+
+    @staticmethod
+    def menu_label():
+        return _l("Классный журнал")
+
+    @expose("/")
+    @has_access
+    def grid(self):
+        session = db.session
+        host = current_app.extensions["ejournal"]
+        pairs = _choices(session)
+        group_id = request.args.get("group", type=int)
+        subject_id = request.args.get("subject", type=int)
+        if (group_id is None or subject_id is None) and pairs:
+            group_id, subject_id = pairs[0][0], pairs[0][1]
+        if pairs and (group_id, subject_id) not in {(p[0], p[1]) for p in pairs}:
+            abort(404)
+        grid = periods = period = None
+        if group_id:
+            group = session.get(LearnerGroup, group_id)
+            if group is None:
+                abort(404)
+            plugin = host.group_kinds[group.kind].plugin
+            periods = session.scalars(select(Period).where(
+                Period.year_id == group.year_id, Period.plugin == plugin, Period.is_final.is_(False))
+                .order_by(Period.order)).all()
+            period_id = request.args.get("period", type=int)
+            today = dt.date.today()
+            period = next((p for p in periods if p.id == period_id), None) or \
+                next((p for p in periods if p.start <= today <= p.end), None) or (periods[-1] if periods else None)
+            if period is not None:
+                grid = load_grid(session, host, group_id, subject_id, period.id)
+        can_write = current_app.appbuilder.sm.level("Marks") >= 2
+        codes = [c for c in _codes(session)]
+        return self.render_template(
+            "journal/grid.html", pairs=pairs, group_id=group_id, subject_id=subject_id, periods=periods or [],
+            period=period, grid=grid, can_write=can_write, codes=codes, today=dt.date.today(),
+        )
+
+    @expose("/save", methods=["POST"])
+    @has_access
+    def save(self):
+        payload = request.get_json(silent=True) or {}
+        changes = payload.get("changes")
+        if not isinstance(changes, list) or not changes or len(changes) > MAX_BATCH:
+            return jsonify(message=_("Нет изменений для сохранения.")), 400
+        scope = current_scope()
+        host = current_app.extensions["ejournal"]
+        try:
+            results = save_cells(db.session, host, changes, dt.datetime.now(),
+                                 teacher_id=scope.person_id if scope and scope.learner_ids is not None else None)
+            db.session.commit()
+        except (KeyError, ValueError, TypeError):
+            db.session.rollback()
+            return jsonify(message=_("Неверный формат запроса.")), 400
+        return jsonify(results=[r.__dict__ for r in results])
+
+
+def _codes(session):
+    from ..models import AttendanceCode
+
+    return session.scalars(select(AttendanceCode).order_by(AttendanceCode.code)).all()

@@ -1,0 +1,179 @@
+"""Классный журнал: the grid, typed cells saved with the rules, conflicts, refusals."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Assignment, Attendance, AuditEntry, Learner, LearnerGroup, Lesson, Mark
+
+from .test_query_counts import count_queries
+
+
+def _lesson(app, world, days_ago=0, group="org1_group", teacher="org1_teacher", number=3):
+    with app.app_context():
+        lesson = Lesson(org_id=world.org1, group_id=world.ids[group], subject_id=world.org1_subject,
+                        teacher_id=world.ids[teacher], date=dt.date.today() - dt.timedelta(days=days_ago),
+                        number=number, topic="Сложение дробей")
+        db.session.add(lesson)
+        db.session.commit()
+        return lesson.id
+
+
+def _save(client, *changes):
+    return client.post("/journal/save", json={"changes": list(changes)})
+
+
+def _mark(lesson, learner, value, version=None, key="k"):
+    return {"key": key, "kind": "mark", "lesson_id": lesson, "learner_id": learner, "assignment_id": None,
+            "value": value, "version": version}
+
+
+def test_teacher_sees_own_class_alphabetically_with_marks(client, login, world):
+    login("teacher1")
+    page = client.get(f"/journal/?group={world.org1_group}&subject={world.org1_subject}").get_data(as_text=True)
+    names = ["Иванов Иван", "Петрова Мария", "Сидоров Пётр"]
+    positions = [page.index(n) for n in names]
+    assert positions == sorted(positions)
+    assert "Чужой" not in page  # a learner of another class
+    assert 'value="5"' in page and 'value="ОТ"' in page  # the world's mark and absence
+
+
+def test_other_teacher_cannot_open_the_class(client, login, world):
+    login("otherteacher1")
+    response = client.get(f"/journal/?group={world.org1_group}&subject={world.org1_subject}")
+    assert response.status_code == 404
+
+
+def test_parent_and_learner_never_reach_the_journal(client, login, world):
+    for user in ("parent1", "learner1"):
+        login(user)
+        response = client.get("/journal/")
+        assert response.status_code in (302, 403), user
+        assert _save(client, _mark(world.org1_lesson, world.org1_child, "2")).status_code in (302, 403)
+    with client.application.app_context():
+        assert db.session.get(Mark, world.org1_mark).value == "5"
+
+
+def test_typed_mark_is_saved_and_audited(app, client, login, world):
+    lesson = _lesson(app, world)
+    login("teacher1")
+    result = _save(client, _mark(lesson, world.org1_sibling, "4")).get_json()["results"][0]
+    assert result["status"] == "saved" and result["value"] == "4" and result["version"] == 1
+    with app.app_context():
+        mark = db.session.scalar(select(Mark).join(Assignment).where(Assignment.lesson_id == lesson))
+        assert (mark.learner_id, mark.value) == (world.org1_sibling, "4")
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "Mark", AuditEntry.entity_id == mark.id))
+        assert entry.username == "teacher1" and entry.action == "insert"
+    # change it: the version moves on, the audit keeps old and new
+    result = _save(client, _mark(lesson, world.org1_sibling, "5", version=1)).get_json()["results"][0]
+    assert result["status"] == "saved" and result["version"] == 2
+    with app.app_context():
+        update = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "Mark", AuditEntry.action == "update")
+                                   .order_by(AuditEntry.id.desc()))
+        assert update.old["value"] == "4" and update.new["value"] == "5"
+
+
+def test_value_outside_the_scale_is_refused_and_nothing_changes(app, client, login, world):
+    lesson = _lesson(app, world)
+    login("teacher1")
+    results = _save(client, _mark(lesson, world.org1_sibling, "7", key="a"),
+                    _mark(lesson, world.org1_learner3, "3", key="b")).get_json()["results"]
+    by_key = {r["key"]: r for r in results}
+    assert by_key["a"]["status"] == "error" and by_key["a"]["message"].startswith("R3")
+    assert "не из шкалы" in by_key["a"]["message"]
+    assert by_key["b"]["status"] == "saved"  # one bad cell does not stop the others
+    with app.app_context():
+        values = db.session.scalars(select(Mark.value).join(Assignment).where(Assignment.lesson_id == lesson)).all()
+    assert values == ["3"]
+
+
+def test_edit_window_refuses_old_lessons(app, client, login, world):
+    lesson = _lesson(app, world, days_ago=30)
+    login("teacher1")
+    result = _save(client, _mark(lesson, world.org1_sibling, "4")).get_json()["results"][0]
+    assert result["status"] == "error" and result["message"].startswith("R1")
+    assert "разблокировку" in result["message"]
+
+
+def test_second_save_of_the_same_cell_gets_a_conflict(app, client, login, world):
+    lesson = _lesson(app, world)
+    login("teacher1")
+    first = _save(client, _mark(lesson, world.org1_sibling, "4")).get_json()["results"][0]
+    # two teachers both saw version 1; the first one wins
+    ok = _save(client, _mark(lesson, world.org1_sibling, "5", version=first["version"])).get_json()["results"][0]
+    late = _save(client, _mark(lesson, world.org1_sibling, "3", version=first["version"])).get_json()["results"][0]
+    assert ok["status"] == "saved"
+    assert late["status"] == "conflict" and late["value"] == "5"
+    with app.app_context():
+        assert db.session.scalar(select(Mark.value).join(Assignment).where(Assignment.lesson_id == lesson)) == "5"
+
+
+def test_attendance_code_and_unknown_code(app, client, login, world):
+    lesson = _lesson(app, world)
+    login("teacher1")
+    ok = {"key": "a", "kind": "attendance", "lesson_id": lesson, "learner_id": world.org1_sibling,
+          "assignment_id": None, "value": "от", "version": None}
+    bad = dict(ok, key="b", learner_id=world.org1_learner3, value="ЖЖ")
+    by_key = {r["key"]: r for r in _save(client, ok, bad).get_json()["results"]}
+    assert by_key["a"]["status"] == "saved" and by_key["a"]["value"] == "ОТ"
+    assert by_key["b"]["status"] == "error" and "Нет такого кода" in by_key["b"]["message"]
+    with app.app_context():
+        rows = db.session.scalars(select(Attendance).where(Attendance.lesson_id == lesson)).all()
+    assert [(r.learner_id, r.date) for r in rows] == [(world.org1_sibling, dt.date.today())]
+
+
+def test_teacher_cannot_mark_another_teachers_lesson_or_learner(app, client, login, world):
+    foreign_lesson = _lesson(app, world, group="org1_other_group", teacher="org1_other_teacher")
+    own_lesson = _lesson(app, world)
+    login("teacher1")
+    results = _save(client, _mark(foreign_lesson, world.org1_stranger, "2", key="a"),
+                    _mark(own_lesson, world.org1_stranger, "2", key="b")).get_json()["results"]
+    assert all(r["status"] == "error" for r in results), results
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Mark.id)).where(Mark.learner_id == world.org1_stranger)) == 1
+
+
+def test_no_marks_in_grade_one(app, client, login, world):
+    with app.app_context():
+        db.session.get(LearnerGroup, world.org1_group).level = 1
+        db.session.commit()
+    lesson = _lesson(app, world)
+    login("teacher1")
+    page = client.get(f"/journal/?group={world.org1_group}&subject={world.org1_subject}").get_data(as_text=True)
+    assert "отметки не ставятся" in page
+    mark = _save(client, _mark(lesson, world.org1_sibling, "5")).get_json()["results"][0]
+    assert mark["status"] == "error" and mark["message"].startswith("R2")
+    absence = {"key": "a", "kind": "attendance", "lesson_id": lesson, "learner_id": world.org1_sibling,
+               "assignment_id": None, "value": "ОТ", "version": None}
+    assert _save(client, absence).get_json()["results"][0]["status"] == "saved"
+
+
+def test_grid_runs_a_fixed_number_of_queries(app, client, login, world):
+    login("teacher1")
+    url = f"/journal/?group={world.org1_group}&subject={world.org1_subject}"
+    client.get(url)
+    with count_queries(app) as small:
+        assert client.get(url).status_code == 200
+    with app.app_context():
+        s = db.session
+        learners = [Learner(org_id=world.org1, last_name=f"Новиков{i}", first_name="Тест", group_id=world.org1_group)
+                    for i in range(12)]
+        s.add_all(learners)
+        s.flush()
+        for d in range(15):
+            lesson = Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
+                            teacher_id=world.org1_teacher, date=dt.date(2026, 11, 5) + dt.timedelta(days=d), number=4)
+            s.add(lesson)
+            s.flush()
+            for t in range(2):
+                a = Assignment(org_id=world.org1, lesson_id=lesson.id, type_id=world.org1_type, weight=1)
+                s.add(a)
+                s.flush()
+                s.add_all([Mark(org_id=world.org1, assignment_id=a.id, learner_id=l.id, value="4") for l in learners])
+        s.commit()
+    with count_queries(app) as large:
+        page = client.get(url)
+    assert page.status_code == 200 and "Новиков11" in page.get_data(as_text=True)
+    assert large["n"] == small["n"]
