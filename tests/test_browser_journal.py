@@ -1,0 +1,55 @@
+"""In Debian's chromium: a teacher types a mark and an absence into the grid by
+keyboard and saves; the cells turn saved and the database has them."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Assignment, Attendance, AttendanceCode, Lesson, Mark
+from tests.test_browser import ARTIFACTS, page, pytestmark, server  # noqa: F401  (fixtures and markers)
+from tests.world import PASSWORD
+
+
+def test_teacher_fills_the_grid_by_keyboard(app, world, server, page):  # noqa: F811
+    with app.app_context():
+        lesson = Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
+                        teacher_id=world.org1_teacher, date=dt.date.today(), number=5, topic="Деление дробей")
+        db.session.add(lesson)
+        db.session.commit()
+        lesson_id = lesson.id
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(f"{server}/login/")
+    page.fill("input[name=username]", "teacher1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.goto(f"{server}/journal/?group={world.org1_group}&subject={world.org1_subject}")
+    page.wait_for_selector("#journal-grid")
+
+    first = page.locator(f'input[data-lesson="{lesson_id}"][data-r="1"]')  # Петрова Мария
+    first.click()
+    page.keyboard.type("4")
+    page.keyboard.press("ArrowDown")  # Сидоров Пётр
+    page.keyboard.type("ОТ")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("text=Сохранено: 2.")
+    assert "saved" in first.evaluate("el => el.parentNode.className")
+    page.screenshot(path=str(ARTIFACTS / "journal_grid.png"), full_page=True)
+
+    # a bad value is shown as refused, with the rule in the cell's tooltip
+    bad = page.locator(f'input[data-lesson="{lesson_id}"][data-r="0"]')
+    bad.click()
+    page.keyboard.type("9")
+    page.click("#journal-save")
+    page.wait_for_selector("text=Не сохранено: 1")
+    assert "R3" in bad.evaluate("el => el.parentNode.title")
+
+    with app.app_context():
+        marks = db.session.execute(select(Mark.learner_id, Mark.value).join(Assignment)
+                                   .where(Assignment.lesson_id == lesson_id)).all()
+        absences = db.session.execute(select(Attendance.learner_id, AttendanceCode.code).join(AttendanceCode)
+                                      .where(Attendance.lesson_id == lesson_id)).all()
+    assert marks == [(world.org1_sibling, "4")]
+    assert absences == [(world.org1_learner3, "ОТ")]
