@@ -82,6 +82,7 @@ def configure_views(app: Flask) -> None:
     from .security import scope_for_request
     from .views.audit import AuditView
     from .views.catalog import CATEGORIES, MENU, NO_MENU
+    from .views.diary import DiaryApi, DiaryView
     from .views.journal import JournalView
     from .views.rights import RightsView
 
@@ -94,6 +95,8 @@ def configure_views(app: Flask) -> None:
         cat_label, cat_icon = CATEGORIES[category]
         appbuilder.add_view(view, name, label=label, category=category, category_label=cat_label,
                             category_icon=cat_icon)
+    appbuilder.add_view(DiaryView, "Diary", label=DiaryView.menu_label(), icon="fa-calendar")
+    appbuilder.add_api(DiaryApi)
     for view in NO_MENU:
         appbuilder.add_view_no_menu(view)
     admin_label, admin_icon = CATEGORIES["Administration"]

@@ -1,0 +1,25 @@
+"""Домашнее задание: general for the lesson's group, or individual for one learner."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, ForeignKey, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, OrgScoped, now
+
+
+class Homework(OrgScoped, Model):
+    __tablename__ = "homework"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True, nullable=False)
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)  # None: the whole group
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    due_date: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
+    # When it was entered: R7 (the lesson's day, an hour after the last lesson) is reported on.
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=now)
+
+    lesson = relationship("Lesson")
+    learner = relationship("Learner")

@@ -1,0 +1,176 @@
+"""Дневник: the week and the period of one learner, for the learner and his parents
+(rule R10: they never open the journal). Also served as JSON by ``DiaryApi``."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, request
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.api import BaseApi, protect
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import GuardianLink, Learner, LearnerGroup, Period
+from ..scoping import current_scope
+from ..services.diary import period_summary, week
+
+WEEKDAYS = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"]
+
+
+def my_learners(session) -> list[Learner]:
+    """Whose diary the user may open: a parent his linked children, a learner himself."""
+    scope = current_scope()
+    if scope is None or scope.person_id is None:
+        return []
+    ids = set(session.scalars(select(GuardianLink.learner_id).where(GuardianLink.guardian_id == scope.person_id)))
+    ids.add(scope.person_id)
+    return session.scalars(select(Learner).where(Learner.id.in_(ids)).order_by(Learner.first_name)).all()
+
+
+def resolve_learner(session, learner_id: int | None) -> Learner | None:
+    """The learner asked for (404 when the user does not reach him), else the
+    first of his own children, else None (staff open a diary by ``?learner=``)."""
+    if learner_id is not None:
+        learner = session.get(Learner, learner_id)  # cut by the scope: another child is simply not found
+        if learner is None:
+            abort(404)
+        return learner
+    mine = my_learners(session)
+    return mine[0] if mine else None
+
+
+def monday_of(value: str | None) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError:
+        abort(400)
+    return day - dt.timedelta(days=day.weekday())
+
+
+def periods_of(session, host, learner: Learner) -> list[Period]:
+    group = session.get(LearnerGroup, learner.group_id)
+    if group is None:
+        return []
+    plugin = host.group_kinds[group.kind].plugin
+    return session.scalars(select(Period).where(Period.year_id == group.year_id, Period.plugin == plugin,
+                                                Period.is_final.is_(False)).order_by(Period.order)).all()
+
+
+def pick_period(periods, period_id: int | None):
+    today = dt.date.today()
+    return next((p for p in periods if p.id == period_id), None) or \
+        next((p for p in periods if p.start <= today <= p.end), None) or (periods[-1] if periods else None)
+
+
+class DiaryView(BaseView):
+    route_base = "/diary"
+    class_permission_name = "Diary"
+    method_permission_name = {"week": "read", "period": "read"}
+    default_view = "week"
+
+    @staticmethod
+    def menu_label():
+        return _l("Дневник")
+
+    @expose("/")
+    @has_access
+    def week(self):
+        session = db.session
+        learner = resolve_learner(session, request.args.get("learner", type=int))
+        if learner is None:
+            return self.render_template("diary.html", mode="none", learner=None, learners=[])
+        monday = monday_of(request.args.get("date"))
+        data = week(session, learner, monday)
+        return self.render_template("diary.html", mode="week", data=data, learner=learner, learners=my_learners(session),
+                                    monday=monday, weekdays=WEEKDAYS, timedelta=dt.timedelta,
+                                    parse=dt.date.fromisoformat)
+
+    @expose("/period")
+    @has_access
+    def period(self):
+        session = db.session
+        host = current_app.extensions["ejournal"]
+        learner = resolve_learner(session, request.args.get("learner", type=int))
+        if learner is None:
+            return self.render_template("diary.html", mode="none", learner=None, learners=[])
+        periods = periods_of(session, host, learner)
+        period = pick_period(periods, request.args.get("period", type=int))
+        data = period_summary(session, host, learner, period) if period else None
+        return self.render_template("diary.html", mode="period", data=data, learner=learner,
+                                    learners=my_learners(session), periods=periods, period=period,
+                                    parse=dt.date.fromisoformat)
+
+
+class DiaryApi(BaseApi):
+    """The diary as JSON (documented in the OpenAPI description)."""
+
+    resource_name = "diary"
+    class_permission_name = "Diary"
+    method_permission_name = {"get_week": "read", "get_period": "read"}
+    allow_browser_login = True
+    openapi_spec_tag = "Дневник"
+
+    @expose("/<int:learner_id>/week", methods=["GET"])
+    @protect()
+    def get_week(self, learner_id: int):
+        """Неделя дневника: уроки, темы, отметки, посещаемость, домашние задания.
+        ---
+        get:
+          summary: Неделя дневника обучающегося
+          parameters:
+          - in: path
+            name: learner_id
+            required: true
+            schema: {type: integer}
+          - in: query
+            name: date
+            description: любой день недели (ГГГГ-ММ-ДД); по умолчанию — сегодня
+            schema: {type: string, format: date}
+          responses:
+            200:
+              description: Семь дней с уроками
+              content:
+                application/json:
+                  schema: {type: object}
+            401: {$ref: '#/components/responses/401'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        learner = db.session.get(Learner, learner_id)
+        if learner is None:
+            return self.response_404()
+        return self.response(200, **week(db.session, learner, monday_of(request.args.get("date"))))
+
+    @expose("/<int:learner_id>/period", methods=["GET"])
+    @protect()
+    def get_period(self, learner_id: int):
+        """Период дневника: текущие отметки по предметам, средневзвешенный балл, прогноз, итоговые.
+        ---
+        get:
+          summary: Отметки обучающегося за период с прогнозом
+          parameters:
+          - in: path
+            name: learner_id
+            required: true
+            schema: {type: integer}
+          - in: query
+            name: period
+            description: номер периода; по умолчанию — текущий
+            schema: {type: integer}
+          responses:
+            200:
+              description: Предметы с отметками, средним и прогнозом
+              content:
+                application/json:
+                  schema: {type: object}
+            401: {$ref: '#/components/responses/401'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        learner = db.session.get(Learner, learner_id)
+        if learner is None:
+            return self.response_404()
+        host = current_app.extensions["ejournal"]
+        period = pick_period(periods_of(db.session, host, learner), request.args.get("period", type=int))
+        if period is None:
+            return self.response_404()
+        return self.response(200, **period_summary(db.session, host, learner, period))
