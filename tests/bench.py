@@ -16,6 +16,9 @@ from tests.conftest import base_config, dispose, drop_database, make_database  #
 
 PAGES = [
     ("Главная", "admin", "/"),
+    ("Классный журнал (сетка)", "teacher", "/journal/"),
+    ("Дневник: неделя", "parent", "/diary/"),
+    ("Дневник: период", "parent", "/diary/period"),
     ("Список обучающихся", "admin", "/learnerview/list/"),
     ("Список отметок", "admin", "/markview/list/"),
     ("REST: отметки", "teacher", "/api/v1/marks/"),
@@ -24,7 +27,7 @@ RUNS = 15
 
 
 def _login_for(logins, role):
-    wanted = {"admin": "Администратор", "teacher": "Учитель"}[role]
+    wanted = {"admin": "Администратор", "teacher": "Учитель", "parent": "Родитель"}[role]
     return next(l for l in logins if l["role"] == wanted)
 
 
