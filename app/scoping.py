@@ -107,8 +107,13 @@ def _ids(rows) -> tuple[int, ...]:
 def resolve_scope(session: Session, account, host) -> Scope:
     """Build the scope of ``account`` with a fixed, small number of queries.
 
-    Must run while no scope is set: its queries are not cut themselves.
+    Its own queries run uncut, whatever scope the context had before.
     """
+    with acting_as(None):
+        return _resolve(session, account, host)
+
+
+def _resolve(session: Session, account, host) -> Scope:
     if account is None or not getattr(account, "is_authenticated", False):
         return Scope(ANONYMOUS)
     role_names = [r.name for r in account.roles]

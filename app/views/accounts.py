@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
+from wtforms.validators import DataRequired
 
-from .base import LABELS, READ_WRITE, display_value
+from .base import LABELS, READ_WRITE, SafeActionsMixin, display_value
 
 
-class AccountView(UserDBModelView):
+class AccountView(SafeActionsMixin, UserDBModelView):
     class_permission_name = "Users"
     # userinfo stays "can_userinfo": every user may see his own profile.
     method_permission_name = {k: v for k, v in READ_WRITE.items()}
@@ -50,6 +51,9 @@ class AccountView(UserDBModelView):
         "roles": [["name", FilterNotEqual, "Admin"], ["name", FilterNotEqual, "Public"]],
     }
     page_size = 25
+    # FAB's validator wants roles or groups; we have no groups in the form, so
+    # its check would fail with a KeyError (a 500) on every save.
+    validators_columns = {"roles": [DataRequired()]}
 
     def __init__(self, *args, **kwargs):
         self.label_columns = dict(self.label_columns)  # FAB fills it in place; LABELS is shared

@@ -5,7 +5,8 @@ classes give the permission vocabulary, Russian titles and bounded pages.
 """
 from __future__ import annotations
 
-from flask_appbuilder import ModelRestApi, ModelView
+from flask import abort, request
+from flask_appbuilder import ModelRestApi, ModelView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
@@ -86,7 +87,26 @@ def interface(model):
     return PrefetchingInterface(model, db.session)
 
 
-class EjournalModelView(ModelView):
+class SafeActionsMixin:
+    """FAB hands an action ``None`` for a record outside the user's scope (the
+    loader criteria hide it) and FAB's own actions then fail with a 500. Here a
+    record that is not found is a 404 before any action runs."""
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name, pk):
+        if self.datamodel.get(self._deserialize_pk_if_composite(pk)) is None:
+            abort(404)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        pks = request.form.getlist("rowid")
+        if not pks or any(self.datamodel.get(self._deserialize_pk_if_composite(pk)) is None for pk in pks):
+            abort(404)
+        return super().action_post()
+
+
+class EjournalModelView(SafeActionsMixin, ModelView):
     """A CRUD page of one resource with the read/write vocabulary."""
 
     method_permission_name = READ_WRITE
