@@ -1,5 +1,6 @@
 """In Debian's chromium: a teacher types a mark and an absence into the grid by
-keyboard and saves; the cells turn saved and the database has them."""
+keyboard and saves; the cells turn saved, the database has them, and the
+parent sees the mark in the child's diary."""
 from __future__ import annotations
 
 import datetime as dt
@@ -27,10 +28,10 @@ def test_teacher_fills_the_grid_by_keyboard(app, world, server, page):  # noqa: 
     page.goto(f"{server}/journal/?group={world.org1_group}&subject={world.org1_subject}")
     page.wait_for_selector("#journal-grid")
 
-    first = page.locator(f'input[data-lesson="{lesson_id}"][data-r="1"]')  # Петрова Мария
+    first = page.locator(f'input[data-lesson="{lesson_id}"][data-r="0"]')  # Иванов Иван, parent1's son
     first.click()
     page.keyboard.type("4")
-    page.keyboard.press("ArrowDown")  # Сидоров Пётр
+    page.keyboard.press("ArrowDown")  # Петрова Мария
     page.keyboard.type("ОТ")
     page.keyboard.press("Enter")
     page.keyboard.press("Control+s")
@@ -39,7 +40,7 @@ def test_teacher_fills_the_grid_by_keyboard(app, world, server, page):  # noqa: 
     page.screenshot(path=str(ARTIFACTS / "journal_grid.png"), full_page=True)
 
     # a bad value is shown as refused, with the rule in the cell's tooltip
-    bad = page.locator(f'input[data-lesson="{lesson_id}"][data-r="0"]')
+    bad = page.locator(f'input[data-lesson="{lesson_id}"][data-r="2"]')
     bad.click()
     page.keyboard.type("9")
     page.click("#journal-save")
@@ -51,5 +52,16 @@ def test_teacher_fills_the_grid_by_keyboard(app, world, server, page):  # noqa: 
                                    .where(Assignment.lesson_id == lesson_id)).all()
         absences = db.session.execute(select(Attendance.learner_id, AttendanceCode.code).join(AttendanceCode)
                                       .where(Attendance.lesson_id == lesson_id)).all()
-    assert marks == [(world.org1_sibling, "4")]
-    assert absences == [(world.org1_learner3, "ОТ")]
+    assert marks == [(world.org1_child, "4")]
+    assert absences == [(world.org1_sibling, "ОТ")]
+
+    page.goto(f"{server}/logout/")
+    page.goto(f"{server}/login/")
+    page.fill("input[name=username]", "parent1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.goto(f"{server}/diary/")
+    row = page.locator("tr", has_text="Деление дробей")
+    assert row.locator(".diary-mark").inner_text() == "4"
+    assert "Петрова" not in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "diary_week.png"), full_page=True)
