@@ -177,3 +177,52 @@ def test_grid_runs_a_fixed_number_of_queries(app, client, login, world):
         page = client.get(url)
     assert page.status_code == 200 and "Новиков11" in page.get_data(as_text=True)
     assert large["n"] == small["n"]
+
+
+def _final(world, learner, value, version=None, key="f"):
+    return {"key": key, "kind": "final", "group_id": world.org1_group, "subject_id": world.org1_subject,
+            "period_id": world.org1_period, "learner_id": learner, "value": value, "version": version}
+
+
+def test_final_column_proposes_the_weighted_average(client, login, world):
+    login("teacher1")
+    page = client.get(f"/journal/?group={world.org1_group}&subject={world.org1_subject}&period={world.org1_period}")
+    html = page.get_data(as_text=True)
+    assert "Итог" in html
+    # Иванов has one «5»: proposed 5, but fewer current marks than the minimum of 3 (R5)
+    assert 'placeholder="5" class="few-marks"' in html
+    assert "Текущих отметок меньше минимума (1)" in html
+
+
+def test_final_marks_refuse_na_and_save_with_versions(app, client, login, world):
+    from app.models import FinalMark
+
+    login("teacher1")
+    refused = _save(client, _final(world, world.org1_sibling, "н/а")).get_json()["results"][0]
+    assert refused["status"] == "error" and refused["message"].startswith("R3")
+    saved = _save(client, _final(world, world.org1_sibling, "4")).get_json()["results"][0]
+    assert saved["status"] == "saved" and saved["version"] == 1 and saved["message"] == ""
+    stale = _save(client, _final(world, world.org1_child, "3", version=None)).get_json()["results"][0]
+    assert stale["status"] == "conflict" and stale["value"] == "5"  # the world's final mark of Иванов
+    with app.app_context():
+        values = dict(db.session.execute(select(FinalMark.learner_id, FinalMark.value)
+                                         .where(FinalMark.period_id == world.org1_period)).all())
+    assert values == {world.org1_child: "5", world.org1_sibling: "4"}
+
+
+def test_late_final_mark_is_saved_with_the_r4_warning(app, client, login, world):
+    from app.models import Period
+
+    with app.app_context():
+        period = db.session.get(Period, world.org1_period)
+        period.end = dt.date.today() - dt.timedelta(days=1)
+        db.session.commit()
+    login("teacher1")
+    result = _save(client, _final(world, world.org1_sibling, "4")).get_json()["results"][0]
+    assert result["status"] == "saved" and result["message"].startswith("R4")
+
+
+def test_other_teacher_cannot_set_final_marks(client, login, world):
+    login("otherteacher1")
+    result = _save(client, _final(world, world.org1_sibling, "4")).get_json()["results"][0]
+    assert result["status"] == "error"

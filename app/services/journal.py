@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..models import (
-    Assignment, AssignmentType, Attendance, AttendanceCode, EditUnlock, Learner, LearnerGroup, Lesson, Mark,
-    Organisation, Period, SubgroupMember,
+    Assignment, AssignmentType, Attendance, AttendanceCode, EditUnlock, FinalMark, Learner, LearnerGroup, Lesson, Mark,
+    Organisation, Period, SubgroupMember, TeachingAssignment,
 )
 from .edit_window import check_editable
-from .marks import RuleError, check_value, marks_allowed
+from .marks import RuleError, WeightedMark, check_value, marks_allowed, propose_final
 
 
 @dataclass
@@ -51,6 +51,8 @@ class Grid:
     marks: dict = field(default_factory=dict)  # (learner, assignment) -> (value, version, is_debt)
     attendance: dict = field(default_factory=dict)  # (learner, lesson) -> (code, version)
     marks_allowed: bool = True
+    finals: dict = field(default_factory=dict)  # learner -> (value, version)
+    proposals: dict = field(default_factory=dict)  # learner -> marks.Proposal
 
 
 def load_grid(session, host, group_id: int, subject_id: int, period_id: int, subgroup_id: int | None = None) -> Grid | None:
@@ -101,7 +103,95 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
             .where(Attendance.lesson_id.in_(lesson_ids), Attendance.learner_id.in_(learner_ids)))
     }
     org = session.get(Organisation, group.org_id)
-    return Grid(group, period, columns, rows, marks, attendance, _marks_allowed(host, org, group, period.start))
+    grid = Grid(group, period, columns, rows, marks, attendance, _marks_allowed(host, org, group, period.start))
+    if grid.marks_allowed:
+        grid.finals = {
+            f.learner_id: (f.value, f.version)
+            for f in session.scalars(select(FinalMark).where(
+                FinalMark.period_id == period.id, FinalMark.subject_id == subject_id,
+                FinalMark.learner_id.in_(learner_ids)))
+        }
+        grid.proposals = _proposals(host, org, group, columns, rows, marks)
+    return grid
+
+
+def _proposals(host, org, group, columns, rows, marks) -> dict:
+    """R5: the weighted average of each learner's current marks, rounded by the organisation's threshold."""
+    scale = host.scale_for(group.kind)
+    plugin = host.group_kinds[group.kind].plugin
+    threshold = host.setting(org, plugin, "rounding_threshold")
+    minimum = host.setting(org, plugin, "min_marks_for_final")
+    worth = {v.value: v.worth for v in scale.values}
+    weights = {c.assignment_id: c.weight for c in columns if c.assignment_id}
+    by_learner = defaultdict(list)
+    for (learner, a_id), (value, _version, debt) in marks.items():
+        if a_id in weights:
+            by_learner[learner].append(WeightedMark(None if debt else worth.get(value), weights[a_id]))
+    return {row.learner_id: propose_final(by_learner[row.learner_id], scale, threshold, minimum) for row in rows}
+
+
+def save_finals(session, host, changes: list[dict], now: dt.datetime, teacher_id: int | None = None) -> list[CellResult]:
+    """Final marks of a period (R3: never «н/а» nor «освобождён»; R4: late ones are
+    saved with a warning the Завуч sees). Each change is
+    ``{key, kind: "final", group_id, subject_id, period_id, learner_id, value, version}``."""
+    results = []
+    for change in changes:
+        key = str(change.get("key", ""))
+        group = session.get(LearnerGroup, int(change["group_id"]))
+        period = session.get(Period, int(change["period_id"]))
+        subject_id, learner_id = int(change["subject_id"]), int(change["learner_id"])
+        if group is None or period is None or not _learner_in_group(session, learner_id, group.id):
+            results.append(CellResult(key, "error", str(_l("Класс, период или обучающийся недоступны."))))
+            continue
+        if teacher_id is not None and session.scalar(select(TeachingAssignment.id).where(
+                TeachingAssignment.teacher_id == teacher_id, TeachingAssignment.group_id == group.id,
+                TeachingAssignment.subject_id == subject_id)) is None:
+            results.append(CellResult(key, "error", str(_l("Итоговые отметки ставит учитель, ведущий предмет в классе."))))
+            continue
+        org = session.get(Organisation, group.org_id)
+        plugin = host.group_kinds[group.kind].plugin
+        try:
+            if not _marks_allowed(host, org, group, period.start):
+                raise RuleError("R2", _l("В этом классе отметки не ставятся."))
+            value = (change.get("value") or "").strip()
+            with session.begin_nested():
+                row = session.scalar(select(FinalMark).where(FinalMark.learner_id == learner_id,
+                                                             FinalMark.subject_id == subject_id,
+                                                             FinalMark.period_id == period.id))
+                version = change.get("version")
+                if (row is None) != (version in (None, "", 0)) or (row is not None and int(version) != row.version):
+                    raise _Conflict()
+                if not value:
+                    if row is not None:
+                        session.delete(row)
+                    session.flush()
+                    results.append(CellResult(key, "saved"))
+                    continue
+                value = check_value(host.scale_for(group.kind), value, final=True)
+                if row is None:
+                    row = FinalMark(org_id=group.org_id, learner_id=learner_id, subject_id=subject_id,
+                                    period_id=period.id, value=value)
+                    session.add(row)
+                else:
+                    row.value = value
+                session.flush()
+            days = host.setting(org, plugin, "final_mark_days_before_end")
+            deadline = period.end - dt.timedelta(days=days)
+            warning = ""
+            if now.date() > deadline:
+                warning = str(_l("R4: итоговые отметки выставляются не позднее %(date)s; отметка сохранена с опозданием.",
+                                 date=deadline.strftime("%d.%m.%Y")))
+            results.append(CellResult(key, "saved", warning, value=row.value, version=row.version))
+        except RuleError as exc:
+            results.append(CellResult(key, "error", f"{exc.rule}: {exc}"))
+        except (StaleDataError, _Conflict, IntegrityError):
+            session.expire_all()
+            current = session.scalar(select(FinalMark).where(FinalMark.learner_id == learner_id,
+                                                             FinalMark.subject_id == subject_id,
+                                                             FinalMark.period_id == period.id))
+            results.append(CellResult(key, "conflict", str(_l("Значение уже изменил другой пользователь.")),
+                                      value=current.value if current else "", version=current.version if current else None))
+    return results
 
 
 def _marks_allowed(host, org, group, on) -> bool:

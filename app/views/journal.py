@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from ..extensions import db
 from ..models import LearnerGroup, Period, Subject, TeachingAssignment
 from ..scoping import current_scope
-from ..services.journal import load_grid, save_cells
+from ..services.journal import load_grid, save_cells, save_finals
 
 MAX_BATCH = 500
 
@@ -83,9 +83,13 @@ class JournalView(BaseView):
             return jsonify(message=_("Нет изменений для сохранения.")), 400
         scope = current_scope()
         host = current_app.extensions["ejournal"]
+        teacher = scope.person_id if scope and scope.learner_ids is not None else None
+        now = dt.datetime.now()
         try:
-            results = save_cells(db.session, host, changes, dt.datetime.now(),
-                                 teacher_id=scope.person_id if scope and scope.learner_ids is not None else None)
+            finals = [c for c in changes if c.get("kind") == "final"]
+            cells = [c for c in changes if c.get("kind") != "final"]
+            results = (save_cells(db.session, host, cells, now, teacher_id=teacher) if cells else []) + \
+                (save_finals(db.session, host, finals, now, teacher_id=teacher) if finals else [])
             db.session.commit()
         except (KeyError, ValueError, TypeError):
             db.session.rollback()
