@@ -82,6 +82,7 @@ def configure_views(app: Flask) -> None:
     from .security import scope_for_request
     from .views.audit import AuditView
     from .views.catalog import CATEGORIES, MENU, NO_MENU
+    from .views.attendance_day import AttendanceDayView
     from .views.diary import DiaryApi, DiaryView
     from .views.journal import JournalView
     from .views.rights import RightsView
@@ -91,6 +92,7 @@ def configure_views(app: Flask) -> None:
     # The grid opens the «Журнал» menu: it is what teachers use every day.
     appbuilder.add_view(JournalView, "Marks", label=JournalView.menu_label(), category="Journal",
                         category_label=journal_label, category_icon=journal_icon, href="/journal/")
+    appbuilder.add_view(AttendanceDayView, "Attendance", label=AttendanceDayView.menu_label(), category="Journal")
     for view, name, label, category in MENU:
         cat_label, cat_icon = CATEGORIES[category]
         appbuilder.add_view(view, name, label=label, category=category, category_label=cat_label,

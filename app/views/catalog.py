@@ -240,14 +240,14 @@ MENU = [
     (GuardianView, "Guardians", _l("Законные представители"), "People"),
     (GuardianLinkView, "GuardianLinks", _l("Связи с представителями"), "People"),
     (LessonView, "Lessons", _l("Уроки"), "Journal"),
-    (AttendanceView, "Attendance", _l("Посещаемость"), "Journal"),
     (FinalMarkView, "FinalMarks", _l("Итоговые отметки"), "Journal"),
     (AssignmentTypeView, "AssignmentTypes", _l("Виды работ"), "Journal"),
     (AttendanceCodeView, "AttendanceCodes", _l("Коды посещаемости"), "Journal"),
 ]
 
-# Reachable by address, not from the menu: «Классный журнал» is the way to marks.
-NO_MENU = [MarkView]
+# Reachable by address, not from the menu: «Классный журнал» is the way to marks,
+# «Посещаемость за день» to attendance.
+NO_MENU = [MarkView, AttendanceView]
 
 CATEGORIES = {
     "Organisation": (_l("Организация"), "fa-university"),

@@ -1,0 +1,66 @@
+"""R6: by the end of the school day no «ОТ» (absent, reason unknown) stays in the
+journal — the class teacher turns it into a reason for the whole day."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..models import Attendance, AttendanceCode, Learner, LearnerGroup, Lesson, Subject
+from .marks import RuleError
+
+# What «ОТ» may become: a reason, or no reason at all (seeds 002, 004).
+REASON_CATEGORIES = ("excused", "illness", "exempt", "unexcused")
+
+
+def open_absences(session, group_ids, until: dt.date) -> list[dict]:
+    """«ОТ» still open on or before ``until``: learner, day, number of lessons, by group."""
+    rows = session.execute(
+        select(Learner.id, Learner.last_name, Learner.first_name, LearnerGroup.name, Attendance.date,
+               func.count(Attendance.id))
+        .join(Learner, Learner.id == Attendance.learner_id)
+        .join(LearnerGroup, LearnerGroup.id == Learner.group_id)
+        .join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
+        .where(AttendanceCode.category == "unknown", Learner.group_id.in_(list(group_ids)), Attendance.date <= until)
+        .group_by(Learner.id, Learner.last_name, Learner.first_name, LearnerGroup.name, Attendance.date)
+        .order_by(Attendance.date, LearnerGroup.name, Learner.last_name)
+    ).all()
+    return [{"learner_id": r[0], "name": f"{r[1]} {r[2]}", "group": r[3], "date": r[4], "lessons": r[5]} for r in rows]
+
+
+def day_sheet(session, group_id: int, day: dt.date) -> dict:
+    """Learners of the group × lessons of the day, with the codes set."""
+    lessons = session.execute(
+        select(Lesson.id, Lesson.number, Subject.name).join(Subject, Subject.id == Lesson.subject_id)
+        .where(Lesson.group_id == group_id, Lesson.date == day).order_by(Lesson.number)
+    ).all()
+    learners = session.scalars(select(Learner).where(Learner.group_id == group_id)
+                               .order_by(Learner.last_name, Learner.first_name)).all()
+    codes = defaultdict(dict)
+    for learner_id, lesson_id, code in session.execute(
+        select(Attendance.learner_id, Attendance.lesson_id, AttendanceCode.code)
+        .join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
+        .where(Attendance.lesson_id.in_([l[0] for l in lessons]))
+    ):
+        codes[learner_id][lesson_id] = code
+    return {"lessons": lessons, "learners": learners, "codes": codes}
+
+
+def convert_day(session, learner_id: int, day: dt.date, code_id: int) -> int:
+    """Turn every «ОТ» of the learner on ``day`` into ``code_id``; return how many.
+
+    Each row changes through the ORM, so the audit log keeps every old and new code.
+    """
+    code = session.get(AttendanceCode, code_id)
+    if code is None or code.category not in REASON_CATEGORIES:
+        raise RuleError("R6", _l("«ОТ» заменяется причиной: уважительная, болезнь, освобождение или без уважительной."))
+    rows = session.scalars(
+        select(Attendance).join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
+        .where(Attendance.learner_id == learner_id, Attendance.date == day, AttendanceCode.category == "unknown")
+    ).all()
+    for row in rows:
+        row.code_id = code.id
+    session.flush()
+    return len(rows)

@@ -1,0 +1,63 @@
+"""R6: the class teacher turns «ОТ» into a reason for the whole day; open «ОТ» are listed."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Attendance, AttendanceCode, AuditEntry
+
+
+def _codes(app, world):
+    with app.app_context():
+        codes = {c: AttendanceCode(org_id=world.org1, code=c, name=n, category=cat)
+                 for c, n, cat in [("УП", "По уважительной причине", "excused"), ("ОП", "Опоздал", "late")]}
+        db.session.add_all(codes.values())
+        db.session.commit()
+        return {c: v.id for c, v in codes.items()}
+
+
+def test_class_teacher_sees_open_absences_and_gives_the_reason(app, client, login, world):
+    codes = _codes(app, world)
+    login("teacher1")
+    page = client.get(f"/attendance-day/?group={world.org1_group}&date=2026-11-20").get_data(as_text=True)
+    assert "Не указана причина отсутствия" in page and "Сидоров Пётр" in page
+    response = client.post("/attendance-day/convert", data={"learner": world.org1_learner3, "date": "2026-11-20",
+                                                            "code": codes["УП"]})
+    assert response.status_code == 302
+    with app.app_context():
+        row = db.session.get(Attendance, world.org1_absence)
+        assert row.code_id == codes["УП"]
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "Attendance",
+                                                           AuditEntry.entity_id == world.org1_absence,
+                                                           AuditEntry.action == "update"))
+        assert entry.username == "teacher1" and entry.new["code_id"] == codes["УП"]
+    page = client.get(f"/attendance-day/?group={world.org1_group}&date=2026-11-20").get_data(as_text=True)
+    assert "Все отсутствия с причиной" in page
+
+
+def test_lateness_is_not_a_reason_for_a_day(app, client, login, world):
+    codes = _codes(app, world)
+    login("teacher1")
+    client.post("/attendance-day/convert", data={"learner": world.org1_learner3, "date": "2026-11-20", "code": codes["ОП"]})
+    with app.app_context():
+        assert db.session.get(Attendance, world.org1_absence).code_id == world.org1_code  # still «ОТ»
+
+
+def test_only_the_own_class(app, client, login, world):
+    codes = _codes(app, world)
+    login("otherteacher1")  # leads 6Б, not 5А
+    assert "Сидоров" not in client.get("/attendance-day/?date=2026-11-20").get_data(as_text=True)
+    assert client.get(f"/attendance-day/?group={world.org1_group}").status_code == 404
+    response = client.post("/attendance-day/convert", data={"learner": world.org1_learner3, "date": "2026-11-20",
+                                                            "code": codes["УП"]})
+    assert response.status_code == 404
+    login("parent1")
+    assert client.get("/attendance-day/").status_code in (302, 403)
+    with app.app_context():
+        assert db.session.get(Attendance, world.org1_absence).code_id == world.org1_code
+
+
+def test_deputy_sees_every_class(app, client, login, world):
+    login("deputy1")
+    page = client.get("/attendance-day/?date=2026-11-20").get_data(as_text=True)
+    assert "Сидоров Пётр" in page and "5А" in page and "6Б" in page
