@@ -73,5 +73,10 @@ AUTH_ROLE_PUBLIC = "Public"
 AUTH_USER_REGISTRATION = False
 WTF_CSRF_ENABLED = True
 
+# Homework files: kept in the instance folder unless UPLOAD_DIR says otherwise.
+UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+MAX_ATTACHMENT_MB = int(os.environ.get("MAX_ATTACHMENT_MB", "10"))
+MAX_CONTENT_LENGTH = (MAX_ATTACHMENT_MB * 5 + 1) * 1024 * 1024  # a request: up to five files
+
 # Journals are kept five years and more: nothing is deleted on a crash either.
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -85,6 +85,7 @@ def configure_views(app: Flask) -> None:
     from .views.attendance_day import AttendanceDayView
     from .views.diary import DiaryApi, DiaryView
     from .views.journal import JournalView
+    from .views.lesson import LessonPageView
     from .views.rights import RightsView
 
     appbuilder = app.appbuilder
@@ -97,6 +98,7 @@ def configure_views(app: Flask) -> None:
         cat_label, cat_icon = CATEGORIES[category]
         appbuilder.add_view(view, name, label=label, category=category, category_label=cat_label,
                             category_icon=cat_icon)
+    appbuilder.add_view_no_menu(LessonPageView)
     appbuilder.add_view(DiaryView, "Diary", label=DiaryView.menu_label(), icon="fa-calendar")
     appbuilder.add_api(DiaryApi)
     for view in NO_MENU:

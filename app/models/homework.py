@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, OrgScoped, now
@@ -23,3 +23,19 @@ class Homework(OrgScoped, Model):
 
     lesson = relationship("Lesson")
     learner = relationship("Learner")
+
+
+class HomeworkAttachment(OrgScoped, Model):
+    """A file given with homework, kept on disk under a random name."""
+
+    __tablename__ = "homework_attachment"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    homework_id: Mapped[int] = mapped_column(ForeignKey("homework.id"), index=True, nullable=False)
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    stored_name: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    homework = relationship(Homework, backref="attachments")

@@ -26,6 +26,9 @@ class Lesson(OrgScoped, Versioned, Model):
     topic: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     topic_entered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     distance: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Distance format (seed 004): the platform and the time of the online session.
+    distance_platform: Mapped[str | None] = mapped_column(String(200))
+    distance_time: Mapped[str | None] = mapped_column(String(50))
 
     group = relationship("LearnerGroup")
     subgroup = relationship("Subgroup")

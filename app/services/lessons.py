@@ -1,0 +1,88 @@
+"""The lesson page: topic, distance format, assignments, homework and its files (R7)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson
+from .marks import RuleError
+
+ALLOWED_EXTENSIONS = {"pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "ppt", "pptx", "odp",
+                      "jpg", "jpeg", "png", "gif", "zip"}
+
+
+def update_lesson(lesson: Lesson, topic: str, distance: bool, platform: str, time: str, now: dt.datetime) -> None:
+    topic = (topic or "").strip()
+    if not topic:
+        raise RuleError("R7", _l("Укажите тему урока: без темы урок не сохраняется."))
+    if len(topic) > 500:
+        raise RuleError("R7", _l("Тема урока длиннее 500 знаков."))
+    if topic != lesson.topic:
+        lesson.topic = topic
+        lesson.topic_entered_at = now  # R7 is reported on from this time
+    lesson.distance = bool(distance)
+    lesson.distance_platform = (platform or "").strip() or None if distance else None
+    lesson.distance_time = (time or "").strip() or None if distance else None
+
+
+def add_assignment(session, lesson: Lesson, type_id: int, weight: str, title: str) -> Assignment:
+    atype = session.get(AssignmentType, type_id)
+    if atype is None:
+        raise RuleError("R3", _l("Выберите вид работы из списка."))
+    try:
+        value = float(str(weight).replace(",", ".")) if str(weight).strip() else float(atype.weight)
+    except ValueError:
+        raise RuleError("R5", _l("Вес задания — число, например 1 или 1,5.")) from None
+    if not 0 < value <= 10:
+        raise RuleError("R5", _l("Вес задания должен быть больше 0 и не больше 10."))
+    assignment = Assignment(org_id=lesson.org_id, lesson_id=lesson.id, type_id=atype.id, weight=value,
+                            title=(title or "").strip()[:300])
+    session.add(assignment)
+    session.flush()
+    return assignment
+
+
+def add_homework(session, lesson: Lesson, text: str, due: str, learner_id: int | None, now: dt.datetime) -> Homework:
+    text = (text or "").strip()
+    if not text:
+        raise RuleError("R7", _l("Впишите текст домашнего задания."))
+    try:
+        due_date = dt.date.fromisoformat(due)
+    except (TypeError, ValueError):
+        raise RuleError("R7", _l("Укажите, к какому дню задано, в виде даты.")) from None
+    if due_date < lesson.date:
+        raise RuleError("R7", _l("Срок выполнения не может быть раньше урока."))
+    if learner_id is not None and session.scalar(
+            select(Learner.id).where(Learner.id == learner_id, Learner.group_id == lesson.group_id)) is None:
+        raise RuleError("R10", _l("Индивидуальное задание — только обучающемуся этого класса."))
+    homework = Homework(org_id=lesson.org_id, lesson_id=lesson.id, learner_id=learner_id, text=text,
+                        due_date=due_date, entered_at=now)
+    session.add(homework)
+    session.flush()
+    return homework
+
+
+def store_attachment(session, homework: Homework, storage, upload_dir: Path, max_bytes: int) -> HomeworkAttachment:
+    """Keep the file under a random name; refuse other types and larger files."""
+    filename = os.path.basename(storage.filename or "")
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in ALLOWED_EXTENSIONS:
+        raise RuleError("R7", _l("Файлы такого типа не принимаются: %(name)s. Допустимы: %(types)s.",
+                                 name=filename, types=", ".join(sorted(ALLOWED_EXTENSIONS))))
+    data = storage.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise RuleError("R7", _l("Файл %(name)s больше %(mb)s МБ.", name=filename, mb=max_bytes // (1024 * 1024)))
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}.{extension}"
+    (upload_dir / stored).write_bytes(data)
+    attachment = HomeworkAttachment(org_id=homework.org_id, homework_id=homework.id, filename=filename,
+                                    stored_name=stored, content_type=storage.mimetype or "application/octet-stream",
+                                    size=len(data))
+    session.add(attachment)
+    session.flush()
+    return attachment
