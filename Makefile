@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export EJOURNAL_INSTANCE_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test bench install install-test translations browser clean
+.PHONY: run test bench install install-test translations messages browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,13 @@ install-test: $(VENV)/.installed-test
 # Compiled catalogues are build products, not sources.
 translations:
 	$(BIN)/pybabel compile --statistics -d translations
+
+# After adding strings: extract them and update translations/ru (fuzzy guesses are
+# left out of the compiled catalogue silently, so none are made).
+messages:
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations -l ru
+	rm translations/messages.pot
 
 # Debian's chromium for the browser tests (Playwright cannot download its own here).
 browser:
