@@ -86,6 +86,7 @@ def configure_views(app: Flask) -> None:
     from .views.diary import DiaryApi, DiaryView
     from .views.journal import JournalView
     from .views.lesson import LessonPageView
+    from .views.unlocks import UnlockDecisionView, UnlockRequestView
     from .views.rights import RightsView
 
     appbuilder = app.appbuilder
@@ -99,6 +100,8 @@ def configure_views(app: Flask) -> None:
         appbuilder.add_view(view, name, label=label, category=category, category_label=cat_label,
                             category_icon=cat_icon)
     appbuilder.add_view_no_menu(LessonPageView)
+    appbuilder.add_view_no_menu(UnlockRequestView)
+    appbuilder.add_view(UnlockDecisionView, "Unlocks", label=UnlockDecisionView.menu_label(), category="Journal")
     appbuilder.add_view(DiaryView, "Diary", label=DiaryView.menu_label(), icon="fa-calendar")
     appbuilder.add_api(DiaryApi)
     for view in NO_MENU:

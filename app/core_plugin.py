@@ -43,10 +43,11 @@ RESOURCES = [
     ("Audit", "Журнал изменений"),
     ("Diary", "Дневник"),
     ("Reports", "Отчёты"),
+    ("Unlocks", "Разблокировка журнала и замещения"),
 ]
 
 ALL = [name for name, _ in RESOURCES]
-READ_ALL = {name: R for name in ALL if name not in {"Audit", "Rights", "Users", "Diary"}}
+READ_ALL = {name: R for name in ALL if name not in {"Audit", "Rights", "Users", "Diary", "Unlocks"}}
 
 # Who does what is taken from seeds 001–004 (duties of each role); the
 # Администратор of an organisation changes it on «Права ролей».
@@ -55,7 +56,7 @@ CORE_ROLES = [
              "Audit": R, "Organisations": R}, "Ведёт систему в организации, выдаёт учётные записи, настраивает права"),
     RoleSpec("Директор", SCOPE_ORGANISATION, {**READ_ALL}, "Контролирует работу организации"),
     RoleSpec("Завуч", SCOPE_ORGANISATION, {**READ_ALL, "AcademicYears": W, "Periods": W, "Groups": W, "Subgroups": W,
-             "Subjects": W, "TeachingAssignments": W, "Lessons": W, "AssignmentTypes": W, "Audit": R},
+             "Subjects": W, "TeachingAssignments": W, "Lessons": W, "AssignmentTypes": W, "Audit": R, "Unlocks": W},
              "Заместитель директора: контроль журнала, расписание, нагрузка"),
     RoleSpec("Учитель", SCOPE_GROUPS, {"Groups": R, "Subgroups": R, "Subjects": R, "Learners": R, "Periods": R,
              "AcademicYears": R, "TeachingAssignments": R, "Lessons": W, "Marks": W, "Attendance": W,

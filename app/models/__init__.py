@@ -15,11 +15,11 @@ from .organisation import Authority, Organisation
 from .people import Guardian, GuardianLink, Learner, Person, Staff
 from .security import Account, OrgRolePermission
 from .homework import Homework, HomeworkAttachment
-from .unlock import UNLOCK_STATUSES, EditUnlock
+from .unlock import UNLOCK_STATUSES, EditUnlock, Substitution
 from .study import AcademicYear, LearnerGroup, Period, Subgroup, SubgroupMember, Subject, TeachingAssignment
 
 __all__ = [
-    "ATTENDANCE_CATEGORIES", "UNLOCK_STATUSES", "EditUnlock", "Homework", "HomeworkAttachment", "AcademicYear", "Assignment", "AssignmentType", "Attendance",
+    "ATTENDANCE_CATEGORIES", "UNLOCK_STATUSES", "EditUnlock", "Substitution", "Homework", "HomeworkAttachment", "AcademicYear", "Assignment", "AssignmentType", "Attendance",
     "AttendanceCode", "AuditEntry", "Authority", "FinalMark", "Guardian", "GuardianLink",
     "Learner", "LearnerGroup", "Lesson", "Mark", "Model", "OrgRolePermission", "OrgScoped",
     "Organisation", "Period", "Person", "Staff", "Subgroup", "SubgroupMember", "Subject",

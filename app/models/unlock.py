@@ -31,3 +31,21 @@ class EditUnlock(OrgScoped, Timestamped, Model):
 
     group = relationship("LearnerGroup")
     subject = relationship("Subject")
+
+
+class Substitution(OrgScoped, Timestamped, Model):
+    """Журнал замещений (R15): who replaced whom on which lesson, and why."""
+
+    __tablename__ = "substitution"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True, nullable=False)
+    absent_teacher_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    created_by: Mapped[int | None] = mapped_column(Integer)
+
+    lesson = relationship("Lesson")
+    absent_teacher = relationship("Staff", foreign_keys=[absent_teacher_id])
+    substitute = relationship("Staff", foreign_keys=[substitute_id])

@@ -86,3 +86,23 @@ def store_attachment(session, homework: Homework, storage, upload_dir: Path, max
     session.add(attachment)
     session.flush()
     return attachment
+
+
+def assign_substitute(session, lesson: Lesson, substitute_id: int, reason: str, user_id: int):
+    """R15: the substitute fills the journal for the lesson; the log records it."""
+    from ..models import Staff, Substitution
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError("R15", _l("Укажите причину замещения."))
+    substitute = session.get(Staff, substitute_id)
+    if substitute is None or substitute.kind != "staff":
+        raise RuleError("R15", _l("Выберите замещающего учителя из сотрудников."))
+    if substitute.id == lesson.teacher_id:
+        raise RuleError("R15", _l("Учитель не может замещать сам себя."))
+    lesson.substitute_id = substitute.id
+    entry = Substitution(org_id=lesson.org_id, lesson_id=lesson.id, absent_teacher_id=lesson.teacher_id,
+                         substitute_id=substitute.id, reason=reason, created_by=user_id)
+    session.add(entry)
+    session.flush()
+    return entry

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..models import LearnerGroup, Period, Subject, TeachingAssignment
+from ..models import LearnerGroup, Lesson, Period, Subject, TeachingAssignment
 from ..scoping import current_scope
 from ..services.journal import load_grid, save_cells, save_finals
 
@@ -25,9 +25,15 @@ def _choices(session):
                 LearnerGroup.level)
          .join(LearnerGroup, LearnerGroup.id == TeachingAssignment.group_id)
          .join(Subject, Subject.id == TeachingAssignment.subject_id).distinct())
+    rows = []
     if scope is not None and scope.learner_ids is not None:
         q = q.where(or_(TeachingAssignment.teacher_id == scope.person_id, LearnerGroup.leader_id == scope.person_id))
-    return sorted(session.execute(q).all(), key=lambda r: (r[4], r[2], r[3]))
+        # R15: a substitute opens the class and subject of the lessons he replaces.
+        rows = session.execute(
+            select(Lesson.group_id, Lesson.subject_id, LearnerGroup.name, Subject.name, LearnerGroup.level)
+            .join(LearnerGroup, LearnerGroup.id == Lesson.group_id).join(Subject, Subject.id == Lesson.subject_id)
+            .where(Lesson.substitute_id == scope.person_id).distinct()).all()
+    return sorted(set(session.execute(q).all()) | set(rows), key=lambda r: (r[4], r[2], r[3]))
 
 
 class JournalView(BaseView):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson
+from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson, Staff
 from ..scoping import current_scope
 from ..services.lessons import add_assignment, add_homework, store_attachment, update_lesson
 from ..services.marks import RuleError
@@ -54,6 +54,8 @@ class LessonPageView(BaseView):
             types=session.scalars(select(AssignmentType).order_by(AssignmentType.name)).all(),
             can_write=current_app.appbuilder.sm.level("Lessons") >= 2,
             learner_names={l.id: l.full_name for l in learners},
+            can_substitute=current_app.appbuilder.sm.level("Unlocks") >= 2,
+            staff=session.scalars(select(Staff).order_by(Staff.last_name, Staff.first_name)).all(),
         )
 
     def _back(self, lesson):
