@@ -31,6 +31,50 @@ def _login_for(logins, role):
     return next(l for l in logins if l["role"] == wanted)
 
 
+def _big_class(app) -> str:
+    """A class of 30 learners with 80 lessons and three marks per learner per lesson."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import (
+        Assignment, AssignmentType, Learner, LearnerGroup, Lesson, Mark, Period, Staff, Subject, TeachingAssignment,
+    )
+
+    with app.app_context():
+        s = db.session
+        group = s.scalar(select(LearnerGroup).where(LearnerGroup.kind == "class", LearnerGroup.level == 7))
+        period = s.scalar(select(Period).where(Period.year_id == group.year_id, Period.type_code == "quarter",
+                                               Period.name == "2 четверть"))
+        subject = Subject(org_id=group.org_id, name="Стресс-тест журнала", plugin="school")
+        teacher = s.scalar(select(Staff).where(Staff.org_id == group.org_id))
+        atype = s.scalar(select(AssignmentType).where(AssignmentType.org_id == group.org_id))
+        s.add(subject)
+        s.flush()
+        s.add(TeachingAssignment(org_id=group.org_id, year_id=group.year_id, teacher_id=teacher.id,
+                                 subject_id=subject.id, group_id=group.id, hours_per_week=6))
+        learners = s.scalars(select(Learner).where(Learner.group_id == group.id)).all()
+        extra = [Learner(org_id=group.org_id, last_name=f"Нагрузкин{i}", first_name="Тест", group_id=group.id)
+                 for i in range(max(0, 30 - len(learners)))]
+        s.add_all(extra)
+        s.flush()
+        learners = (learners + extra)[:30]
+        for n in range(80):
+            lesson = Lesson(org_id=group.org_id, group_id=group.id, subject_id=subject.id, teacher_id=teacher.id,
+                            date=period.start + dt.timedelta(days=n // 6), number=1 + n % 6, topic=f"Тема {n}")
+            s.add(lesson)
+            s.flush()
+            assignments = [Assignment(org_id=group.org_id, lesson_id=lesson.id, type_id=atype.id, weight=1)
+                           for _ in range(3)]
+            s.add_all(assignments)
+            s.flush()
+            s.add_all([Mark(org_id=group.org_id, assignment_id=a.id, learner_id=l.id, value="4")
+                       for a in assignments for l in learners])
+        s.commit()
+        return f"/journal/?group={group.id}&subject={subject.id}&period={period.id}"
+
+
 def bench(label: str, pg: bool) -> None:
     if not pg:
         os.environ.pop("TEST_DATABASE_URL", None)
@@ -48,6 +92,7 @@ def bench(label: str, pg: bool) -> None:
         with app.app_context():
             logins = demo_logins()
         print(f"\n{label}")
+        grid_url = _big_class(app)
         for title, role, path in PAGES:
             client = app.test_client()
             who = _login_for(logins, role)
@@ -60,6 +105,15 @@ def bench(label: str, pg: bool) -> None:
                 times.append((time.perf_counter() - start) * 1000)
                 assert response.status_code == 200, (path, response.status_code)
             print(f"  {title:<28} {statistics.median(times):8.1f} мс (медиана из {RUNS})")
+        client = app.test_client()
+        who = _login_for(logins, "admin")
+        client.post("/login/", data={"username": who["username"], "password": who["password"]})
+        times = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            assert client.get(grid_url).status_code == 200
+            times.append((time.perf_counter() - start) * 1000)
+        print(f"  {'Журнал: 30 уч. × 80 ур. × 3 отм.':<28} {statistics.median(times):8.1f} мс (медиана из {RUNS}; цель < 100 мс)")
     finally:
         dispose(app)
         drop_database(url)

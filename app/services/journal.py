@@ -92,14 +92,16 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
     learner_ids = [r.learner_id for r in rows]
     assignment_ids = [c.assignment_id for c in columns if c.assignment_id]
     marks = {
-        (m.learner_id, m.assignment_id): (m.value, m.version, m.is_debt)
-        for m in session.scalars(select(Mark).where(Mark.assignment_id.in_(assignment_ids),
-                                                    Mark.learner_id.in_(learner_ids)))
+        (learner, assignment): (value, version, debt)
+        for learner, assignment, value, version, debt in session.execute(
+            select(Mark.learner_id, Mark.assignment_id, Mark.value, Mark.version, Mark.is_debt)
+            .where(Mark.assignment_id.in_(assignment_ids), Mark.learner_id.in_(learner_ids)))
     }
     attendance = {
-        (a.learner_id, a.lesson_id): (code, a.version)
-        for a, code in session.execute(
-            select(Attendance, AttendanceCode.code).join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
+        (learner, lesson): (code, version)
+        for learner, lesson, code, version in session.execute(
+            select(Attendance.learner_id, Attendance.lesson_id, AttendanceCode.code, Attendance.version)
+            .join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
             .where(Attendance.lesson_id.in_(lesson_ids), Attendance.learner_id.in_(learner_ids)))
     }
     org = session.get(Organisation, group.org_id)

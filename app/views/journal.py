@@ -5,6 +5,7 @@ import datetime as dt
 
 from flask import abort, current_app, jsonify, request
 from flask_appbuilder import BaseView, expose, has_access
+from markupsafe import Markup, escape
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -76,7 +77,7 @@ class JournalView(BaseView):
         can_write = current_app.appbuilder.sm.level("Marks") >= 2
         codes = [c for c in _codes(session)]
         return self.render_template(
-            "journal/grid.html", pairs=pairs, group_id=group_id, subject_id=subject_id, periods=periods or [],
+            "journal/grid.html", cells=cell_renderer(grid, can_write) if grid else None, pairs=pairs, group_id=group_id, subject_id=subject_id, periods=periods or [],
             period=period, grid=grid, can_write=can_write, codes=codes, today=dt.date.today(),
         )
 
@@ -101,6 +102,35 @@ class JournalView(BaseView):
             db.session.rollback()
             return jsonify(message=_("Неверный формат запроса.")), 400
         return jsonify(results=[r.__dict__ for r in results])
+
+
+def cell_renderer(grid, can_write: bool):
+    """The mark cells of one row as HTML. Built in Python, not in Jinja: a class of
+    30 with 80 lessons and three kinds of work is 7,200 inputs, and Jinja spent
+    most of a second on them."""
+    columns = [(i, c, c.date.strftime("%d.%m.%Y")) for i, c in enumerate(grid.columns)]
+    marks, attendance = grid.marks, grid.attendance
+
+    def render(row, ri: int) -> Markup:
+        name = escape(row.name)
+        out = []
+        for i, c, day in columns:
+            m = marks.get((row.learner_id, c.assignment_id)) if c.assignment_id else None
+            a = attendance.get((row.learner_id, c.lesson_id)) if c.first else None
+            mark = ("." if m[2] and not m[0] else m[0]) if m else ""
+            text = escape(" ".join(x for x in (a[0] if a else "", mark) if x))
+            closed = bool(row.left_on and c.date > row.left_on)
+            css = ("lesson-start " if c.first else "") + ("after-leaving" if closed else "")
+            out.append(
+                f'<td class="{css}"><input type="text" value="{text}" data-orig="{text}" data-r="{ri}" data-c="{i}"'
+                f' data-learner="{row.learner_id}" data-lesson="{c.lesson_id}" data-assignment="{c.assignment_id or ""}"'
+                f' data-first="{1 if c.first else 0}" data-mark-version="{m[1] if m else ""}"'
+                f' data-att-version="{a[1] if a else ""}" aria-label="{name}, {day}"'
+                f'{" readonly" if not can_write or closed else ""}></td>'
+            )
+        return Markup("".join(out))
+
+    return render
 
 
 def _codes(session):
