@@ -21,7 +21,6 @@ from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from .models import (
-    AcademicYear,
     Account,
     Assignment,
     Attendance,

@@ -87,6 +87,23 @@ def interface(model):
     return PrefetchingInterface(model, db.session)
 
 
+def apply_rule_action(action, success, back: str):
+    """Run ``action`` and commit, flashing ``success``; a refused rule rolls back
+    and flashes its Russian message with the rule's number. Redirects to ``back``."""
+    from flask import flash, redirect
+
+    from ..services.marks import RuleError
+
+    try:
+        action()
+        db.session.commit()
+        flash(success, "success")
+    except RuleError as exc:
+        db.session.rollback()
+        flash(f"{exc.rule}: {exc}", "danger")
+    return redirect(back)
+
+
 class SafeActionsMixin:
     """FAB hands an action ``None`` for a record outside the user's scope (the
     loader criteria hide it) and FAB's own actions then fail with a 500. Here a

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, request, send_from_directory, url_for
+from flask import abort, current_app, request, send_from_directory, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson, Staff
 from ..scoping import current_scope
 from ..services.lessons import add_assignment, add_homework, store_attachment, update_lesson
-from ..services.marks import RuleError
+from .base import apply_rule_action
 
 
 def upload_dir() -> Path:
@@ -58,18 +58,8 @@ class LessonPageView(BaseView):
             staff=session.scalars(select(Staff).order_by(Staff.last_name, Staff.first_name)).all(),
         )
 
-    def _back(self, lesson):
-        return redirect(url_for("LessonPageView.show", lesson_id=lesson.id))
-
     def _apply(self, lesson, action, success):
-        try:
-            action()
-            db.session.commit()
-            flash(success, "success")
-        except RuleError as exc:
-            db.session.rollback()
-            flash(f"{exc.rule}: {exc}", "danger")
-        return self._back(lesson)
+        return apply_rule_action(action, success, url_for("LessonPageView.show", lesson_id=lesson.id))
 
     @expose("/<int:lesson_id>", methods=["POST"])
     @has_access

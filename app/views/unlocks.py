@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,19 +14,8 @@ from ..extensions import db
 from ..models import EditUnlock, LearnerGroup, Lesson, Staff, Subject, Substitution
 from ..services.edit_window import decide_unlock, request_unlock
 from ..services.lessons import assign_substitute
-from ..services.marks import RuleError
+from .base import apply_rule_action
 from .journal import _choices
-
-
-def _apply(action, success, back):
-    try:
-        action()
-        db.session.commit()
-        flash(success, "success")
-    except RuleError as exc:
-        db.session.rollback()
-        flash(f"{exc.rule}: {exc}", "danger")
-    return redirect(back)
 
 
 class UnlockRequestView(BaseView):
@@ -57,7 +46,7 @@ class UnlockRequestView(BaseView):
             abort(400)
         if (group_id, subject_id) not in {(p[0], p[1]) for p in _choices(db.session)}:
             abort(404)
-        return _apply(lambda: request_unlock(db.session, group_id, subject_id, f.get("date_from"), f.get("date_to"),
+        return apply_rule_action(lambda: request_unlock(db.session, group_id, subject_id, f.get("date_from"), f.get("date_to"),
                                              f.get("reason"), current_user.id),
                       _("Запрос на разблокировку отправлен завучу."), url_for("UnlockRequestView.index"))
 
@@ -98,7 +87,7 @@ class UnlockDecisionView(BaseView):
         if unlock is None:
             abort(404)
         grant = request.form.get("decision") == "grant"
-        return _apply(lambda: decide_unlock(unlock, grant, request.form.get("reason"), current_user.id, dt.datetime.now()),
+        return apply_rule_action(lambda: decide_unlock(unlock, grant, request.form.get("reason"), current_user.id, dt.datetime.now()),
                       _("Решение записано."), url_for("UnlockDecisionView.index"))
 
     @expose("/substitute/<int:lesson_id>", methods=["POST"])
@@ -107,6 +96,6 @@ class UnlockDecisionView(BaseView):
         lesson = db.session.get(Lesson, lesson_id)
         if lesson is None:
             abort(404)
-        return _apply(lambda: assign_substitute(db.session, lesson, request.form.get("substitute", type=int) or 0,
+        return apply_rule_action(lambda: assign_substitute(db.session, lesson, request.form.get("substitute", type=int) or 0,
                                                 request.form.get("reason"), current_user.id),
                       _("Замещение записано в журнал замещений."), url_for("LessonPageView.show", lesson_id=lesson.id))
