@@ -28,6 +28,8 @@ from .models import (
     Authority,
     FinalMark,
     GuardianLink,
+    Homework,
+    HomeworkAttachment,
     Learner,
     LearnerGroup,
     Lesson,
@@ -181,6 +183,20 @@ def _criteria(scope: Scope) -> list:
             include_aliases=True,
         ),
         with_loader_criteria(Mark, lambda cls: cls.learner_id.in_(learners), include_aliases=True),
+        # Homework of the own groups: general, or individual for a reachable learner.
+        with_loader_criteria(
+            Homework,
+            lambda cls: cls.lesson_id.in_(select(Lesson.id).where(Lesson.group_id.in_(groups)))
+            & or_(cls.learner_id.is_(None), cls.learner_id.in_(learners)),
+            include_aliases=True,
+        ),
+        with_loader_criteria(
+            HomeworkAttachment,
+            lambda cls: cls.homework_id.in_(
+                select(Homework.id).join(Lesson, Lesson.id == Homework.lesson_id).where(
+                    Lesson.group_id.in_(groups), or_(Homework.learner_id.is_(None), Homework.learner_id.in_(learners)))),
+            include_aliases=True,
+        ),
         with_loader_criteria(Attendance, lambda cls: cls.learner_id.in_(learners), include_aliases=True),
         with_loader_criteria(FinalMark, lambda cls: cls.learner_id.in_(learners), include_aliases=True),
         with_loader_criteria(SubgroupMember, lambda cls: cls.learner_id.in_(learners), include_aliases=True),

@@ -75,3 +75,16 @@ def test_others_cannot_fill_the_lesson(app, client, login, world):
     assert client.get(f"/lesson/{world.org1_lesson}").status_code in (302, 403)
     with app.app_context():
         assert db.session.get(Lesson, world.org1_lesson).topic == "Дроби"
+
+
+def test_another_class_homework_file_is_not_reachable(app, client, login, world, tmp_path):
+    app.config["UPLOAD_DIR"] = str(tmp_path)
+    login("otherteacher1")
+    client.post(f"/lesson/{world.org1_other_lesson}/homework", data={
+        "text": "Для 6Б", "due": "2026-11-23", "files": [(io.BytesIO(b"secret"), "6b.txt")]},
+        content_type="multipart/form-data")
+    with app.app_context():
+        att = db.session.scalar(select(HomeworkAttachment))
+    assert client.get(f"/lesson/attachment/{att.id}").status_code == 200
+    login("teacher1")  # teaches 5А only
+    assert client.get(f"/lesson/attachment/{att.id}").status_code == 404
