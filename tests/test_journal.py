@@ -226,3 +226,31 @@ def test_other_teacher_cannot_set_final_marks(client, login, world):
     login("otherteacher1")
     result = _save(client, _final(world, world.org1_sibling, "4")).get_json()["results"][0]
     assert result["status"] == "error"
+
+
+def test_subgroup_grid_shows_its_learners_and_lessons_only(app, client, login, world):
+    from app.models import Subgroup, SubgroupMember
+
+    with app.app_context():
+        s = db.session
+        first, second = (Subgroup(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
+                                  name=n) for n in ("1 подгруппа", "2 подгруппа"))
+        s.add_all([first, second])
+        s.flush()
+        s.add_all([SubgroupMember(org_id=world.org1, subgroup_id=first.id, learner_id=world.org1_child),
+                   SubgroupMember(org_id=world.org1, subgroup_id=second.id, learner_id=world.org1_sibling)])
+        s.add(Lesson(org_id=world.org1, group_id=world.org1_group, subgroup_id=second.id, subject_id=world.org1_subject,
+                     teacher_id=world.org1_teacher, date=dt.date(2026, 11, 19), number=4, topic="Только вторая"))
+        s.commit()
+        second_id = second.id
+    login("teacher1")
+    page = client.get(f"/journal/?group={world.org1_group}&subject={world.org1_subject}&period={world.org1_period}"
+                      f"&subgroup={second_id}").get_data(as_text=True)
+    assert "Петрова Мария" in page and "Иванов Иван" not in page
+    assert "Только вторая" in page and "Дроби" not in page
+    assert client.get(f"/journal/?group={world.org1_group}&subject={world.org1_subject}&subgroup=999999").status_code == 404
+
+
+def test_a_class_outside_the_choices_is_refused(client, login, world):
+    login("teacher1")
+    assert client.get(f"/journal/?group={world.org1_other_group}&subject={world.org1_subject}").status_code == 404

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..models import LearnerGroup, Lesson, Period, Subject, TeachingAssignment
+from ..models import LearnerGroup, Lesson, Period, Subgroup, Subject, TeachingAssignment
 from ..scoping import current_scope
 from ..services.journal import load_grid, save_cells, save_finals
 
@@ -37,6 +37,16 @@ def _choices(session):
     return sorted(set(session.execute(q).all()) | set(rows), key=lambda r: (r[4], r[2], r[3]))
 
 
+def _own_subgroup(session, group_id: int, subject_id: int) -> int | None:
+    """The subgroup the current teacher teaches in this class and subject, if any."""
+    scope = current_scope()
+    if scope is None or scope.person_id is None:
+        return None
+    return session.scalar(select(TeachingAssignment.subgroup_id).where(
+        TeachingAssignment.teacher_id == scope.person_id, TeachingAssignment.group_id == group_id,
+        TeachingAssignment.subject_id == subject_id, TeachingAssignment.subgroup_id.is_not(None)))
+
+
 class JournalView(BaseView):
     route_base = "/journal"
     class_permission_name = "Marks"
@@ -57,9 +67,10 @@ class JournalView(BaseView):
         subject_id = request.args.get("subject", type=int)
         if (group_id is None or subject_id is None) and pairs:
             group_id, subject_id = pairs[0][0], pairs[0][1]
-        if pairs and (group_id, subject_id) not in {(p[0], p[1]) for p in pairs}:
+        if group_id is not None and (group_id, subject_id) not in {(p[0], p[1]) for p in pairs}:
             abort(404)
-        grid = periods = period = None
+        grid = periods = period = subgroup_id = None
+        subgroups = []
         if group_id:
             group = session.get(LearnerGroup, group_id)
             if group is None:
@@ -72,12 +83,21 @@ class JournalView(BaseView):
             today = dt.date.today()
             period = next((p for p in periods if p.id == period_id), None) or \
                 next((p for p in periods if p.start <= today <= p.end), None) or (periods[-1] if periods else None)
+            # Subgroups of this subject (languages, labour, PE): the grid shows one at a time.
+            subgroups = session.scalars(select(Subgroup).where(Subgroup.group_id == group_id,
+                                                               Subgroup.subject_id == subject_id)
+                                        .order_by(Subgroup.name)).all()
+            subgroup_id = request.args.get("subgroup", type=int)
+            if subgroup_id is None and subgroups:
+                subgroup_id = _own_subgroup(session, group_id, subject_id) or subgroups[0].id
+            if subgroup_id is not None and subgroup_id not in {s.id for s in subgroups}:
+                abort(404)
             if period is not None:
-                grid = load_grid(session, host, group_id, subject_id, period.id)
+                grid = load_grid(session, host, group_id, subject_id, period.id, subgroup_id)
         can_write = current_app.appbuilder.sm.level("Marks") >= 2
         codes = [c for c in _codes(session)]
         return self.render_template(
-            "journal/grid.html", cells=cell_renderer(grid, can_write) if grid else None, pairs=pairs, group_id=group_id, subject_id=subject_id, periods=periods or [],
+            "journal/grid.html", subgroups=subgroups, subgroup_id=subgroup_id, cells=cell_renderer(grid, can_write) if grid else None, pairs=pairs, group_id=group_id, subject_id=subject_id, periods=periods or [],
             period=period, grid=grid, can_write=can_write, codes=codes, today=dt.date.today(),
         )
 
