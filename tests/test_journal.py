@@ -254,3 +254,31 @@ def test_subgroup_grid_shows_its_learners_and_lessons_only(app, client, login, w
 def test_a_class_outside_the_choices_is_refused(client, login, world):
     login("teacher1")
     assert client.get(f"/journal/?group={world.org1_other_group}&subject={world.org1_subject}").status_code == 404
+
+
+def test_year_column_proposes_from_period_marks(app, client, login, world):
+    from app.models import FinalMark, Period
+
+    with app.app_context():
+        s = db.session
+        q1 = Period(org_id=world.org1, year_id=world.org1_year, plugin="school", type_code="quarter",
+                    name="1 четверть", start=dt.date(2026, 9, 1), end=dt.date(2026, 10, 24), order=1)
+        year = Period(org_id=world.org1, year_id=world.org1_year, plugin="school", type_code="year", name="Год",
+                      start=dt.date(2026, 9, 1), end=dt.date(2027, 5, 26), order=5, is_final=True)
+        s.add_all([q1, year])
+        s.flush()
+        # Иванов: «4» for the first quarter, the world's «5» for the second: 4.5, below the threshold 0.6 → «4»
+        s.add(FinalMark(org_id=world.org1, learner_id=world.org1_child, subject_id=world.org1_subject,
+                        period_id=q1.id, value="4"))
+        s.commit()
+        year_id = year.id
+    login("teacher1")
+    html = client.get(f"/journal/?group={world.org1_group}&subject={world.org1_subject}&period={world.org1_period}"
+                      ).get_data(as_text=True)
+    assert ">Год</th>" in html
+    flat = " ".join(html.split())
+    assert f'data-period="{year_id}" data-learner="{world.org1_child}" data-final-version="" placeholder="4"' in flat
+    result = client.post("/journal/save", json={"changes": [{
+        "key": "y", "kind": "final", "group_id": world.org1_group, "subject_id": world.org1_subject,
+        "period_id": year_id, "learner_id": world.org1_child, "value": "5", "version": None}]}).get_json()["results"][0]
+    assert result["status"] == "saved"

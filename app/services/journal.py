@@ -20,7 +20,7 @@ from ..models import (
     Organisation, Period, SubgroupMember, TeachingAssignment,
 )
 from .edit_window import check_editable
-from .marks import RuleError, WeightedMark, check_value, marks_allowed, propose_final
+from .marks import RuleError, WeightedMark, check_value, marks_allowed, propose_final, round_by_threshold
 
 
 @dataclass
@@ -53,6 +53,9 @@ class Grid:
     marks_allowed: bool = True
     finals: dict = field(default_factory=dict)  # learner -> (value, version)
     proposals: dict = field(default_factory=dict)  # learner -> marks.Proposal
+    final_periods: list = field(default_factory=list)  # год, экзамен, итог … of the plugin
+    year_finals: dict = field(default_factory=dict)  # (learner, period) -> (value, version)
+    year_proposals: dict = field(default_factory=dict)  # (learner, period) -> value
 
 
 def load_grid(session, host, group_id: int, subject_id: int, period_id: int, subgroup_id: int | None = None) -> Grid | None:
@@ -107,14 +110,39 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
     org = session.get(Organisation, group.org_id)
     grid = Grid(group, period, columns, rows, marks, attendance, _marks_allowed(host, org, group, period.start))
     if grid.marks_allowed:
-        grid.finals = {
-            f.learner_id: (f.value, f.version)
-            for f in session.scalars(select(FinalMark).where(
-                FinalMark.period_id == period.id, FinalMark.subject_id == subject_id,
-                FinalMark.learner_id.in_(learner_ids)))
-        }
+        year_periods = session.scalars(select(Period).where(
+            Period.year_id == period.year_id, Period.plugin == period.plugin).order_by(Period.order)).all()
+        grid.final_periods = [p for p in year_periods if p.is_final]
+        all_finals = defaultdict(dict)
+        for learner, period_id, value, version in session.execute(
+            select(FinalMark.learner_id, FinalMark.period_id, FinalMark.value, FinalMark.version).where(
+                FinalMark.period_id.in_([p.id for p in year_periods]), FinalMark.subject_id == subject_id,
+                FinalMark.learner_id.in_(learner_ids))):
+            all_finals[learner][period_id] = (value, version)
+        grid.finals = {l: f[period.id] for l, f in all_finals.items() if period.id in f}
+        grid.year_finals = {(l, p): v for l, f in all_finals.items() for p, v in f.items()}
         grid.proposals = _proposals(host, org, group, columns, rows, marks)
+        grid.year_proposals = _year_proposals(host, org, group, year_periods, all_finals)
     return grid
+
+
+def _year_proposals(host, org, group, year_periods, all_finals) -> dict:
+    """The year mark proposed from the period marks already set: their mean, rounded
+    by the organisation's threshold (R5). Exam and final marks are not proposed."""
+    scale = host.scale_for(group.kind)
+    worth = {v.value: v.worth for v in scale.values}
+    by_worth = {v.worth: v.value for v in scale.values if v.worth is not None}
+    threshold = host.setting(org, host.group_kinds[group.kind].plugin, "rounding_threshold")
+    terms = [p.id for p in year_periods if not p.is_final]
+    years = [p.id for p in year_periods if p.is_final and p.type_code in {"year", "college_year"}]
+    out = {}
+    for learner, finals in all_finals.items():
+        values = [worth.get(finals[t][0]) for t in terms if t in finals and worth.get(finals[t][0]) is not None]
+        if values:
+            proposed = by_worth.get(round_by_threshold(sum(values) / len(values), threshold))
+            for y in years:
+                out[(learner, y)] = proposed
+    return out
 
 
 def _proposals(host, org, group, columns, rows, marks) -> dict:
