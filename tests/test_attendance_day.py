@@ -61,3 +61,13 @@ def test_deputy_sees_every_class(app, client, login, world):
     login("deputy1")
     page = client.get("/attendance-day/?date=2026-11-20").get_data(as_text=True)
     assert "Сидоров Пётр" in page and "5А" in page and "6Б" in page
+
+
+def test_month_view_counts_missed_lessons(app, client, login, world):
+    login("teacher1")
+    page = client.get(f"/attendance-day/?group={world.org1_group}&date=2026-11-20&view=month").get_data(as_text=True)
+    flat = " ".join(page.split())
+    assert "Посещаемость за месяц: 11.2026" in flat
+    # Сидоров has one «ОТ» on 20.11 (unknown reason: counted as without a valid reason)
+    row = flat[flat.rindex("Сидоров Пётр"):].split("</tr>")[0]  # the month table comes after the open list
+    assert "<td>ОТ</td>" in row and row.rstrip().endswith("<td></td><td></td><td>1</td>")

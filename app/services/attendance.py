@@ -64,3 +64,22 @@ def convert_day(session, learner_id: int, day: dt.date, code_id: int) -> int:
         row.code_id = code.id
     session.flush()
     return len(rows)
+
+
+def month_sheet(session, group_id: int, month: dt.date) -> dict:
+    """Learners × days of the month: the codes of each day and missed lessons by category."""
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    learners = session.scalars(select(Learner).where(Learner.group_id == group_id)
+                               .order_by(Learner.last_name, Learner.first_name)).all()
+    cells = defaultdict(lambda: defaultdict(set))
+    totals = defaultdict(lambda: defaultdict(int))
+    for learner_id, day, code, category in session.execute(
+        select(Attendance.learner_id, Attendance.date, AttendanceCode.code, AttendanceCode.category)
+        .join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
+        .where(Attendance.learner_id.in_([l.id for l in learners]), Attendance.date >= start, Attendance.date < end)
+    ):
+        cells[learner_id][day.day].add(code)
+        totals[learner_id][category] += 1
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
+    return {"learners": learners, "days": days, "cells": cells, "totals": totals}

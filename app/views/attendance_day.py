@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AttendanceCode, Learner, LearnerGroup
 from ..scoping import current_scope
-from ..services.attendance import REASON_CATEGORIES, convert_day, day_sheet, open_absences
+from ..services.attendance import REASON_CATEGORIES, convert_day, day_sheet, month_sheet, open_absences
 from ..services.marks import RuleError
 
 
@@ -50,8 +50,9 @@ class AttendanceDayView(BaseView):
         sheet = day_sheet(session, group_id, day) if group_id else None
         reasons = session.scalars(select(AttendanceCode).where(AttendanceCode.category.in_(REASON_CATEGORIES))
                                   .order_by(AttendanceCode.code)).all()
+        month = month_sheet(session, group_id, day) if group_id and request.args.get("view") == "month" else None
         return self.render_template(
-            "attendance_day.html", groups=groups, group_id=group_id, day=day, sheet=sheet, reasons=reasons,
+            "attendance_day.html", groups=groups, group_id=group_id, day=day, sheet=sheet, reasons=reasons, month=month,
             open_list=open_absences(session, [g.id for g in groups], day),
             can_write=current_app.appbuilder.sm.level("Attendance") >= 2,
         )
