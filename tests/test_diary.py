@@ -74,3 +74,25 @@ def test_openapi_describes_the_diary(client, login):
     spec = client.get("/api/v1/_openapi").get_json()
     assert "/api/v1/diary/{learner_id}/week" in spec["paths"]
     assert "/api/v1/diary/{learner_id}/period" in spec["paths"]
+
+
+def test_parent_downloads_homework_files_of_own_child_only(app, client, login, world, tmp_path):
+    import io
+
+    app.config["UPLOAD_DIR"] = str(tmp_path)
+    login("teacher1")
+    for learner, name in [("", "всем.pdf"), (str(world.org1_sibling), "петровой.pdf")]:
+        client.post(f"/lesson/{world.org1_lesson}/homework", data={
+            "text": f"Задание {name}", "due": "2026-11-23", "learner": learner,
+            "files": [(io.BytesIO(name.encode()), name)]}, content_type="multipart/form-data")
+    from sqlalchemy import select
+
+    from app.models import HomeworkAttachment
+
+    with app.app_context():
+        ids = dict(db.session.execute(select(HomeworkAttachment.filename, HomeworkAttachment.id)).all())
+    login("parent1")
+    page = client.get(f"/diary/?date={WEEK_OF_WORLD_LESSON}").get_data(as_text=True)
+    assert "всем.pdf" in page and "петровой.pdf" not in page
+    assert client.get(f"/diary/attachment/{ids['всем.pdf']}").data == "всем.pdf".encode()
+    assert client.get(f"/diary/attachment/{ids['петровой.pdf']}").status_code == 404

@@ -12,7 +12,7 @@ from collections import defaultdict
 from sqlalchemy import or_, select
 
 from ..models import (
-    Assignment, AssignmentType, Attendance, AttendanceCode, FinalMark, Homework, Learner, LearnerGroup, Lesson, Mark,
+    Assignment, AssignmentType, Attendance, AttendanceCode, FinalMark, Homework, HomeworkAttachment, Learner, LearnerGroup, Lesson, Mark,
     Organisation, Period, Person, Subject, SubgroupMember,
 )
 from .marks import WeightedMark, propose_final
@@ -58,8 +58,14 @@ def week(session, learner: Learner, monday: dt.date) -> dict:
     }
     own_homework = or_(Homework.learner_id.is_(None), Homework.learner_id == learner.id)
     given = defaultdict(list)
-    for hw in session.scalars(select(Homework).where(Homework.lesson_id.in_(ids), own_homework).order_by(Homework.id)):
-        given[hw.lesson_id].append({"text": hw.text, "due": hw.due_date.isoformat(), "individual": hw.learner_id is not None})
+    homework = session.scalars(select(Homework).where(Homework.lesson_id.in_(ids), own_homework).order_by(Homework.id)).all()
+    files = defaultdict(list)
+    for f in session.scalars(select(HomeworkAttachment).where(
+            HomeworkAttachment.homework_id.in_([h.id for h in homework])).order_by(HomeworkAttachment.id)):
+        files[f.homework_id].append({"id": f.id, "filename": f.filename, "size": f.size})
+    for hw in homework:
+        given[hw.lesson_id].append({"text": hw.text, "due": hw.due_date.isoformat(), "individual": hw.learner_id is not None,
+                                    "files": files.get(hw.id, [])})
     due = defaultdict(list)
     group_lessons = select(Lesson.id).where(Lesson.group_id == learner.group_id)
     for hw, subject in session.execute(

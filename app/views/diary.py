@@ -66,7 +66,7 @@ def pick_period(periods, period_id: int | None):
 class DiaryView(BaseView):
     route_base = "/diary"
     class_permission_name = "Diary"
-    method_permission_name = {"week": "read", "period": "read"}
+    method_permission_name = {"week": "read", "period": "read", "attachment": "read"}
     default_view = "week"
 
     @staticmethod
@@ -100,6 +100,22 @@ class DiaryView(BaseView):
         return self.render_template("diary.html", mode="period", data=data, learner=learner,
                                     learners=my_learners(session), periods=periods, period=period,
                                     parse=dt.date.fromisoformat)
+
+
+    @expose("/attachment/<int:attachment_id>")
+    @has_access
+    def attachment(self, attachment_id: int):
+        """A homework file, for the learner it is given to (the scope cuts the rest)."""
+        from flask import send_from_directory
+
+        from ..models import HomeworkAttachment
+        from .lesson import upload_dir
+
+        item = db.session.get(HomeworkAttachment, attachment_id)
+        if item is None:
+            abort(404)
+        return send_from_directory(upload_dir(), item.stored_name, as_attachment=True, download_name=item.filename,
+                                   mimetype=item.content_type)
 
 
 class DiaryApi(BaseApi):
