@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from flask import g, has_app_context
+from flask import flash, g, has_app_context, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
@@ -325,9 +325,39 @@ def _guard_account(scope: Scope, obj, is_new: bool) -> None:
         _refuse(_l("Эту роль может назначить только администратор системы."))
 
 
+def _refusals_shown(method):
+    """FAB's forms save through ``SQLAInterface``, which rolls back only
+    SQLAlchemy's errors and flashes a bare «Ошибка базы данных» on a refused
+    edit. A refusal of the guard here rolls the session back (the refused
+    change must not be flushed by the next query of the request) and, on a
+    page, shows its Russian reason."""
+
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except ScopeError as exc:
+            self.session.rollback()
+            if method.__name__ == "edit" and has_request_context() and not request.path.startswith("/api/"):
+                flash(str(exc), "danger")  # FAB's add and delete flash the message themselves
+            raise
+
+    wrapper.__wrapped__ = method
+    return wrapper
+
+
+def _patch_fab_interface() -> None:
+    from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+    for name in ("add", "edit", "delete", "delete_all"):
+        method = getattr(SQLAInterface, name)
+        if not hasattr(method, "__wrapped__"):
+            setattr(SQLAInterface, name, _refusals_shown(method))
+
+
 def init_scoping(session_factory) -> None:
     """Attach the hooks to the application's session class (once per process)."""
     _index_tables()
+    _patch_fab_interface()
     if not event.contains(session_factory, "do_orm_execute", _on_execute):
         event.listen(session_factory, "do_orm_execute", _on_execute)
         event.listen(session_factory, "before_flush", _guard)

@@ -106,19 +106,21 @@ def apply_rule_action(action, success, back: str):
 
 class SafeActionsMixin:
     """FAB hands an action ``None`` for a record outside the user's scope (the
-    loader criteria hide it) and FAB's own actions then fail with a 500. Here a
-    record that is not found is a 404 before any action runs."""
+    loader criteria hide it) and FAB's own actions then fail with a 500; so does
+    an action name the view does not have. Here both are a 404 before any action runs."""
 
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name, pk):
-        if self.datamodel.get(self._deserialize_pk_if_composite(pk)) is None:
+        if name not in self.actions or self.datamodel.get(self._deserialize_pk_if_composite(pk)) is None:
             abort(404)
         return super().action(name, pk)
 
     @expose("/action_post", methods=["POST"])
     def action_post(self):
         pks = request.form.getlist("rowid")
-        if not pks or any(self.datamodel.get(self._deserialize_pk_if_composite(pk)) is None for pk in pks):
+        if request.form.get("action") not in self.actions or not pks:
+            abort(404)
+        if any(self.datamodel.get(self._deserialize_pk_if_composite(pk)) is None for pk in pks):
             abort(404)
         return super().action_post()
 
@@ -188,8 +190,13 @@ class EjournalRestApi(ModelRestApi):
             if value is None:
                 continue
             target = rel.mapper.class_
-            pk = inspect(target).primary_key[0]
-            found = db.session.scalar(select(pk).where(pk == value))
+            # The mapped attribute, not the table's column: the scope's loader
+            # criteria apply to ORM entities only, a bare column is read uncut.
+            pk = getattr(target, rel.mapper.get_property_by_column(rel.mapper.primary_key[0]).key)
+            if not isinstance(value, int) or isinstance(value, bool):
+                found = None
+            else:
+                found = db.session.scalar(select(pk).where(pk == value))
             if found is None:
                 return {rel.key: [str(_l("Запись не найдена или недоступна."))]}
         return None
