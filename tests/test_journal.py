@@ -282,3 +282,25 @@ def test_year_column_proposes_from_period_marks(app, client, login, world):
         "key": "y", "kind": "final", "group_id": world.org1_group, "subject_id": world.org1_subject,
         "period_id": year_id, "learner_id": world.org1_child, "value": "5", "version": None}]}).get_json()["results"][0]
     assert result["status"] == "saved"
+
+
+def test_rest_marks_obey_the_same_rules(app, client, login, world):
+    lesson = _lesson(app, world)
+    with app.app_context():
+        a = Assignment(org_id=world.org1, lesson_id=lesson, type_id=world.org1_type, weight=1)
+        db.session.add(a)
+        db.session.commit()
+        assignment = a.id
+    login("teacher1")
+    bad = client.post("/api/v1/marks/", json={"assignment": assignment, "learner": world.org1_sibling, "value": "7"})
+    assert bad.status_code == 422 and "R3" in str(bad.get_json()["message"])
+    ok = client.post("/api/v1/marks/", json={"assignment": assignment, "learner": world.org1_sibling, "value": "4"})
+    assert ok.status_code == 201
+    old = _lesson(app, world, days_ago=40)
+    with app.app_context():
+        a = Assignment(org_id=world.org1, lesson_id=old, type_id=world.org1_type, weight=1)
+        db.session.add(a)
+        db.session.commit()
+        old_assignment = a.id
+    late = client.post("/api/v1/marks/", json={"assignment": old_assignment, "learner": world.org1_sibling, "value": "4"})
+    assert late.status_code == 422 and "R1" in str(late.get_json()["message"])

@@ -46,6 +46,13 @@ class MarkApi(EjournalRestApi):
     edit_columns = ["value", "is_debt", "comment"]
     search_columns = ["learner", "assignment", "value"]
 
+    # The same rules as the journal grid: the scale (R2, R3) and the edit window (R1).
+    def pre_add(self, item):
+        check_mark_rules(item)
+
+    def pre_update(self, item):
+        check_mark_rules(item)
+
 
 class AttendanceApi(EjournalRestApi):
     resource_name = "attendance"
@@ -55,6 +62,34 @@ class AttendanceApi(EjournalRestApi):
     add_columns = ["learner", "lesson", "date", "code", "comment"]
     edit_columns = ["code", "comment"]
     search_columns = ["learner", "lesson", "date"]
+
+
+def check_mark_rules(mark: Mark) -> None:
+    import datetime as dt
+
+    from flask import current_app
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Assignment, EditUnlock, LearnerGroup, Lesson, Organisation
+    from ..services.edit_window import check_editable
+    from ..services.journal import _marks_allowed
+    from ..services.marks import RuleError, check_value
+
+    host = current_app.extensions["ejournal"]
+    assignment = mark.assignment or db.session.get(Assignment, mark.assignment_id)
+    if assignment is None:
+        return  # the foreign-key checks answer for a missing assignment
+    lesson = db.session.get(Lesson, assignment.lesson_id)
+    group = db.session.get(LearnerGroup, lesson.group_id)
+    org = db.session.get(Organisation, group.org_id)
+    if not _marks_allowed(host, org, group, lesson.date):
+        raise RuleError("R2", "В этом классе отметки не ставятся.")
+    if mark.value and not mark.is_debt:
+        mark.value = check_value(host.scale_for(group.kind), mark.value)
+    window = host.setting(org, host.group_kinds[group.kind].plugin, "edit_window_days")
+    unlocks = db.session.scalars(select(EditUnlock).where(EditUnlock.group_id == group.id)).all()
+    check_editable(lesson.date, group.id, lesson.subject_id, window, dt.datetime.now(), unlocks)
 
 
 APIS = [LearnerApi, GroupApi, LessonApi, MarkApi, AttendanceApi]

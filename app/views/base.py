@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..scoping import ScopeError
+from ..services.marks import RuleError
 
 READ_WRITE = {
     "list": "read", "show": "read", "download": "read", "api_read": "read", "api_column_add": "read",
@@ -209,9 +210,9 @@ class EjournalRestApi(ModelRestApi):
             return self.response_422(message=error)
         try:
             return super().post_headless()
-        except ScopeError as exc:
+        except (ScopeError, RuleError) as exc:
             db.session.rollback()
-            return self.response_422(message=str(exc))
+            return self.response_422(message=_refusal(exc))
 
     def put_headless(self, pk):
         from flask import request
@@ -221,13 +222,18 @@ class EjournalRestApi(ModelRestApi):
             return self.response_422(message=error)
         try:
             return super().put_headless(pk)
-        except ScopeError as exc:
+        except (ScopeError, RuleError) as exc:
             db.session.rollback()
-            return self.response_422(message=str(exc))
+            return self.response_422(message=_refusal(exc))
 
     def delete_headless(self, pk):
         try:
             return super().delete_headless(pk)
-        except ScopeError as exc:
+        except (ScopeError, RuleError) as exc:
             db.session.rollback()
-            return self.response_422(message=str(exc))
+            return self.response_422(message=_refusal(exc))
+
+
+def _refusal(exc) -> str:
+    """The Russian message of a refusal, with the rule's number when a rule refused."""
+    return f"{exc.rule}: {exc}" if isinstance(exc, RuleError) else str(exc)
