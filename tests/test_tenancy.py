@@ -141,3 +141,13 @@ def test_organisation_list_of_a_school_admin(client, login, world):
     ids = {int(i) for i in re.findall(r"/organisationview/show/(\d+)", client.get("/organisationview/list/").get_data(as_text=True))}
     assert ids == {world.org1}
     assert Organisation  # the model under test
+
+
+def test_unticked_checkbox_is_not_a_missing_field(app, client, login, world):
+    login("admin1")
+    response = client.post(f"/markview/edit/{world.org1_mark}", data={
+        "assignment": world.org1_assignment, "learner": world.org1_child, "value": "4", "comment": ""})
+    assert response.status_code == 302
+    with app.app_context():
+        mark = db.session.get(Mark, world.org1_mark)
+        assert (mark.value, mark.is_debt) == ("4", False)

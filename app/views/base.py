@@ -60,6 +60,13 @@ class PrefetchingInterface(SQLAInterface):
 
     prefetch: tuple[str, ...] = ()
 
+    def is_nullable(self, col_name):
+        # FAB requires every NOT NULL column, so an unticked checkbox («Долг», «Закрыт»)
+        # failed as «Обязательное поле». A checkbox always answers: no is False.
+        if self.is_boolean(col_name):
+            return True
+        return super().is_nullable(col_name)
+
     def query(self, *args, **kwargs):
         count, items = super().query(*args, **kwargs)
         relationships = inspect(self.obj).relationships
