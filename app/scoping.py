@@ -255,7 +255,9 @@ def _check_foreign_keys(session: Session, objects) -> None:
                     if target is not None:
                         wanted.setdefault(target, {}).setdefault(changed[attr.key], attr.key)
     for target, ids in wanted.items():
-        pk = inspect(target).primary_key[0]
+        # The mapped attribute, not the table's column: loader criteria cut ORM entities only.
+        mapper = inspect(target)
+        pk = getattr(target, mapper.get_property_by_column(mapper.primary_key[0]).key)
         found = set(session.scalars(select(pk).where(pk.in_(list(ids)))))
         for missing in set(ids) - found:
             _refuse(_l("Связанная запись (%(field)s = %(id)s) не найдена или недоступна.", field=ids[missing], id=missing))

@@ -151,3 +151,25 @@ def test_unticked_checkbox_is_not_a_missing_field(app, client, login, world):
     with app.app_context():
         mark = db.session.get(Mark, world.org1_mark)
         assert (mark.value, mark.is_debt) == ("4", False)
+
+
+def test_flush_refuses_a_foreign_key_into_another_organisation(app, world):
+    """Below every view: a row of one's own organisation pointing at another's group."""
+    import datetime as dt
+
+    import pytest
+
+    from app.models import Lesson
+    from app.scoping import ScopeError
+
+    host = app.extensions["ejournal"]
+    with app.test_request_context():
+        g.pop("ejournal_scope", None)
+        account = db.session.scalar(select(Account).where(Account.username == "admin1"))
+        g.ejournal_scope = resolve_scope(db.session, account, host)
+        db.session.add(Lesson(org_id=world.org1, group_id=world.org3_group, subject_id=world.org1_subject,
+                              teacher_id=world.org1_teacher, date=dt.date.today(), number=1, topic="Чужой класс"))
+        with pytest.raises(ScopeError, match="не найдена или недоступна"):
+            db.session.flush()
+        db.session.rollback()
+        g.pop("ejournal_scope", None)
