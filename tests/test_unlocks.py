@@ -83,3 +83,25 @@ def test_substitute_fills_the_lesson_and_the_log_records_it(app, client, login, 
     page = client.get("/journal/").get_data(as_text=True)
     assert "5А — Математика" in page
     assert _save_mark(client, world, lesson)["status"] == "saved"
+
+
+def test_deputy_sees_final_marks_set_after_the_deadline(app, client, login, world):
+    from app.models import Period
+
+    with app.app_context():
+        from app.models import FinalMark
+
+        period = db.session.get(Period, world.org1_period)
+        period.end = dt.date.today() - dt.timedelta(days=1)
+        db.session.get(FinalMark, world.org1_final).created_at = dt.datetime.combine(
+            period.end - dt.timedelta(days=10), dt.time(12))
+        db.session.commit()
+    login("teacher1")
+    client.post("/journal/save", json={"changes": [{"key": "f", "kind": "final", "group_id": world.org1_group,
+        "subject_id": world.org1_subject, "period_id": world.org1_period, "learner_id": world.org1_sibling,
+        "value": "4", "version": None}]})
+    login("deputy1")
+    page = " ".join(client.get("/unlocks/").get_data(as_text=True).split())
+    assert "Итоговые отметки после срока (R4)" in page
+    assert "Петрова Мария</td><td>5А</td><td>Математика</td><td>2 четверть</td><td>4</td>" in page
+    assert "Иванов Иван</td><td>5А" not in page  # the world's final mark was set in time

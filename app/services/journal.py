@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..models import (
     Assignment, AssignmentType, Attendance, AttendanceCode, EditUnlock, FinalMark, Learner, LearnerGroup, Lesson, Mark,
-    Organisation, Period, SubgroupMember, TeachingAssignment,
+    Organisation, Period, Subject, SubgroupMember, TeachingAssignment,
 )
 from .edit_window import check_editable
 from .marks import RuleError, WeightedMark, check_value, marks_allowed, propose_final, round_by_threshold
@@ -401,3 +401,26 @@ def _current(session, change):
         select(Assignment.id).where(Assignment.lesson_id == int(change["lesson_id"])).order_by(Assignment.id))
     mark = session.scalar(select(Mark).where(Mark.assignment_id == assignment_id, Mark.learner_id == learner_id))
     return (str(mark), mark.version) if mark else ("", None)
+
+
+def late_finals(session, host, limit: int = 100) -> list[dict]:
+    """R4: final marks set later than the organisation's deadline before the period's end."""
+    rows = session.execute(
+        select(FinalMark, Period, Learner, Subject.name, LearnerGroup.name)
+        .join(Period, Period.id == FinalMark.period_id)
+        .join(Learner, Learner.id == FinalMark.learner_id)
+        .join(Subject, Subject.id == FinalMark.subject_id)
+        .outerjoin(LearnerGroup, LearnerGroup.id == Learner.group_id)
+        .where(Period.is_final.is_(False))
+        .order_by(FinalMark.created_at.desc()).limit(2000)  # the recent ones; the dated check is below
+    ).all()
+    orgs = {o.id: o for o in session.scalars(select(Organisation))}
+    out = []
+    for final, period, learner, subject, group in rows:
+        days = host.setting(orgs[final.org_id], period.plugin, "final_mark_days_before_end") \
+            if (period.plugin, "final_mark_days_before_end") in host.rule_settings else 2
+        deadline = period.end - dt.timedelta(days=days)
+        if final.created_at.date() > deadline:
+            out.append({"learner": learner.full_name, "group": group or "", "subject": subject, "period": period.name,
+                        "value": final.value, "set_on": final.created_at, "deadline": deadline})
+    return out[:limit]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import EditUnlock, LearnerGroup, Lesson, Staff, Subject, Substitution
 from ..services.edit_window import decide_unlock, request_unlock
+from ..services.journal import late_finals
 from ..services.lessons import assign_substitute
 from .base import apply_rule_action
 from .journal import _choices
@@ -78,7 +79,8 @@ class UnlockDecisionView(BaseView):
             .join(Subject, Subject.id == Lesson.subject_id)
             .order_by(Substitution.id.desc()).limit(100)).all()
         staff = {s.id: s.short_name for s in db.session.scalars(select(Staff))}
-        return self.render_template("unlocks.html", mode="decide", rows=rows, subs=subs, staff=staff)
+        late = late_finals(db.session, current_app.extensions["ejournal"])
+        return self.render_template("unlocks.html", mode="decide", rows=rows, subs=subs, staff=staff, late=late)
 
     @expose("/<int:unlock_id>/decide", methods=["POST"])
     @has_access
