@@ -20,7 +20,7 @@ from ..models import (
     Organisation, Period, Subject, SubgroupMember, TeachingAssignment,
 )
 from .edit_window import check_editable
-from .marks import RuleError, WeightedMark, check_value, marks_allowed, propose_final, round_by_threshold
+from .marks import RuleError, check_value, marks_allowed, proposal_for_average, round_by_threshold
 
 
 @dataclass
@@ -153,11 +153,19 @@ def _proposals(host, org, group, columns, rows, marks) -> dict:
     minimum = host.setting(org, plugin, "min_marks_for_final")
     worth = {v.value: v.worth for v in scale.values}
     weights = {c.assignment_id: c.weight for c in columns if c.assignment_id}
-    by_learner = defaultdict(list)
+    totals = defaultdict(lambda: [0.0, 0.0, 0])  # learner -> Σ weight·mark, Σ weight, count
     for (learner, a_id), (value, _version, debt) in marks.items():
-        if a_id in weights:
-            by_learner[learner].append(WeightedMark(None if debt else worth.get(value), weights[a_id]))
-    return {row.learner_id: propose_final(by_learner[row.learner_id], scale, threshold, minimum) for row in rows}
+        mark = None if debt else worth.get(value)
+        if mark is not None and a_id in weights:
+            t = totals[learner]
+            t[0] += weights[a_id] * mark
+            t[1] += weights[a_id]
+            t[2] += 1
+    out = {}
+    for row in rows:
+        total, weight, count = totals.get(row.learner_id, (0.0, 0.0, 0))
+        out[row.learner_id] = proposal_for_average(total / weight if weight else None, count, scale, threshold, minimum)
+    return out
 
 
 def save_finals(session, host, changes: list[dict], now: dt.datetime, teacher_id: int | None = None) -> list[CellResult]:

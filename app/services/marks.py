@@ -86,7 +86,12 @@ class Proposal:
 def propose_final(marks: list[WeightedMark], scale: MarkScale, threshold: float, minimum: int) -> Proposal:
     """The final mark the journal proposes for a period (R5)."""
     counted = [m for m in marks if m.worth is not None]
-    average = weighted_average(counted)
+    return proposal_for_average(weighted_average(counted), len(counted), scale, threshold, minimum)
+
+
+def proposal_for_average(average: float | None, count: int, scale: MarkScale, threshold: float,
+                         minimum: int) -> Proposal:
+    """The proposal for an average already computed (the grid sums a whole class at once)."""
     value = None
     if average is not None:
         rounded = round_by_threshold(average, threshold)
@@ -94,4 +99,4 @@ def propose_final(marks: list[WeightedMark], scale: MarkScale, threshold: float,
         if numeric:
             rounded = min(max(rounded, numeric[0].worth), numeric[-1].worth)
             value = next((v.value for v in numeric if v.worth == rounded), None)
-    return Proposal(average, value, len(counted), len(counted) >= minimum)
+    return Proposal(average, value, count, count >= minimum)
