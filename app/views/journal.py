@@ -130,6 +130,7 @@ def cell_renderer(grid, can_write: bool):
     most of a second on them."""
     columns = [(i, c, c.date.strftime("%d.%m.%Y")) for i, c in enumerate(grid.columns)]
     marks, attendance = grid.marks, grid.attendance
+    escaped: dict[str, str] = {}  # a class has few distinct cell texts: escape each once
 
     def render(row, ri: int) -> Markup:
         name = escape(row.name)
@@ -138,7 +139,10 @@ def cell_renderer(grid, can_write: bool):
             m = marks.get((row.learner_id, c.assignment_id)) if c.assignment_id else None
             a = attendance.get((row.learner_id, c.lesson_id)) if c.first else None
             mark = ("." if m[2] and not m[0] else m[0]) if m else ""
-            text = escape(" ".join(x for x in (a[0] if a else "", mark) if x))
+            raw = f"{a[0]} {mark}".strip() if a else mark
+            text = escaped.get(raw)
+            if text is None:
+                text = escaped[raw] = str(escape(raw))
             closed = bool(row.left_on and c.date > row.left_on)
             css = ("lesson-start " if c.first else "") + ("after-leaving" if closed else "")
             out.append(
