@@ -14,6 +14,8 @@ from ..extensions import db
 from ..models import GuardianLink, Learner, LearnerGroup, Period
 from ..scoping import current_scope
 from ..services.diary import period_summary, week
+from ..services.periods import pick_period, study_periods
+from .lesson import send_attachment
 
 WEEKDAYS = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"]
 
@@ -49,18 +51,7 @@ def monday_of(value: str | None) -> dt.date:
 
 
 def periods_of(session, host, learner: Learner) -> list[Period]:
-    group = session.get(LearnerGroup, learner.group_id)
-    if group is None:
-        return []
-    plugin = host.group_kinds[group.kind].plugin
-    return session.scalars(select(Period).where(Period.year_id == group.year_id, Period.plugin == plugin,
-                                                Period.is_final.is_(False)).order_by(Period.order)).all()
-
-
-def pick_period(periods, period_id: int | None):
-    today = dt.date.today()
-    return next((p for p in periods if p.id == period_id), None) or \
-        next((p for p in periods if p.start <= today <= p.end), None) or (periods[-1] if periods else None)
+    return study_periods(session, host, session.get(LearnerGroup, learner.group_id))
 
 
 class DiaryView(BaseView):
@@ -106,16 +97,7 @@ class DiaryView(BaseView):
     @has_access
     def attachment(self, attachment_id: int):
         """A homework file, for the learner it is given to (the scope cuts the rest)."""
-        from flask import send_from_directory
-
-        from ..models import HomeworkAttachment
-        from .lesson import upload_dir
-
-        item = db.session.get(HomeworkAttachment, attachment_id)
-        if item is None:
-            abort(404)
-        return send_from_directory(upload_dir(), item.stored_name, as_attachment=True, download_name=item.filename,
-                                   mimetype=item.content_type)
+        return send_attachment(attachment_id)
 
 
 class DiaryApi(BaseApi):

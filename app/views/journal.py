@@ -5,15 +5,16 @@ import datetime as dt
 
 from flask import abort, current_app, jsonify, request
 from flask_appbuilder import BaseView, expose, has_access
-from markupsafe import Markup, escape
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..models import LearnerGroup, Lesson, Period, Subgroup, Subject, TeachingAssignment
+from ..models import LearnerGroup, Lesson, Subgroup, Subject, TeachingAssignment
 from ..scoping import current_scope
 from ..services.journal import load_grid, save_cells, save_finals
+from ..services.periods import pick_period, study_periods
 
 MAX_BATCH = 500
 
@@ -75,14 +76,8 @@ class JournalView(BaseView):
             group = session.get(LearnerGroup, group_id)
             if group is None:
                 abort(404)
-            plugin = host.group_kinds[group.kind].plugin
-            periods = session.scalars(select(Period).where(
-                Period.year_id == group.year_id, Period.plugin == plugin, Period.is_final.is_(False))
-                .order_by(Period.order)).all()
-            period_id = request.args.get("period", type=int)
-            today = dt.date.today()
-            period = next((p for p in periods if p.id == period_id), None) or \
-                next((p for p in periods if p.start <= today <= p.end), None) or (periods[-1] if periods else None)
+            periods = study_periods(session, host, group)
+            period = pick_period(periods, request.args.get("period", type=int))
             # Subgroups of this subject (languages, labour, PE): the grid shows one at a time.
             subgroups = session.scalars(select(Subgroup).where(Subgroup.group_id == group_id,
                                                                Subgroup.subject_id == subject_id)

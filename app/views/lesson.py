@@ -20,6 +20,15 @@ def upload_dir() -> Path:
     return Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
 
 
+def send_attachment(attachment_id: int):
+    """A homework file, if the scope lets the user reach it; 404 otherwise."""
+    item = db.session.get(HomeworkAttachment, attachment_id)
+    if item is None:
+        abort(404)
+    return send_from_directory(upload_dir(), item.stored_name, as_attachment=True, download_name=item.filename,
+                               mimetype=item.content_type)
+
+
 def _lesson_for_write(lesson_id: int) -> Lesson:
     lesson = db.session.get(Lesson, lesson_id)
     if lesson is None:
@@ -98,8 +107,4 @@ class LessonPageView(BaseView):
     @expose("/attachment/<int:attachment_id>")
     @has_access
     def attachment(self, attachment_id: int):
-        item = db.session.get(HomeworkAttachment, attachment_id)
-        if item is None:
-            abort(404)
-        return send_from_directory(upload_dir(), item.stored_name, as_attachment=True, download_name=item.filename,
-                                   mimetype=item.content_type)
+        return send_attachment(attachment_id)

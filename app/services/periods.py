@@ -1,0 +1,24 @@
+"""Study periods of a group: the ones current marks are given in, and the one to show."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from ..models import LearnerGroup, Period
+
+
+def study_periods(session, host, group: LearnerGroup | None) -> list[Period]:
+    """The non-final periods of the group's plugin in its year, in order."""
+    if group is None:
+        return []
+    plugin = host.group_kinds[group.kind].plugin
+    return session.scalars(select(Period).where(Period.year_id == group.year_id, Period.plugin == plugin,
+                                                Period.is_final.is_(False)).order_by(Period.order)).all()
+
+
+def pick_period(periods: list[Period], period_id: int | None) -> Period | None:
+    """The period asked for, else the one today falls in, else the last."""
+    today = dt.date.today()
+    return next((p for p in periods if p.id == period_id), None) or \
+        next((p for p in periods if p.start <= today <= p.end), None) or (periods[-1] if periods else None)
