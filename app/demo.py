@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from werkzeug.security import generate_password_hash
 
 from .core_plugin import ATTENDANCE_CODES
@@ -498,7 +498,18 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> bool:
             host.hook.populate_demo(host=host, session=session, organisation=org, year=year, rng=rng)
             session.flush()
     session.commit()
+    _refresh_statistics(session)
     return True
+
+
+def _refresh_statistics(session) -> None:
+    """PostgreSQL plans by table statistics that autovacuum gathers only some
+    time after a bulk load: without them a freshly built demo picks nested
+    loops over thousands of rows (seen: the REST list of marks at 0.5 s
+    instead of 20 ms). ANALYZE now, as one would after any bulk import."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE"))
+        session.commit()
 
 
 def _role_label(account, leaders: set[int]) -> str:

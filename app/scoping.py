@@ -213,6 +213,13 @@ def _criteria(scope: Scope) -> list:
             include_aliases=True,
         ),
     ]
+    # Plugins' per-learner and per-group rows (cards, orders, timetables …) get
+    # the same cut as the core's, without each plugin repeating it.
+    # Lambdas as above, so that the statement cache keeps one entry per class.
+    opts += [with_loader_criteria(cls, lambda c: c.learner_id.in_(learners), include_aliases=True)
+             for cls in _BY_LEARNER]
+    opts += [with_loader_criteria(cls, lambda c: c.group_id.in_(groups), include_aliases=True)
+             for cls in _BY_GROUP]
     return opts
 
 
@@ -264,6 +271,12 @@ def _check_foreign_keys(session: Session, objects) -> None:
 
 
 _TABLE_CLASSES: dict[str, type] = {}
+# Organisation rows cut above by name; every other OrgScoped model with a
+# ``learner_id`` (else a ``group_id``) column is cut generically.
+_EXPLICIT = (Account, Assignment, Attendance, FinalMark, GuardianLink, Homework, HomeworkAttachment, LearnerGroup,
+             Lesson, Mark, Person, Subgroup, SubgroupMember, TeachingAssignment)
+_BY_LEARNER: list[type] = []
+_BY_GROUP: list[type] = []
 
 
 def _index_tables() -> None:
@@ -275,6 +288,17 @@ def _index_tables() -> None:
             _TABLE_CLASSES.setdefault(mapper.local_table.name, mapper.class_)
     # FAB maps ab_user twice (its User and our Account): the check must see ours.
     _TABLE_CLASSES["ab_user"] = Account
+    _BY_LEARNER.clear()
+    _BY_GROUP.clear()
+    for mapper in Model.registry.mappers:
+        cls = mapper.class_
+        if mapper.inherits is not None or not issubclass(cls, OrgScoped) or issubclass(cls, _EXPLICIT):
+            continue
+        columns = mapper.columns.keys()
+        if "learner_id" in columns:
+            _BY_LEARNER.append(cls)
+        elif "group_id" in columns:
+            _BY_GROUP.append(cls)
 
 
 def _guard(session: Session, flush_context, instances) -> None:

@@ -11,7 +11,7 @@ from flask import g
 from sqlalchemy import func, inspect, select
 
 from app.extensions import db
-from app.models import Account, Attendance, GuardianLink, Learner, Mark, Person
+from app.models import Account, Attendance, EditUnlock, GuardianLink, Learner, Mark, Person
 from app.scoping import ScopeError, acting_as, resolve_scope
 
 
@@ -121,7 +121,8 @@ def test_teacher_reaches_own_groups_only(app, client, login, world):
 
 
 def _as(app, username):
-    account = db.session.scalar(select(Account).where(Account.username == username))
+    with acting_as(None):
+        account = db.session.scalar(select(Account).where(Account.username == username))
     g.ejournal_scope = resolve_scope(db.session, account, app.extensions["ejournal"])
 
 
@@ -218,3 +219,28 @@ def test_school_admin_cannot_create_an_account_in_another_organisation(app, worl
         db.session.remove()
     with app.app_context(), acting_as(None):
         assert db.session.scalar(select(Account).where(Account.username == "intruder")) is None
+
+
+def test_plugin_rows_of_a_group_are_cut_without_the_plugin_asking(app, world):
+    """A plugin's model with a ``group_id`` (here the college's group ↔ specialty
+    link) is cut to the teacher's own groups by the core, like the core's own rows."""
+    from plugins.college.models import GroupSpecialty, Specialty
+
+    with app.app_context(), acting_as(None):
+        specialty = Specialty(org_id=world.org1, code="09.02.07", name="Информационные системы и программирование")
+        db.session.add(specialty)
+        db.session.flush()
+        db.session.add_all([GroupSpecialty(org_id=world.org1, group_id=g_, specialty_id=specialty.id)
+                            for g_ in (world.org1_group, world.org1_other_group)])
+        db.session.commit()
+    with app.test_request_context():
+        _as(app, "teacher1")
+        assert set(db.session.scalars(select(GroupSpecialty.group_id))) == {world.org1_group}
+        _as(app, "otherteacher1")
+        assert set(db.session.scalars(select(GroupSpecialty.group_id))) == {world.org1_other_group}
+        _as(app, "admin1")
+        assert len(set(db.session.scalars(select(GroupSpecialty.group_id)))) == 2
+        for user, group in (("teacher1", world.org1_group), ("otherteacher1", world.org1_other_group)):
+            _as(app, user)  # two plugin models cut by the same rule: values never cross
+            assert set(db.session.scalars(select(EditUnlock.group_id))) <= {group}
+            assert set(db.session.scalars(select(GroupSpecialty.group_id))) == {group}
