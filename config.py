@@ -80,3 +80,7 @@ MAX_CONTENT_LENGTH = (MAX_ATTACHMENT_MB * 5 + 1) * 1024 * 1024  # a request: up 
 
 # Journals are kept five years and more: nothing is deleted on a crash either.
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# Reports in PDF: a folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf (Cyrillic;
+# Debian's fonts-dejavu-core).
+PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")

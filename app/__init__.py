@@ -87,6 +87,7 @@ def configure_views(app: Flask) -> None:
     from .views.journal import JournalView
     from .views.lesson import LessonPageView
     from .views.unlocks import UnlockDecisionView, UnlockRequestView
+    from .views.reports import ReportsView
     from .views.rights import RightsView
 
     appbuilder = app.appbuilder
@@ -103,6 +104,7 @@ def configure_views(app: Flask) -> None:
     appbuilder.add_view_no_menu(UnlockRequestView)
     appbuilder.add_view(UnlockDecisionView, "Unlocks", label=UnlockDecisionView.menu_label(), category="Journal")
     appbuilder.add_view(DiaryView, "Diary", label=DiaryView.menu_label(), icon="fa-calendar")
+    appbuilder.add_view(ReportsView, "Reports", label=ReportsView.menu_label(), icon="fa-table")
     appbuilder.add_api(DiaryApi)
     for view in NO_MENU:
         appbuilder.add_view_no_menu(view)

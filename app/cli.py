@@ -1,4 +1,4 @@
-"""Command-line tasks: ``flask --app app init | demo | demo-credentials``."""
+"""Command-line tasks: ``flask --app app init | demo | demo-credentials | report``."""
 from __future__ import annotations
 
 import json
@@ -69,6 +69,77 @@ def demo_banner_command():
     click.echo("")
 
 
+@click.group("report")
+def report_group():
+    """Отчёты без браузера: список и формирование."""
+
+
+@report_group.command("list")
+@with_appcontext
+def report_list_command():
+    """Print every report: id, title, roles that may run it, parameters."""
+    for spec in sorted(current_app.extensions["ejournal"].reports.values(), key=lambda s: s.id):
+        params = ", ".join(f"{p.name} ({p.label})" for p in spec.params) or "—"
+        click.echo(f"{spec.id}\t{spec.title}\tроли: {', '.join(spec.roles)}\tпараметры: {params}")
+
+
+@report_group.command("run")
+@click.argument("report_id")
+@click.option("--user", "username", required=True, help="От чьего имени: те же права и та же видимость данных.")
+@click.option("--org", help="Организация: номер (id) или краткое название.")
+@click.option("--param", "params", multiple=True, help="Параметр ИМЯ=ЗНАЧЕНИЕ (можно несколько раз).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "pdf"]), default="json", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Файл; без него — в стандартный вывод.")
+@with_appcontext
+def report_run_command(report_id, username, org, params, fmt, out):
+    """Run REPORT_ID as a named user, exactly as on the page «Отчёты»."""
+    import sys
+
+    from sqlalchemy import or_, select
+
+    from .extensions import db
+    from .models import Account, Organisation
+    from .reports import ReportError, allowed_reports, parse_params, run_report
+    from .scoping import acting_as, resolve_scope
+    from .security import role_names_of
+    from .views.reports import render
+
+    host = current_app.extensions["ejournal"]
+    spec = host.reports.get(report_id)
+    if spec is None:
+        raise click.ClickException(f"Нет отчёта «{report_id}». Список: flask --app app report list")
+    session = db.session
+    account = session.scalar(select(Account).where(Account.username == username))
+    if account is None or not account.active:
+        raise click.ClickException(f"Нет активной учётной записи «{username}».")
+    raw = dict(p.split("=", 1) for p in params if "=" in p)
+    bad = [p for p in params if "=" not in p]
+    if bad:
+        raise click.ClickException(f"Параметр без знака «=»: {bad[0]}")
+    with current_app.test_request_context(), acting_as(resolve_scope(session, account, host)) as scope:
+        if spec not in allowed_reports(session, host, role_names_of(session, account), scope):
+            raise click.ClickException(f"Пользователю «{username}» этот отчёт недоступен.")
+        if org:
+            found = session.scalar(select(Organisation.id).where(
+                or_(Organisation.id == (int(org) if org.isdigit() else -1), Organisation.short_name == org)))
+            if found is None:
+                raise click.ClickException(f"Организация «{org}» не найдена или недоступна пользователю «{username}».")
+            raw["organisation"] = str(found)
+        try:
+            values, header = parse_params(session, spec, raw, scope)
+        except ReportError as exc:
+            raise click.ClickException(str(exc)) from None
+        tables = run_report(session, spec, values)
+        data, _mime, _ext = render(spec, values, header, tables, fmt)
+    if out:
+        with open(out, "wb") as f:
+            f.write(data)
+        click.echo(f"Отчёт «{spec.title}» записан в {out}.", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
 def register_commands(app) -> None:
-    for command in (init_command, demo_command, demo_credentials_command, demo_banner_command):
+    for command in (init_command, demo_command, demo_credentials_command, demo_banner_command, report_group):
         app.cli.add_command(command)

@@ -10,9 +10,8 @@ from app.registry import Table
 
 
 def attendance_sheet(session, params) -> list[Table]:
-    group_id = int(params["group"])
-    month = dt.date.fromisoformat(params["month"] + "-01") if len(params["month"]) == 7 else dt.date.fromisoformat(params["month"])
-    start = month.replace(day=1)
+    group_id = params["group"]
+    start = params["month"].replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1)
     learners = session.scalars(select(Learner).where(Learner.group_id == group_id).order_by(Learner.last_name, Learner.first_name)).all()
     absences = session.execute(

@@ -1,4 +1,4 @@
-"""Reports of the school plugin (the engine and screens come with the reports issue)."""
+"""Reports of the school plugin."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -18,7 +18,7 @@ def class_fill(session, params=None) -> list[Table]:
             func.count(Learner.id).filter(Learner.gender == "ж"),
         )
         .join(Learner, (Learner.group_id == LearnerGroup.id) & Learner.left_on.is_(None), isouter=True)
-        .where(LearnerGroup.kind == "class")
+        .where(LearnerGroup.kind == "class", LearnerGroup.org_id == params["organisation"])
         .group_by(LearnerGroup.level, LearnerGroup.name)
         .order_by(LearnerGroup.level, LearnerGroup.name)
     ).all()

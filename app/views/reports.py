@@ -1,0 +1,105 @@
+"""«Отчёты»: the reports the user may run, each with its parameter form,
+its tables on screen and its downloads (PDF, XLSX, CSV, JSON)."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, request
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Organisation
+from ..reports import ReportError, allowed_reports, parse_params, run_report
+from ..reports.engine import choices, default_value
+from ..reports.formats import cell_text, to_csv, to_json, to_pdf, to_xlsx
+from ..scoping import current_scope
+from ..security import role_names_of
+
+FORMATS = {
+    "pdf": ("application/pdf", "pdf"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "json": ("application/json", "json"),
+}
+
+
+def render(spec, values, header, tables, fmt: str) -> tuple[bytes, str, str]:
+    """Bytes, MIME type and file extension of a report in ``fmt``."""
+    org = db.session.get(Organisation, values["organisation"])
+    org_name = org.name if org else ""
+    if fmt == "pdf":
+        data = to_pdf(spec.title, header, tables, org_name, landscape=spec.landscape)
+    elif fmt == "xlsx":
+        data = to_xlsx(spec.title, header, tables, org_name)
+    elif fmt == "csv":
+        data = to_csv(tables)
+    else:
+        data = to_json(tables)
+    mime, ext = FORMATS[fmt]
+    return data, mime, ext
+
+
+class ReportsView(BaseView):
+    route_base = "/reports"
+    class_permission_name = "Reports"
+    method_permission_name = {"index": "read", "show": "read"}
+    default_view = "index"
+
+    @staticmethod
+    def menu_label():
+        return _l("Отчёты")
+
+    def _allowed(self):
+        host = current_app.extensions["ejournal"]
+        return allowed_reports(db.session, host, role_names_of(db.session, current_user), current_scope())
+
+    @expose("/")
+    @has_access
+    def index(self):
+        from .catalog import plugin_name
+
+        return self.render_template("reports/index.html", reports=self._allowed(), plugin_label=plugin_name)
+
+    @expose("/<report_id>/")
+    @has_access
+    def show(self, report_id):
+        host = current_app.extensions["ejournal"]
+        spec = host.reports.get(report_id)
+        scope = current_scope()
+        if spec is None or spec not in self._allowed():
+            abort(404)
+        fmt = request.args.get("format", "")
+        if fmt and fmt not in FORMATS:
+            abort(404)
+        tables, header, values, error = None, [], {}, None
+        try:
+            values, header = parse_params(db.session, spec, request.args, scope)
+            if request.args.get("run") or fmt:
+                tables = run_report(db.session, spec, values)
+        except ReportError as exc:
+            error = str(exc)
+            flash(error, "danger")
+        if fmt and tables is not None:
+            data, mime, ext = render(spec, values, header, tables, fmt)
+            filename = f"{spec.id}.{ext}"
+            return current_app.response_class(data, mimetype=mime, headers={
+                "Content-Disposition": f"attachment; filename={filename}"})
+        form = self._form(spec, values, scope)
+        return self.render_template("reports/report.html", spec=spec, form=form, tables=tables, header=header,
+                                    cell_text=cell_text, query=request.query_string.decode(), error=error)
+
+    def _form(self, spec, values, scope):
+        """(param, choices, current value) for the form; choices under the user's scope."""
+        form, known = [], {"organisation": values.get("organisation")}
+        params = list(spec.params)
+        if not any(p.kind == "organisation" for p in params):
+            from ..registry import ReportParam
+
+            params.insert(0, ReportParam("organisation", _l("Организация"), "organisation"))
+        for param in sorted(params, key=lambda p: p.kind != "organisation"):
+            offered = choices(db.session, param, known)
+            current = request.args.get(param.name) or default_value(db.session, param, scope, offered)
+            if param.kind == "organisation" and current:
+                known["organisation"] = int(current) if str(current).isdigit() else None
+            form.append((param, offered, current))
+        return form
