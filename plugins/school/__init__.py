@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 from app import hookimpl
-from app.registry import GroupKind, MarkScale, MarkValue, PeriodTemplate, PeriodType, ReportParam, ReportSpec, RuleSetting
+from app.registry import GroupKind, MarkScale, MarkValue, PeriodTemplate, PeriodType, RuleSetting
 
-from .reports import class_fill
+from . import reports
 
 name = "school"
 
@@ -75,9 +75,7 @@ def rule_defaults(host):
 
 @hookimpl
 def register_reports(host):
-    return [ReportSpec("school.class_fill", name, "Наполняемость классов",
-                       roles=("Администратор", "Директор", "Завуч", "Секретарь", "Сотрудник УО"),
-                       run=class_fill, params=(ReportParam("organisation", "Организация", "organisation"),))]
+    return reports.specs(name)
 
 
 @hookimpl

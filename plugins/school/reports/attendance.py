@@ -1,0 +1,44 @@
+"""Отчёт о посещаемости класса по месяцам, by the reason of absence."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.models import AcademicYear, Attendance, AttendanceCode, Learner
+from app.registry import Table
+
+from .population import group_and_period
+
+MONTHS = ["Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
+          "Ноябрь", "Декабрь"]
+CATEGORIES = ("illness", "excused", "unexcused", "unknown", "exempt", "late")
+
+
+def attendance_by_month(session, params) -> list[Table]:
+    group, _period = group_and_period(session, params)
+    year = session.get(AcademicYear, group.year_id)
+    # One query: month × category over the class's learners in the year.
+    month = func.extract("month", Attendance.date)
+    yr = func.extract("year", Attendance.date)
+    rows = session.execute(
+        select(yr, month, AttendanceCode.category, func.count(Attendance.id))
+        .join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
+        .join(Learner, Learner.id == Attendance.learner_id)
+        .where(Learner.group_id == group.id, Attendance.date >= year.start, Attendance.date <= year.end)
+        .group_by(yr, month, AttendanceCode.category)).all()
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for y, m, category, n in rows:
+        counts.setdefault((int(y), int(m)), {})[category] = n
+    columns = [_("Месяц"), _("Пропущено уроков"), _("По болезни"), _("По уважительной причине"),
+               _("Без уважительной причины"), _("Причина не выяснена («ОТ»)"), _("Освобождены"), _("Опозданий")]
+    table, totals = [], [0] * 7
+    y, m = year.start.year, year.start.month
+    while (y, m) <= (year.end.year, year.end.month):
+        c = counts.get((y, m), {})
+        missed = sum(c.get(k, 0) for k in ("illness", "excused", "unexcused", "unknown"))
+        values = [missed, *(c.get(k, 0) for k in CATEGORIES)]
+        totals = [a + b for a, b in zip(totals, values)]
+        table.append([f"{MONTHS[m - 1]} {y}", *values])
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    table.append([_("Итого за год"), *totals])
+    return [Table(_("Посещаемость класса по месяцам"), columns, table)]

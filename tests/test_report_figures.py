@@ -1,0 +1,122 @@
+"""Успеваемость, качество, средний балл and the class lists, checked against
+figures computed by hand on small classes, with the edge cases a Завуч meets:
+a learner with no final mark, a learner who left mid-period, a subject taught
+in subgroups (a learner outside them), a no-marks grade (R2)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.extensions import db
+from app.models import FinalMark, Learner, LearnerGroup, Subgroup, SubgroupMember, Subject, TeachingAssignment
+from app.scoping import acting_as
+from app.services.figures import summarise
+
+
+def _scale(app):
+    return app.extensions["ejournal"].scale_for("class")
+
+
+def test_summarise_by_hand(app):
+    marks = {1: ["5", "5", "5"], 2: ["5", "4"], 3: ["4", "3", "5"], 4: ["2", "5"], 5: [None, "5"], 6: []}
+    f = summarise(marks, _scale(app))
+    assert (f.counted, f.passing, f.quality) == (6, 3, 2)
+    assert (f.excellent, f.good, f.one_three, f.failing, f.not_assessed) == (1, 1, 1, 1, 2)
+    assert f.progress_pct == 50.0 and f.quality_pct == 33.3
+    assert f.mean == round(48 / 11, 2) == 4.36
+    assert f.counts == {"5": 7, "4": 2, "3": 1, "2": 1}
+
+
+def test_nobody_counted_gives_no_percentages(app):
+    f = summarise({}, _scale(app))
+    assert f.progress_pct is None and f.quality_pct is None and f.mean is None
+
+
+@pytest.fixture
+def klass(app, world):
+    """5А of org1: Иванов, Петрова, Сидоров (world) and Новиков, who is in no
+    English subgroup; Ушедший left in the middle of the period."""
+    with app.app_context(), acting_as(None):
+        s, org, period = db.session, world.org1, world.org1_period
+        english = Subject(org_id=org, name="Английский язык", plugin="school")
+        s.add(english)
+        s.flush()
+        s.add(TeachingAssignment(org_id=org, year_id=world.org1_year, teacher_id=world.org1_teacher,
+                                 subject_id=english.id, group_id=world.org1_group, hours_per_week=3))
+        novikov = Learner(org_id=org, last_name="Новиков", first_name="Семён", group_id=world.org1_group,
+                          enrolled_on=dt.date(2022, 9, 1))
+        gone = Learner(org_id=org, last_name="Ушедший", first_name="Антон", group_id=world.org1_group,
+                       enrolled_on=dt.date(2022, 9, 1), left_on=dt.date(2026, 11, 12))
+        s.add_all([novikov, gone])
+        s.flush()
+        sg1 = Subgroup(org_id=org, group_id=world.org1_group, subject_id=english.id, name="1 группа")
+        sg2 = Subgroup(org_id=org, group_id=world.org1_group, subject_id=english.id, name="2 группа")
+        s.add_all([sg1, sg2])
+        s.flush()
+        s.add_all([SubgroupMember(org_id=org, subgroup_id=sg1.id, learner_id=world.org1_child),
+                   SubgroupMember(org_id=org, subgroup_id=sg1.id, learner_id=world.org1_sibling),
+                   SubgroupMember(org_id=org, subgroup_id=sg2.id, learner_id=world.org1_learner3)])
+        maths = world.org1_subject  # Иванов already has «5» (world)
+        finals = [(world.org1_sibling, maths, "4"), (novikov.id, maths, "3"), (gone.id, maths, "2"),
+                  (world.org1_child, english.id, "5"), (world.org1_sibling, english.id, "3"),
+                  (world.org1_learner3, english.id, "2")]
+        s.add_all([FinalMark(org_id=org, learner_id=l, subject_id=sub, period_id=period, value=v)
+                   for l, sub, v in finals])
+        s.commit()
+        return {"english": english.id, "novikov": novikov.id, "gone": gone.id}
+
+
+def _run(app, report, **params):
+    with app.test_request_context(), acting_as(None):
+        return app.extensions["ejournal"].reports[report].run(db.session, params)
+
+
+def test_class_results_by_subject(app, world, klass):
+    (table,) = _run(app, "school.class_results", organisation=world.org1, group=world.org1_group,
+                    period=world.org1_period)
+    rows = {r[0]: r[1:] for r in table.rows}
+    # counted, «5», «4», «3», «2», не аттестовано, успеваемость, качество, средний балл
+    assert rows["Математика"] == [4, 1, 1, 1, 0, 1, 75.0, 50.0, 4.0]  # Ушедший's «2» is not counted
+    assert rows["Английский язык"] == [3, 1, 0, 1, 1, 0, 66.7, 33.3, 3.33]  # Новиков is in no subgroup
+    assert rows["Итого по классу"] == [4, 2, 1, 2, 1, 0, 75.0, 25.0, 3.67]
+
+
+def test_class_teacher_report_lists(app, world, klass):
+    summary, lists = _run(app, "school.class_teacher_period", organisation=world.org1, group=world.org1_group,
+                          period=world.org1_period)
+    figures = dict(summary.rows)
+    assert (figures["Отличники"], figures["Хорошисты"], figures["С одной «3»"], figures["Неуспевающие"]) == (1, 0, 2, 1)
+    assert figures["Успеваемость, %"] == 75.0 and figures["Качество, %"] == 25.0
+    assert figures["в т. ч. причина не выяснена («ОТ»)"] == 1  # Сидоров's absence of 20.11
+    assert lists.rows == [["Отличник", "Иванов Иван", ""], ["С одной «3»", "Новиков Семён", "Математика"],
+                          ["С одной «3»", "Петрова Мария", "Английский язык"],
+                          ["Неуспевающий", "Сидоров Пётр", "Английский язык"]]
+
+
+def test_ledger_keeps_departed_learners_and_numbers(app, world, klass):
+    (table,) = _run(app, "school.ledger", organisation=world.org1, group=world.org1_group)
+    assert table.title == "2 четверть" and table.columns == ["ФИО", "Английский язык", "Математика"]
+    rows = {r[0]: r[1:] for r in table.rows}
+    assert rows["Иванов Иван"] == [5, 5] and rows["Новиков Семён"] == ["—", 3]
+    assert rows["Ушедший Антон"] == ["—", 2]  # kept in the ledger for the time they were in the class
+    assert rows["Сидоров Пётр"] == [2, None]
+
+
+def test_no_marks_grade_has_no_figures(app, world):
+    with app.app_context(), acting_as(None):
+        first = LearnerGroup(org_id=world.org1, year_id=world.org1_year, kind="class", name="1А", level=1)
+        db.session.add(first)
+        db.session.commit()
+        group_id = first.id
+    (table,) = _run(app, "school.class_results", organisation=world.org1, group=group_id, period=world.org1_period)
+    assert "правило R2" in table.rows[0][2]
+
+
+def test_class_results_page_for_the_class_teacher_only(client, login, world, klass):
+    url = f"/reports/school.class_results/?run=1&group={world.org1_group}&period={world.org1_period}"
+    login("teacher1")  # leads 5А
+    assert "75" in client.get(url).get_data(as_text=True)
+    login("otherteacher1")  # leads 6Б: 5А is not among the choices
+    page = client.get(url).get_data(as_text=True)
+    assert "вам недоступно" in page and "Итого по классу" not in page
