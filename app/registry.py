@@ -99,10 +99,25 @@ class ReportParam:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A picture of a table: ``kind`` "bar" (grouped) or "stacked"; bars are
+    labelled by ``label_column`` and sized by ``value_columns`` (indexes);
+    ``skip_last`` leaves out a totals row."""
+
+    title: str
+    label_column: int
+    value_columns: Sequence[int]
+    kind: str = "bar"
+    skip_last: bool = False
+    y_label: str = ""
+
+
+@dataclass(frozen=True)
 class Table:
     title: str
     columns: Sequence[str]
     rows: Sequence[Sequence[Any]]
+    chart: Chart | None = None
 
 
 @dataclass(frozen=True)

@@ -120,3 +120,21 @@ def test_class_results_page_for_the_class_teacher_only(client, login, world, kla
     login("otherteacher1")  # leads 6Б: 5А is not among the choices
     page = client.get(url).get_data(as_text=True)
     assert "вам недоступно" in page and "Итого по классу" not in page
+
+
+def test_results_chart_on_the_page_and_in_the_pdf(client, login, world, klass):
+    url = f"/reports/school.class_results/?run=1&group={world.org1_group}&period={world.org1_period}"
+    login("deputy1")
+    page = client.get(url).get_data(as_text=True)
+    assert 'class="report-chart" src="data:image/png;base64,' in page
+    assert 'alt="Успеваемость и качество по предметам, %"' in page
+    pdf = client.get(url + "&format=pdf").data
+    assert b"/Subtype /Image" in pdf
+
+
+def test_attendance_by_month_counts_reasons(app, world):
+    (table,) = _run(app, "school.attendance_by_month", organisation=world.org1, group=world.org1_group)
+    rows = {r[0]: r[1:] for r in table.rows}
+    assert rows["Ноябрь 2026"] == [1, 0, 0, 0, 1, 0, 0]  # Сидоров's «ОТ» of 20.11
+    assert rows["Итого за год"] == [1, 0, 0, 0, 1, 0, 0] and rows["Октябрь 2026"] == [0] * 7
+    assert table.chart is not None

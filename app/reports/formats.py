@@ -108,9 +108,12 @@ def _chunks(table: Table) -> list[list]:
 
 
 def to_pdf(title: str, header: list[tuple[str, str]], tables: list[Table], organisation: str,
-           landscape: bool = False, images: list[tuple[str, bytes]] = ()) -> bytes:
+           landscape: bool = False) -> bytes:
     from xhtml2pdf import pisa
 
+    from .charts import chart_images
+
+    images = chart_images(tables)
     font_dir = Path(current_app.config["PDF_FONT_DIR"])
     html = render_template("reports/pdf.html", title=title, header=header, organisation=organisation,
                            tables=[(t, _chunks(t)) for t in tables], landscape=landscape,

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Organisation
 from ..reports import ReportError, allowed_reports, parse_params, run_report
+from ..reports.charts import chart_images
 from ..reports.engine import choices, default_value
 from ..reports.formats import cell_text, to_csv, to_json, to_pdf, to_xlsx
 from ..scoping import current_scope
@@ -85,8 +86,10 @@ class ReportsView(BaseView):
             return current_app.response_class(data, mimetype=mime, headers={
                 "Content-Disposition": f"attachment; filename={filename}"})
         form = self._form(spec, values, scope)
+        images = chart_images(tables) if tables else []
         return self.render_template("reports/report.html", spec=spec, form=form, tables=tables, header=header,
-                                    cell_text=cell_text, query=request.query_string.decode(), error=error)
+                                    cell_text=cell_text, query=request.query_string.decode(), error=error,
+                                    images=images)
 
     def _form(self, spec, values, scope):
         """(param, choices, current value) for the form; choices under the user's scope."""

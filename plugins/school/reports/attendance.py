@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.models import AcademicYear, Attendance, AttendanceCode, Learner
-from app.registry import Table
+from app.registry import Chart, Table
 
 from .population import group_and_period
 
@@ -41,4 +41,6 @@ def attendance_by_month(session, params) -> list[Table]:
         table.append([f"{MONTHS[m - 1]} {y}", *values])
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     table.append([_("Итого за год"), *totals])
-    return [Table(_("Посещаемость класса по месяцам"), columns, table)]
+    chart = Chart(_("Пропущено уроков по месяцам и причинам"), 0, (2, 3, 4, 5), kind="stacked", skip_last=True,
+                  y_label=_("уроков"))
+    return [Table(_("Посещаемость класса по месяцам"), columns, table, chart)]

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.models import Attendance, AttendanceCode, FinalMark, Period
-from app.registry import Table
+from app.registry import Chart, Table
 from app.services.figures import summarise
 
 from .population import (
@@ -59,7 +59,8 @@ def class_results(session, params) -> list[Table]:
     total = summarise(by_learner, sc)
     rows.append([_("Итого по классу"), total.counted, *(total.counts.get(v, 0) for v in VALUES),
                  total.not_assessed, total.progress_pct, total.quality_pct, total.mean])
-    return [Table(title, columns, rows)]
+    chart = Chart(_("Успеваемость и качество по предметам, %"), 0, (7, 8), skip_last=True, y_label="%")
+    return [Table(title, columns, rows, chart)]
 
 
 def class_teacher_period(session, params) -> list[Table]:
