@@ -109,3 +109,27 @@ ATTENDANCE_CODES = [
     ("ОСВ", "Освобождён", "exempt"),
     ("НП", "Отсутствует без уважительной причины", "unexcused"),
 ]
+
+
+MONITORING = ("Администратор", "Директор", "Завуч", "Сотрудник УО")
+
+
+@hookimpl
+def register_reports(host):
+    from .registry import ReportParam, ReportSpec
+    from .reports.authority import authority_summary
+    from .reports.monitoring import final_marks_deadline, homework_record, marks_fill, open_absences
+
+    dates = ReportParam("dates", "Даты", "date_range")
+    return [
+        ReportSpec("core.marks_fill", "core", "Наполняемость текущих оценок", MONITORING, marks_fill, (dates,),
+                   landscape=True),
+        ReportSpec("core.homework_record", "core", "Запись домашнего задания", MONITORING, homework_record, (dates,),
+                   landscape=True),
+        ReportSpec("core.open_absences", "core", "Оставшиеся «ОТ» на конец дня", (*MONITORING, "Классный руководитель",
+                   "Куратор"), open_absences, (dates,)),
+        ReportSpec("core.final_marks_deadline", "core", "Итоговые отметки: не выставленные и выставленные позже срока",
+                   MONITORING, final_marks_deadline, (ReportParam("period", "Период", "period"),), landscape=True),
+        ReportSpec("core.authority_summary", "core", "Сводный отчёт по подведомственным организациям",
+                   ("Сотрудник УО", "Директор", "Завуч"), authority_summary, (dates,), landscape=True),
+    ]

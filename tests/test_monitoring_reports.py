@@ -1,0 +1,96 @@
+"""The Завуч's monthly checks and the authority's summary, on the test world:
+figures a user would check by hand, refusals, and queries that do not grow
+with the school."""
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.scoping import acting_as
+from tests.test_query_counts import _grow, count_queries
+
+NOVEMBER = {"dates_from": "2026-11-01", "dates_to": "2026-11-30"}
+QS = "run=1&dates_from=2026-11-01&dates_to=2026-11-30"
+
+
+def _run(app, report, user, **raw):
+    """Run as ``user`` through the engine, as the page and the CLI do."""
+    from sqlalchemy import select
+
+    from app.models import Account
+    from app.reports import parse_params, run_report
+    from app.scoping import resolve_scope
+
+    host = app.extensions["ejournal"]
+    with app.test_request_context(), acting_as(None):
+        account = db.session.scalar(select(Account).where(Account.username == user))
+        with acting_as(resolve_scope(db.session, account, host)) as scope:
+            spec = host.reports[report]
+            values, _ = parse_params(db.session, spec, raw, scope)
+            return run_report(db.session, spec, values)
+
+
+def test_marks_fill_per_class_and_subject(app, world):
+    (table,) = _run(app, "core.marks_fill", "deputy1", **NOVEMBER)
+    assert table.rows == [["5А", "Математика", "Учителева А. П.", 1, 0, 2, 3, 0.7],
+                          ["6Б", "Математика", "Другова В.", 1, 0, 1, 1, 1.0]]
+
+
+def test_homework_record_counts_lessons_without_homework(app, world):
+    (table,) = _run(app, "core.homework_record", "deputy1", **NOVEMBER)
+    assert [r[:7] for r in table.rows] == [["5А", "Математика", "Учителева А. П.", 1, 1, 0, 0],
+                                           ["6Б", "Математика", "Другова В.", 1, 1, 0, 0]]
+
+
+def test_open_absences_after_the_day(app, world):
+    (table,) = _run(app, "core.open_absences", "deputy1", **NOVEMBER)
+    assert [[r[0].isoformat(), *r[1:]] for r in table.rows] == [["2026-11-20", "5А", "Сидоров Пётр", 1,
+                                                                 "Учителева А. П."]]
+
+
+def test_final_marks_deadline_of_the_period(app, world):
+    (table,) = _run(app, "core.final_marks_deadline", "deputy1", period=str(world.org1_period))
+    assert table.title == "Итоговые отметки: срок 26.12.2026"
+    five_a = next(r for r in table.rows if r[0] == "5А")
+    assert five_a[3:5] == [3, 1]  # three learners, Иванов's «5» set
+
+
+def test_authority_summary_rows_per_organisation(app, world):
+    (table,) = _run(app, "core.authority_summary", "uo_a", **NOVEMBER)
+    names = [r[0] for r in table.rows]
+    assert names == ["Техникум № 2", "Школа № 1", "Итого"]  # org3 belongs to another authority
+    school = table.rows[1]
+    assert school[1:4] == [4, 2, 0]  # four learners, two classes, no finals in November
+    assert school[6] == round(1 / 4, 1) and school[7] == 2 and school[9] == round(3 / 4, 1)
+
+
+@pytest.mark.parametrize("user", ["teacher1", "parent1", "secretary1"])
+def test_monitoring_refused_to_others(client, login, user):
+    login(user)
+    for report in ("core.marks_fill", "core.homework_record", "core.authority_summary"):
+        assert client.get(f"/reports/{report}/?{QS}").status_code in (302, 403, 404)
+
+
+def test_admin_of_another_authority_sees_only_own_school(client, login, world):
+    login("admin3")
+    page = client.get(f"/reports/core.marks_fill/?{QS}&organisation={world.org1}").get_data(as_text=True)
+    assert "вам недоступно" in page and "Учителева" not in page
+
+
+@pytest.mark.parametrize("report, user, extra", [
+    ("core.marks_fill", "deputy1", ""), ("core.homework_record", "deputy1", ""),
+    ("core.open_absences", "deputy1", ""), ("core.authority_summary", "uo_a", ""),
+    ("school.class_results", "deputy1", "&group={group}&period={period}"),
+    ("school.class_teacher_period", "deputy1", "&group={group}&period={period}"),
+    ("school.ledger", "deputy1", "&group={group}"), ("school.attendance_by_month", "deputy1", "&group={group}"),
+])
+def test_report_pages_run_a_fixed_number_of_queries(app, client, login, world, report, user, extra):
+    login(user)
+    url = f"/reports/{report}/?{QS}" + extra.format(group=world.org1_group, period=world.org1_period)
+    client.get(url)
+    with count_queries(app) as small:
+        assert client.get(url).status_code == 200
+    _grow(app, world, groups=6, learners_per_group=5)
+    with count_queries(app) as large:
+        assert client.get(url).status_code == 200
+    assert large["n"] == small["n"], f"{report}: {small['n']} queries, then {large['n']}"
