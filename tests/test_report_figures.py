@@ -138,3 +138,61 @@ def test_attendance_by_month_counts_reasons(app, world):
     assert rows["Ноябрь 2026"] == [1, 0, 0, 0, 1, 0, 0]  # Сидоров's «ОТ» of 20.11
     assert rows["Итого за год"] == [1, 0, 0, 0, 1, 0, 0] and rows["Октябрь 2026"] == [0] * 7
     assert table.chart is not None
+
+
+def test_preliminary_report_forecasts_and_risks(app, world):
+    forecast, risk, absences = _run(app, "school.preliminary", organisation=world.org1, group=world.org1_group,
+                                    period=world.org1_period)
+    rows = {r[0]: r[1:] for r in forecast.rows}
+    assert forecast.columns == ["ФИО", "Математика", "Пропущено без уважительной причины"]
+    assert rows["Иванов Иван"] == [5, 0] and rows["Петрова Мария"] == [4, 0] and rows["Сидоров Пётр"] == [None, 1]
+    # one mark each, the organisation asks for three (R5): everyone is at risk of not being assessed
+    assert [(r[0], r[4]) for r in risk.rows] == [("Иванов Иван", "мало отметок: 1 из 3 (R5)"),
+                                                 ("Петрова Мария", "мало отметок: 1 из 3 (R5)"),
+                                                 ("Сидоров Пётр", "мало отметок: 0 из 3 (R5)")]
+    assert absences.rows == [["Сидоров Пётр", 1]]
+
+
+def test_journal_print_form(app, world):
+    marks, topics = _run(app, "school.journal_print", organisation=world.org1, group=world.org1_group,
+                         subject=world.org1_subject, period=world.org1_period)
+    assert marks.columns == ["ФИО", "20.11", "Итог"]
+    assert marks.rows == [["Иванов Иван", "5", "5"], ["Петрова Мария", "4", ""], ["Сидоров Пётр", "ОТ", ""]]
+    assert topics.rows[0][1:3] == [1, "Дроби"] and topics.rows[0][4] == "Учителева А. П."
+
+
+def test_attendance_ledger_by_learner_and_month(app, world):
+    (table,) = _run(app, "school.attendance_ledger", organisation=world.org1, group=world.org1_group)
+    rows = {r[0]: r[1:] for r in table.rows}
+    november = table.columns.index("нояб.") - 1
+    assert rows["Сидоров Пётр"][november] == 1 and rows["Сидоров Пётр"][-4:] == [1, 0, 0, 1]
+    assert sum(rows["Иванов Иван"]) == 0
+
+
+def test_year_results_outcomes(app, world):
+    import datetime as dt
+
+    from app.models import Period
+
+    with app.app_context(), acting_as(None):
+        year = Period(org_id=world.org1, year_id=world.org1_year, plugin="school", type_code="year", name="Год",
+                      start=dt.date(2026, 9, 1), end=dt.date(2027, 5, 26), order=5, is_final=True)
+        db.session.add(year)
+        db.session.flush()
+        db.session.add_all([FinalMark(org_id=world.org1, learner_id=l, subject_id=world.org1_subject,
+                                      period_id=year.id, value=v)
+                            for l, v in ((world.org1_child, "5"), (world.org1_sibling, "2"))])
+        db.session.commit()
+    (table,) = _run(app, "school.year_results", organisation=world.org1, group=world.org1_group)
+    assert table.rows == [["Иванов Иван", 5, 5.0, "отличник"], ["Петрова Мария", 2, 2.0, "академическая задолженность"],
+                          ["Сидоров Пётр", None, None, "не аттестован"]]
+
+
+def test_journal_print_refused_for_another_class(client, login, world):
+    url = (f"/reports/school.journal_print/?run=1&group={world.org1_group}&subject={world.org1_subject}"
+           f"&period={world.org1_period}")
+    login("teacher1")
+    assert "Дроби" in client.get(url).get_data(as_text=True)
+    login("otherteacher1")
+    page = client.get(url).get_data(as_text=True)
+    assert "вам недоступно" in page and "Дроби" not in page

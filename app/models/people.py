@@ -37,7 +37,7 @@ class Person(OrgScoped, Model):
 
     @property
     def short_name(self) -> str:
-        initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
+        initials = " ".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)  # «Иванова А. П.»
         return f"{self.last_name} {initials}".strip()
 
     def __str__(self):

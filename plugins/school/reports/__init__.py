@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from app.registry import ReportParam, ReportSpec
 
-from .attendance import attendance_by_month
+from .attendance import attendance_by_month, attendance_ledger
 from .fill import class_fill
-from .results import class_results, class_teacher_period, ledger
+from .journal_print import journal_print
+from .preliminary import preliminary
+from .results import class_results, class_teacher_period, ledger, year_results
 
 ADMINISTRATION = ("Администратор", "Директор", "Завуч")
 CLASS = ReportParam("group", "Класс", "group")
 PERIOD = ReportParam("period", "Период", "period")
+SUBJECT = ReportParam("subject", "Предмет", "subject")
 
 
 def specs(plugin: str) -> list[ReportSpec]:
@@ -29,4 +32,16 @@ def specs(plugin: str) -> list[ReportSpec]:
         ReportSpec("school.attendance_by_month", plugin, "Отчёт о посещаемости класса по месяцам",
                    roles=(*ADMINISTRATION, "Классный руководитель"), run=attendance_by_month,
                    params=(CLASS,)),
+        ReportSpec("school.attendance_ledger", plugin, "Сводная ведомость учёта посещаемости",
+                   roles=(*ADMINISTRATION, "Классный руководитель", "Секретарь"), run=attendance_ledger,
+                   params=(CLASS,), landscape=True),
+        ReportSpec("school.preliminary", plugin, "Предварительный отчёт классного руководителя за период",
+                   roles=(*ADMINISTRATION, "Классный руководитель"), run=preliminary,
+                   params=(CLASS, PERIOD), landscape=True),
+        ReportSpec("school.year_results", plugin, "Итоговые данные по учащимся",
+                   roles=(*ADMINISTRATION, "Классный руководитель", "Секретарь"), run=year_results,
+                   params=(CLASS,), landscape=True),
+        ReportSpec("school.journal_print", plugin, "Печатная форма классного журнала",
+                   roles=(*ADMINISTRATION, "Классный руководитель", "Учитель"), run=journal_print,
+                   params=(CLASS, SUBJECT, PERIOD), landscape=True),
     ]

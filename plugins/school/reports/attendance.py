@@ -11,7 +11,9 @@ from .population import group_and_period
 
 MONTHS = ["Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
           "Ноябрь", "Декабрь"]
+SHORT_MONTHS = ["янв.", "фев.", "март", "апр.", "май", "июнь", "июль", "авг.", "сен.", "окт.", "нояб.", "дек."]
 CATEGORIES = ("illness", "excused", "unexcused", "unknown", "exempt", "late")
+MISSED = ("illness", "excused", "unexcused", "unknown")
 
 
 def attendance_by_month(session, params) -> list[Table]:
@@ -44,3 +46,39 @@ def attendance_by_month(session, params) -> list[Table]:
     chart = Chart(_("Пропущено уроков по месяцам и причинам"), 0, (2, 3, 4, 5), kind="stacked", skip_last=True,
                   y_label=_("уроков"))
     return [Table(_("Посещаемость класса по месяцам"), columns, table, chart)]
+
+
+def attendance_ledger(session, params) -> list[Table]:
+    """Сводная ведомость учёта посещаемости: learners × months, missed lessons,
+    with the year's totals by reason."""
+    from .population import learners_during
+
+    group, _period = group_and_period(session, params)
+    year = session.get(AcademicYear, group.year_id)
+    learners = learners_during(session, group, year.start, year.end)
+    month = func.extract("month", Attendance.date)
+    yr = func.extract("year", Attendance.date)
+    counts: dict[int, dict] = {}
+    for learner_id, y, m, category, n in session.execute(
+            select(Attendance.learner_id, yr, month, AttendanceCode.category, func.count(Attendance.id))
+            .join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
+            .where(Attendance.learner_id.in_([l.id for l in learners]), Attendance.date >= year.start,
+                   Attendance.date <= year.end)
+            .group_by(Attendance.learner_id, yr, month, AttendanceCode.category)):
+        c = counts.setdefault(learner_id, {})
+        c[(int(y), int(m))] = c.get((int(y), int(m)), 0) + (n if category in MISSED else 0)
+        c[category] = c.get(category, 0) + n
+    months = []
+    y, m = year.start.year, year.start.month
+    while (y, m) <= (year.end.year, year.end.month):
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    rows = []
+    for learner in learners:
+        c = counts.get(learner.id, {})
+        per_month = [c.get(ym, 0) for ym in months]
+        rows.append([learner.full_name, *per_month, sum(per_month), c.get("illness", 0), c.get("excused", 0),
+                     c.get("unexcused", 0) + c.get("unknown", 0)])
+    columns = [_("ФИО"), *(SHORT_MONTHS[mm - 1] for _y, mm in months), _("Всего"), _("По болезни"),
+               _("По уважительной"), _("Без уважительной")]
+    return [Table(_("Сводная ведомость учёта посещаемости"), columns, rows)]

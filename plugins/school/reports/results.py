@@ -163,3 +163,34 @@ def ledger(session, params) -> list[Table]:
             rows.append(row)
         tables.append(Table(period.name, [_("ФИО")] + [s.name for s in subjects], rows))
     return tables
+
+
+def year_results(session, params) -> list[Table]:
+    """Итоговые данные по учащимся: each learner's year marks by subject, the
+    mean, and the outcome the pedagogical council decides on."""
+    group, _period = group_and_period(session, params)
+    year_period = session.scalar(select(Period).where(Period.year_id == group.year_id, Period.plugin == "school",
+                                                      Period.type_code == "year"))
+    title = _("Итоговые данные по учащимся")
+    if year_period is None:
+        return [Table(title, [_("Примечание")], [[_("В учебном году нет периода «Год».")]])]
+    if not marks_given(session, group, year_period):
+        return _no_marks_table(title, group, year_period)
+    learners = learners_at(session, group, year_period.end)
+    subjects = subjects_of(session, group)
+    members = subgroup_members(session, group)
+    finals = _finals(session, [l.id for l in learners], [year_period.id])
+    sc = scale(group)
+    worth = {v.value: v.worth for v in sc.values}
+    rows = []
+    for learner in learners:
+        marks = [finals.get((learner.id, s.id, year_period.id)) if takes(members, s.id, learner.id) else "—"
+                 for s in subjects]
+        counted = [m for m in marks if m != "—"]
+        f = summarise({learner.id: counted}, sc)
+        outcome = (_("отличник") if f.excellent else _("хорошист") if f.good else
+                   _("академическая задолженность") if f.failing else
+                   _("не аттестован") if f.not_assessed else _("успевает"))
+        shown = [int(worth[m]) if m in worth and worth[m] is not None else m for m in marks]
+        rows.append([learner.full_name, *shown, f.mean, outcome])
+    return [Table(title, [_("ФИО"), *(s.name for s in subjects), _("Средний балл"), _("Итог года")], rows)]
