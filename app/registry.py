@@ -110,6 +110,7 @@ class Chart:
     kind: str = "bar"
     skip_last: bool = False
     y_label: str = ""
+    y_max: float | None = None  # 100 for percentages
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def chart_png(table: Table) -> bytes | None:
 
     plt.rcParams["font.family"] = "DejaVu Sans"  # Cyrillic; matplotlib ships this font
     labels = [str(r[chart.label_column]) for r in rows]
-    fig = Figure(figsize=(max(6.0, 0.55 * len(labels) + 2), 3.6), dpi=110)
+    fig = Figure(figsize=(max(7.0, 0.55 * len(labels) + 3), 3.6), dpi=110)
     ax = fig.subplots()
     n = len(chart.value_columns)
     width = 0.8 / (1 if chart.kind == "stacked" else n)
@@ -41,10 +41,13 @@ def chart_png(table: Table) -> bytes | None:
             ax.bar(xs, values, width, label=table.columns[col], color=COLOURS[i % 6])
     ax.set_xticks(range(len(rows)), labels, rotation=35 if max(map(len, labels)) > 6 else 0, ha="right"
                   if max(map(len, labels)) > 6 else "center", fontsize=8)
+    ax.set_xlim(-0.75, max(len(rows), 4) - 0.25)  # one subject does not fill the width
+    if chart.y_max is not None:
+        ax.set_ylim(0, chart.y_max)
     ax.set_title(chart.title, fontsize=10)
     if chart.y_label:
         ax.set_ylabel(chart.y_label, fontsize=8)
-    ax.legend(fontsize=7, frameon=False)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     out = io.BytesIO()

@@ -59,7 +59,7 @@ def class_results(session, params) -> list[Table]:
     total = summarise(by_learner, sc)
     rows.append([_("Итого по классу"), total.counted, *(total.counts.get(v, 0) for v in VALUES),
                  total.not_assessed, total.progress_pct, total.quality_pct, total.mean])
-    chart = Chart(_("Успеваемость и качество по предметам, %"), 0, (7, 8), skip_last=True, y_label="%")
+    chart = Chart(_("Успеваемость и качество по предметам, %"), 0, (7, 8), skip_last=True, y_label="%", y_max=100)
     return [Table(title, columns, rows, chart)]
 
 
