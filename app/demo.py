@@ -23,8 +23,8 @@ from werkzeug.security import generate_password_hash
 from .core_plugin import ATTENDANCE_CODES
 from .extensions import db
 from .models import (
-    AcademicYear, Account, Assignment, AssignmentType, Attendance, AttendanceCode, Authority, Guardian,
-    GuardianLink, Learner, LearnerGroup, Lesson, Mark, Organisation, Period, Staff,
+    AcademicYear, Account, Assignment, AssignmentType, Attendance, AttendanceCode, Authority, FinalMark, Guardian,
+    GuardianLink, Learner, LearnerGroup, Lesson, Mark, Organisation, Period, Staff, TeachingAssignment,
 )
 
 AUTHORITY_NAME = "Управление образования администрации городского округа Заречный"
@@ -497,9 +497,63 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> bool:
             # (and returns at once for an organisation it does not serve).
             host.hook.populate_demo(host=host, session=session, organisation=org, year=year, rng=rng)
             session.flush()
+            past_finals(session, host, org, year, rng)
     session.commit()
     _refresh_statistics(session)
     return True
+
+
+def past_finals(session, host, organisation, year: AcademicYear, rng: random.Random) -> None:
+    """Final marks of the periods already over (the demo journal holds only the
+    last weeks): every subject of the learner's group gets a mark near the
+    learner's current average in it (or overall), set a few days before the
+    period's end (R4), so that ledgers and results have a past."""
+    from .services.marks import WeightedMark, propose_final
+
+    periods = session.scalars(select(Period).where(Period.year_id == year.id, Period.is_final.is_(False),
+                                                   Period.end < today())).all()
+    if not periods:
+        return
+    rows = session.execute(
+        select(Mark.learner_id, Lesson.subject_id, Mark.value, Assignment.weight)
+        .join(Assignment, Assignment.id == Mark.assignment_id).join(Lesson, Lesson.id == Assignment.lesson_id)
+        .join(LearnerGroup, LearnerGroup.id == Lesson.group_id)
+        .where(Mark.org_id == organisation.id, LearnerGroup.year_id == year.id)).all()
+    groups = {g.id: g for g in session.scalars(select(LearnerGroup).where(LearnerGroup.year_id == year.id))}
+    subjects: dict[int, set[int]] = {}
+    for group_id, subject_id in session.execute(
+            select(TeachingAssignment.group_id, TeachingAssignment.subject_id)
+            .where(TeachingAssignment.year_id == year.id)):
+        subjects.setdefault(group_id, set()).add(subject_id)
+    learners = session.execute(select(Learner.id, Learner.group_id).where(
+        Learner.group_id.in_(list(groups)), Learner.left_on.is_(None))).all()
+    given: dict[tuple, list] = {}
+    for learner_id, subject_id, value, weight in rows:
+        given.setdefault((learner_id, subject_id), []).append((value, float(weight)))
+        given.setdefault((learner_id, None), []).append((value, float(weight)))
+    finals = []
+    for learner_id, group_id in learners:
+        group = groups[group_id]
+        scale = host.scale_for(group.kind)
+        if scale is None or (learner_id, None) not in given:
+            continue  # no marks at all: a no-marks grade (R2)
+        worth = {v.value: v.worth for v in scale.values}
+        plugin = host.group_kinds[group.kind].plugin
+        for subject_id in sorted(subjects.get(group_id, ())):
+            own = given.get((learner_id, subject_id)) or given[(learner_id, None)]
+            base = propose_final([WeightedMark(worth.get(v), w) for v, w in own], scale, 0.6, 1).average
+            if base is None:
+                continue
+            for period in periods:
+                if period.plugin != plugin:
+                    continue
+                mark = propose_final([WeightedMark(base + rng.gauss(0, 0.35), 1)], scale, 0.5, 1)
+                if mark.value is not None:
+                    finals.append(FinalMark(
+                        org_id=organisation.id, learner_id=learner_id, subject_id=subject_id, period_id=period.id,
+                        value=mark.value,
+                        created_at=dt.datetime.combine(period.end - dt.timedelta(days=3), dt.time(15, 0))))
+    session.add_all(finals)
 
 
 def _refresh_statistics(session) -> None:
