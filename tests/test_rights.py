@@ -95,3 +95,17 @@ def test_only_the_administrator_changes_rights(app, client, login, world):
     login("admin1")
     home = client.get("/").get_data(as_text=True)
     assert "Администрирование" in home and "Права ролей" in home
+
+
+def test_system_administrator_picks_the_organisation(app, client, login, world):
+    login("sysadmin")
+    page = client.get(f"/rights/?org={world.org3}").get_data(as_text=True)
+    assert 'id="rights-org"' in page and f'<option value="{world.org3}" selected' in page
+    assert client.post("/rights/", data={"org": world.org3, "p:Учитель:Marks": "read"}).status_code == 302
+    with app.app_context():
+        (row,) = db.session.scalars(select(OrgRolePermission)).all()
+        assert (row.org_id, row.resource, row.level) == (world.org3, "Marks", "read")
+    login("admin1")  # an organisation's administrator has no picker and no other organisation
+    page = client.get(f"/rights/?org={world.org3}").get_data(as_text=True)
+    assert 'id="rights-org"' not in page
+    assert _selected(page, "Учитель", "Marks") == "write"

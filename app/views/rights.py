@@ -5,10 +5,12 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from .. import rights
 from ..extensions import db
-from ..scoping import ScopeError
+from ..models import Organisation
+from ..scoping import ScopeError, current_scope
 
 
 class RightsView(BaseView):
@@ -24,10 +26,23 @@ class RightsView(BaseView):
         return lazy_gettext("Права ролей")
 
     def _org_id(self):
-        org_id = current_user.org_id
+        """The user's organisation; the system administrator picks one (``?org=``)."""
+        if current_user.org_id is not None:
+            return current_user.org_id
+        scope = current_scope()
+        if scope is None or not scope.is_system:
+            abort(404)
+        orgs = self._organisations()
+        wanted = request.values.get("org", type=int)
+        org_id = wanted if wanted in {o.id for o in orgs} else (orgs[0].id if orgs else None)
         if org_id is None:
             abort(404)
         return org_id
+
+    def _organisations(self):
+        if current_user.org_id is not None:
+            return []
+        return db.session.scalars(select(Organisation).order_by(Organisation.short_name, Organisation.id)).all()
 
     @expose("/")
     @has_access
@@ -41,6 +56,7 @@ class RightsView(BaseView):
             matrix=rights.matrix(db.session, host, org_id),
             levels=[("none", _("нет")), ("read", _("чтение")), ("write", _("изменение"))],
             can_write=current_app.appbuilder.sm.level("Rights") >= 2,
+            org_id=org_id, organisations=self._organisations(),
         )
 
     @expose("/", methods=["POST"])
@@ -59,6 +75,9 @@ class RightsView(BaseView):
         except (ValueError, ScopeError):
             db.session.rollback()
             flash(_("Права не сохранены: неверные данные формы."), "danger")
-            return redirect(url_for("RightsView.index"))
+            return redirect(self._back(org_id))
         flash(_("Права ролей сохранены, изменений: %(n)s.", n=changed), "success")
-        return redirect(url_for("RightsView.index"))
+        return redirect(self._back(org_id))
+
+    def _back(self, org_id):
+        return url_for("RightsView.index", org=None if current_user.org_id else org_id)
