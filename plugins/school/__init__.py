@@ -85,3 +85,40 @@ def populate_demo(host, session, organisation, year, rng):
     from .demo import populate
 
     return populate(host, session, organisation, year, rng)
+
+
+@hookimpl(specname="register_models")
+def movement_register_models(host):
+    from .movement.models import MovementOrder
+
+    return [MovementOrder]
+
+
+@hookimpl(specname="register_resources")
+def movement_register_resources(host):
+    from app.registry import Resource
+
+    return [Resource("Movement", "Книга движения учащихся", name),
+            Resource("YearClosing", "Закрытие учебного года", name)]
+
+
+@hookimpl(specname="register_roles")
+def movement_register_roles(host):
+    from app.registry import SCOPE_ORGANISATION, RoleSpec
+
+    # Seed 004 3.3.4.4: the Секретарь enters the orders; 3.3.3.2: the Завуч controls them.
+    return [
+        RoleSpec("Администратор", SCOPE_ORGANISATION, {"Movement": "write", "YearClosing": "write"}),
+        RoleSpec("Секретарь", SCOPE_ORGANISATION, {"Movement": "write"}),
+        RoleSpec("Завуч", SCOPE_ORGANISATION, {"Movement": "read", "YearClosing": "read"}),
+        RoleSpec("Директор", SCOPE_ORGANISATION, {"Movement": "read", "YearClosing": "read"}),
+    ]
+
+
+@hookimpl(specname="extra_views")
+def movement_extra_views(host, appbuilder):
+    from .movement.views import register_views as movement_views
+    from .subgroups.views import register_views as subgroup_views
+
+    movement_views(appbuilder)
+    subgroup_views(appbuilder)
