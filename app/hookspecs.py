@@ -80,6 +80,21 @@ def rule_defaults(host):
     """
 
 
+@hookspec
+def academic_year_opened(host, session, old_year, new_year, group_map):
+    """Copy a plugin's own per-year data when a school year is closed and the next opened.
+
+    Called by the school plugin's year closing (``plugins.school.movement.services.close_year``)
+    inside its transaction, after the next ``AcademicYear`` with its periods, the promoted
+    classes, the movement orders and the copied teaching assignments are flushed, and
+    ``old_year.closed`` is set. ``group_map`` maps the id of each promoted class of
+    ``old_year`` to the id of its class in ``new_year`` (5А → 6А); graduated classes are
+    not in it. Implementations add rows to ``session`` (e.g. the curriculum of the new
+    year, for review) and must not commit; raising ``app.services.marks.RuleError``
+    refuses the whole closing. The return value is ignored.
+    """
+
+
 # --- security ----------------------------------------------------------------
 
 

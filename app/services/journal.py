@@ -89,7 +89,11 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
     )
     if subgroup_id:
         learners_q = learners_q.where(Learner.id.in_(
-            select(SubgroupMember.learner_id).where(SubgroupMember.subgroup_id == subgroup_id)))
+            select(SubgroupMember.learner_id).where(
+                SubgroupMember.subgroup_id == subgroup_id,
+                # R9: only the members of the subgroup during this period (moves happen at a period's end).
+                or_(SubgroupMember.valid_from.is_(None), SubgroupMember.valid_from <= period.end),
+                or_(SubgroupMember.valid_to.is_(None), SubgroupMember.valid_to >= period.start))))
     learners = session.scalars(learners_q.order_by(Learner.last_name, Learner.first_name, Learner.middle_name)).all()
     rows = [Row(l.id, l.full_name, l.left_on) for l in learners]
     learner_ids = [r.learner_id for r in rows]

@@ -99,19 +99,29 @@ def movement_register_resources(host):
     from app.registry import Resource
 
     return [Resource("Movement", "Книга движения учащихся", name),
-            Resource("YearClosing", "Закрытие учебного года", name)]
+            Resource("MovementOverdue", "Просроченные записи книги движения", name),
+            Resource("YearClosing", "Закрытие учебного года", name),
+            Resource("SubgroupSplit", "Деление классов на подгруппы", name),
+            Resource("SubgroupMoves", "Перевод между подгруппами (R9)", name)]
 
 
 @hookimpl(specname="register_roles")
 def movement_register_roles(host):
-    from app.registry import SCOPE_ORGANISATION, RoleSpec
+    from app.registry import SCOPE_GROUPS, SCOPE_ORGANISATION, RoleSpec
 
     # Seed 004 3.3.4.4: the Секретарь enters the orders; 3.3.3.2: the Завуч controls them.
+    # Seed 001 4.3.3, 4.4.11: the class teacher splits the class with the subject teacher
+    # (the page checks that the teacher leads or teaches the class); R9: moves by the Администратор.
+    R, W = "read", "write"
     return [
-        RoleSpec("Администратор", SCOPE_ORGANISATION, {"Movement": "write", "YearClosing": "write"}),
-        RoleSpec("Секретарь", SCOPE_ORGANISATION, {"Movement": "write"}),
-        RoleSpec("Завуч", SCOPE_ORGANISATION, {"Movement": "read", "YearClosing": "read"}),
-        RoleSpec("Директор", SCOPE_ORGANISATION, {"Movement": "read", "YearClosing": "read"}),
+        RoleSpec("Администратор", SCOPE_ORGANISATION, {"Movement": W, "MovementOverdue": R, "YearClosing": W,
+                 "SubgroupSplit": W, "SubgroupMoves": W}),
+        RoleSpec("Секретарь", SCOPE_ORGANISATION, {"Movement": W, "MovementOverdue": R}),
+        RoleSpec("Завуч", SCOPE_ORGANISATION, {"Movement": R, "MovementOverdue": R, "YearClosing": R,
+                 "SubgroupSplit": W}),
+        RoleSpec("Директор", SCOPE_ORGANISATION, {"Movement": R, "MovementOverdue": R, "YearClosing": R,
+                 "SubgroupSplit": R}),
+        RoleSpec("Учитель", SCOPE_GROUPS, {"SubgroupSplit": R}),
     ]
 
 
