@@ -95,6 +95,19 @@ def academic_year_opened(host, session, old_year, new_year, group_map):
     """
 
 
+@hookspec
+def former_group_members(host, session, group_id, start, end):
+    """Name the learners who were in a group between ``start`` and ``end`` but have left it for another group.
+
+    Called by the journal grid (``app.services.journal.load_grid``) once per grid, with the
+    group and the bounds of the period shown. ``Learner.group_id`` holds only the current
+    class; a plugin that keeps the history of transfers (the school's movement book) returns
+    a list of ``(learner_id, last_day)`` pairs, ``last_day`` being the learner's last day in
+    the group (on or after ``start``). The grid shows these learners with their marks,
+    greyed and read-only after ``last_day``. Return None or an empty list when there are none.
+    """
+
+
 # --- security ----------------------------------------------------------------
 
 

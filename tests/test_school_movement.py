@@ -80,6 +80,14 @@ def test_transfer_between_classes_changes_the_class_and_shows_in_history(app, cl
     _order(client, world.org1_sibling, kind="transfer", to_group=world.org1_other_group, event_date="2026-11-23")
     with app.app_context():
         assert db.session.get(Learner, world.org1_sibling).group_id == world.org1_other_group
+        # The old class's journal keeps her and her mark, greyed after her last day there.
+        host = app.extensions["ejournal"]
+        old = load_grid(db.session, host, world.org1_group, world.org1_subject, world.org1_period)
+        row = next(r for r in old.rows if r.learner_id == world.org1_sibling)
+        assert row.left_on == dt.date(2026, 11, 22)
+        assert old.marks[(world.org1_sibling, world.org1_assignment)][0] == "4"
+        new = load_grid(db.session, host, world.org1_other_group, world.org1_subject, world.org1_period)
+        assert world.org1_sibling in {r.learner_id for r in new.rows}
     history = client.get(f"/school/movement/learner/{world.org1_sibling}").get_data(as_text=True)
     assert "Перевод в другой класс" in history and "6Б" in history
 

@@ -132,3 +132,10 @@ def movement_extra_views(host, appbuilder):
 
     movement_views(appbuilder)
     subgroup_views(appbuilder)
+
+
+@hookimpl(specname="former_group_members")
+def movement_former_group_members(host, session, group_id, start, end):
+    from .movement.services import former_members
+
+    return former_members(session, group_id, start)

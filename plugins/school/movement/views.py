@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup
@@ -79,7 +80,7 @@ class MovementBookView(BaseView):
     @has_access
     def learner(self, learner_id: int):
         session = db.session
-        learner = session.get(Learner, learner_id)
+        learner = session.scalar(select(Learner).options(joinedload(Learner.group)).where(Learner.id == learner_id))
         if learner is None:
             abort(404)
         history = learner_history(session, learner)
