@@ -37,6 +37,17 @@ def _pairs(session):
         .order_by(LearnerGroup.level, LearnerGroup.name, Subject.name)).all()
 
 
+def _default_pair(session, pairs) -> tuple[int, int]:
+    """The own class first (for a class teacher), and in it a subject already split."""
+    scope = current_scope()
+    person = scope.person_id if scope else None
+    led = set(session.scalars(select(LearnerGroup.id).where(LearnerGroup.leader_id == person))) if person else set()
+    split_ = set(session.execute(select(Subgroup.group_id, Subgroup.subject_id).where(
+        Subgroup.group_id.in_({p[0] for p in pairs}))).all())
+    best = min(pairs, key=lambda p: (p[0] not in led, (p[0], p[2]) not in split_))
+    return best[0], best[2]
+
+
 class SubgroupSplitView(BaseView):
     route_base = "/school/subgroups"
     class_permission_name = "SubgroupSplit"
@@ -53,7 +64,7 @@ class SubgroupSplitView(BaseView):
         group_id = request.args.get("group", type=int)
         subject_id = request.args.get("subject", type=int)
         if (group_id is None or subject_id is None) and pairs:
-            group_id, subject_id = pairs[0][0], pairs[0][2]
+            group_id, subject_id = _default_pair(session, pairs)
         ctx = dict(pairs=pairs, group_id=group_id, subject_id=subject_id, title=self.title, group=None)
         if group_id is not None:
             if (group_id, subject_id) not in {(p[0], p[2]) for p in pairs}:
