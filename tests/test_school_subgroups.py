@@ -8,7 +8,8 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Assignment, Lesson, Mark, Period, Subgroup, SubgroupMember
+from app.models import Assignment, Learner, Lesson, Mark, Period, Subgroup, SubgroupMember
+from app.services.diary import week
 from app.services.journal import load_grid
 
 
@@ -75,7 +76,8 @@ def _quarters(app, world):
                     name="3 четверть", start=dt.date(2027, 1, 9), end=dt.date(2027, 3, 21), order=3)
         s.add(q3)
         lessons = []
-        for sub, day in (("1 группа", dt.date(2026, 11, 16)), ("2 группа", dt.date(2027, 1, 12))):
+        for sub, day in (("1 группа", dt.date(2026, 11, 16)), ("2 группа", dt.date(2027, 1, 12)),
+                         ("1 группа", dt.date(2027, 1, 13))):
             lesson = Lesson(org_id=world.org1, group_id=world.org1_group, subgroup_id=subs[sub],
                             subject_id=world.org1_subject, teacher_id=world.org1_teacher, date=day, number=3, topic="Дроби")
             s.add(lesson)
@@ -92,7 +94,7 @@ def _quarters(app, world):
 def test_after_the_first_mark_only_the_administrator_moves_at_a_period_end(app, client, login, world):
     login("teacher1")
     _split(client, world, {world.org1_child: 0, world.org1_sibling: 1, world.org1_learner3: 1})
-    q3, (a1, a2), subs = _quarters(app, world)
+    q3, (a1, a2, a3), subs = _quarters(app, world)
     # The split is closed now.
     page = _split(client, world, {world.org1_child: 1, world.org1_sibling: 0})
     assert "R9: По подгруппам уже выставлены отметки" in page
@@ -131,6 +133,14 @@ def test_after_the_first_mark_only_the_administrator_moves_at_a_period_end(app, 
         assert db.session.scalar(select(func.count(Mark.id)).where(Mark.assignment_id == a1)) == 1
     page = client.get(f"/school/subgroups/?group={world.org1_group}&subject={world.org1_subject}").get_data(as_text=True)
     assert "Переводы между подгруппами" in page and "29.12.2026" in page
+    # His diary: the old subgroup's lessons before the move, the new one's after it.
+    with app.app_context():
+        learner = db.session.get(Learner, world.org1_child)
+        november = [l["id"] for d in week(db.session, learner, dt.date(2026, 11, 16))["days"] for l in d["lessons"]]
+        january = {(d["date"], l["id"]) for d in week(db.session, learner, dt.date(2027, 1, 11))["days"] for l in d["lessons"]}
+        lesson_of = {a: db.session.get(Assignment, a).lesson_id for a in (a1, a2, a3)}
+    assert lesson_of[a1] in november
+    assert ("2027-01-12", lesson_of[a2]) in january and all(lid != lesson_of[a3] for _, lid in january)
 
 
 def test_the_journal_grid_of_a_subgroup_shows_its_members_of_the_period(app, client, login, world):
