@@ -214,3 +214,11 @@ def test_staff_is_not_a_learner_for_the_book(app, client, login, world):
     with app.app_context():
         staff_id = db.session.scalar(select(Staff.id).where(Staff.org_id == world.org1))
     assert client.get(f"/school/movement/learner/{staff_id}").status_code == 404
+
+
+def test_the_audit_log_names_orders_in_russian(app, client, login, world):
+    login("secretary1")
+    _order(client, world.org1_child, kind="depart", destination="выбыл в МБОУ СОШ № 5 г. Самара")
+    login("admin1")
+    page = client.get("/auditview/list/").get_data(as_text=True)
+    assert "Приказ книги движения" in page and "MovementOrder" not in page

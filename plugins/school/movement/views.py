@@ -169,8 +169,22 @@ class YearClosingView(BaseView):
         return redirect(back)
 
 
+def _audit_names() -> None:
+    """Russian names of our records and fields on the audit log page («Журнал изменений»)."""
+    from app.views.audit import ENTITY_NAMES, EXTRA_LABELS
+
+    ENTITY_NAMES.setdefault("MovementOrder", _l("Приказ книги движения"))
+    for key, label in {"event_date": _l("Дата движения"), "destination": _l("Куда выбыл / основание"),
+                       "from_group_id": _l("Из класса"), "to_group_id": _l("В класс"),
+                       "entered_by": _l("Кем внесён"), "valid_from": _l("В подгруппе с"),
+                       "valid_to": _l("В подгруппе по")}.items():
+        EXTRA_LABELS.setdefault(key, label)
+
+
 def register_views(appbuilder):
     from app.views.catalog import CATEGORIES
+
+    _audit_names()
 
     label, icon = CATEGORIES["People"]
     appbuilder.add_view(MovementBookView, "Movement", label=MovementBookView.title, category="People",
