@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEntry, Learner, LearnerGroup, Mark, Staff
+from app.models import AcademicYear, AuditEntry, Learner, LearnerGroup, Mark, Staff
 from app.services.journal import load_grid
 from plugins.school.movement.models import MovementOrder
 from plugins.school.movement.services import add_working_days, deadline, overdue_items
@@ -146,6 +146,20 @@ def test_deadlines_of_seed_004():
     assert deadline(order, 1, None) == add_working_days(dt.date(2026, 6, 5), 3) == dt.date(2026, 6, 10)
     graduate = MovementOrder(kind="graduate", date=dt.date(2027, 6, 20), event_date=dt.date(2027, 6, 20))
     assert deadline(graduate, 11, None) == dt.date(2027, 7, 1)
+    year = AcademicYear(name="2026/2027", start=dt.date(2026, 9, 1), end=dt.date(2027, 6, 30))
+    repeat = MovementOrder(kind="repeat", date=dt.date(2027, 6, 20), event_date=dt.date(2027, 6, 20))
+    assert deadline(repeat, 9, year) == dt.date(2027, 7, 1) and deadline(repeat, 5, year) == dt.date(2027, 8, 31)
+    tenth = MovementOrder(kind="enrol", date=dt.date(2026, 8, 20), event_date=dt.date(2026, 9, 1))
+    assert deadline(tenth, 10, year) == dt.date(2026, 8, 31)
+    transfer = MovementOrder(kind="transfer", date=dt.date(2026, 10, 1), event_date=dt.date(2026, 10, 1))
+    assert deadline(transfer, 5, year) is None
+
+
+def test_a_past_year_left_open_after_31_august_is_overdue(app, world):
+    with app.app_context():
+        items = overdue_items(db.session, world.org1, dt.date(2027, 9, 3))
+        assert any("Не оформлен перевод на следующий учебный год 2026/2027" in i.what for i in items)
+        assert not any("Не оформлен перевод" in i.what for i in overdue_items(db.session, world.org1, dt.date(2027, 8, 20)))
 
 
 def test_overdue_list_shows_late_orders_and_enrolments_without_an_order(app, client, login, world):

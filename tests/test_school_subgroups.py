@@ -150,3 +150,27 @@ def test_the_journal_grid_of_a_subgroup_shows_its_members_of_the_period(app, cli
     page = client.get(f"/journal/?group={world.org1_group}&subject={world.org1_subject}&subgroup={subs['2 группа']}")
     text = page.get_data(as_text=True)
     assert "Петрова Мария" in text and "Иванов Иван" not in text
+
+
+def test_the_split_page_runs_a_fixed_number_of_queries(app, client, login, world):
+    from .test_query_counts import count_queries
+
+    login("teacher1")
+    _split(client, world, {world.org1_child: 0, world.org1_sibling: 1, world.org1_learner3: 1})
+    path = f"/school/subgroups/?group={world.org1_group}&subject={world.org1_subject}"
+    client.get(path)
+    with count_queries(app) as small:
+        assert client.get(path).status_code == 200
+    with app.app_context():
+        subs = _subgroups(app, world)
+        for i in range(30):
+            learner = Learner(org_id=world.org1, last_name=f"Новый{i}", first_name="Тест", group_id=world.org1_group)
+            db.session.add(learner)
+            db.session.flush()
+            db.session.add(SubgroupMember(org_id=world.org1, subgroup_id=subs["1 группа" if i % 2 else "2 группа"],
+                                          learner_id=learner.id))
+        db.session.commit()
+    with count_queries(app) as large:
+        page = client.get(path)
+        assert page.status_code == 200 and "Новый29" in page.get_data(as_text=True)
+    assert large["n"] == small["n"]

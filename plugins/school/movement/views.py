@@ -31,6 +31,14 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def scoped_get(session, model, ident):
+    """The row by id through a query, so that the user's scope always applies (``session.get``
+    may answer from the identity map without asking the database)."""
+    if not isinstance(ident, int):
+        return None
+    return session.scalar(select(model).where(model.id == ident))
+
+
 def _can(resource: str) -> bool:
     return current_app.appbuilder.sm.level(resource) >= 2
 
@@ -93,11 +101,11 @@ class MovementBookView(BaseView):
     @has_access
     def order(self, learner_id: int):
         session = db.session
-        learner = session.get(Learner, learner_id)
+        learner = scoped_get(session, Learner, learner_id)
         if learner is None:
             abort(404)
         f = request.form
-        to_group = session.get(LearnerGroup, f.get("to_group", type=int)) if f.get("to_group", type=int) else None
+        to_group = scoped_get(session, LearnerGroup, f.get("to_group", type=int)) if f.get("to_group", type=int) else None
         return apply_rule_action(
             lambda: apply_order(session, learner, f.get("kind", ""), number=f.get("number"), date=_date(f.get("date")),
                                 event_date=_date(f.get("event_date")), to_group=to_group,
@@ -148,7 +156,7 @@ class YearClosingView(BaseView):
     @expose("/<int:year_id>/close", methods=["POST"])
     @has_access
     def close(self, year_id: int):
-        year = db.session.get(AcademicYear, year_id)
+        year = scoped_get(db.session, AcademicYear, year_id)
         if year is None:
             abort(404)
         back = url_for("YearClosingView.index")

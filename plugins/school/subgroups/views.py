@@ -14,6 +14,8 @@ from app.models import AcademicYear, Learner, LearnerGroup, Subgroup, SubgroupMe
 from app.scoping import current_scope
 from app.views.base import apply_rule_action
 
+from ..movement.views import scoped_get
+
 from .services import Actor, may_split, move, move_dates, split, split_locked, subgroups_of
 
 MAX_SUBGROUPS = 3
@@ -69,7 +71,7 @@ class SubgroupSplitView(BaseView):
         if group_id is not None:
             if (group_id, subject_id) not in {(p[0], p[2]) for p in pairs}:
                 abort(404)
-            group = session.get(LearnerGroup, group_id)
+            group = scoped_get(session, LearnerGroup, group_id)
             subs = subgroups_of(session, group_id, subject_id)
             learners = session.scalars(select(Learner).where(Learner.group_id == group_id, Learner.left_on.is_(None))
                                        .order_by(Learner.last_name, Learner.first_name, Learner.middle_name)).all()
@@ -97,13 +99,13 @@ class SubgroupSplitView(BaseView):
     @has_access
     def split_class(self, group_id: int, subject_id: int):
         session = db.session
-        group = session.get(LearnerGroup, group_id)
+        group = scoped_get(session, LearnerGroup, group_id)
         if group is None:
             # Another teacher's class is out of his reach: the same answer whether it exists or not.
             flash(f"R9: {_('Делить класс на подгруппы может только его классный руководитель вместе с учителем предмета.')}",
                   "danger")
             return redirect(url_for("SubgroupSplitView.index"))
-        if session.get(Subject, subject_id) is None:
+        if scoped_get(session, Subject, subject_id) is None:
             abort(404)
         names = request.form.getlist("name")
         placement = {}
@@ -121,8 +123,8 @@ class SubgroupSplitView(BaseView):
     @has_access
     def move_learner(self, group_id: int, subject_id: int):
         session = db.session
-        learner = session.get(Learner, request.form.get("learner", type=int) or 0)
-        target = session.get(Subgroup, request.form.get("subgroup", type=int) or 0)
+        learner = scoped_get(session, Learner, request.form.get("learner", type=int) or 0)
+        target = scoped_get(session, Subgroup, request.form.get("subgroup", type=int) or 0)
         if learner is None or target is None or target.group_id != group_id or target.subject_id != subject_id:
             abort(404)
         try:
