@@ -422,12 +422,16 @@ def close_year(session, host, year: AcademicYear, on: dt.date, entered_by: int |
             learner.left_on = graduation_day
         for learner in p.repeaters:
             learner.group_id = existing[p.group.name].id  # the order to repeat is already in the book
-    # Teaching assignments of the promoted classes, for the Завуч to review.
+    # Teaching assignments of the promoted classes, for the Завуч to review. Subgroups are
+    # split anew at the start of each year (R9): a subgroup's teacher is copied for the class.
+    copied = set()
     for ta in session.scalars(select(TeachingAssignment).where(
             TeachingAssignment.year_id == year.id, TeachingAssignment.group_id.in_(list(group_map)))
             .order_by(TeachingAssignment.id)):
-        if ta.subgroup_id is not None:
-            continue  # subgroups are split anew at the start of each year (R9)
+        key = (ta.teacher_id, ta.subject_id, ta.group_id)
+        if key in copied:
+            continue
+        copied.add(key)
         session.add(TeachingAssignment(org_id=year.org_id, year_id=new_year.id, teacher_id=ta.teacher_id,
                                        subject_id=ta.subject_id, group_id=group_map[ta.group_id].id,
                                        hours_per_week=ta.hours_per_week))
