@@ -29,9 +29,10 @@ def _actor() -> Actor:
 
 
 def _pairs(session):
-    """(group id, group name, subject id, subject name) of the classes the user reaches, open years only."""
+    """(group id, group name, subject id, subject name, level) of the classes the user reaches, open years only."""
+    # The level is selected too: PostgreSQL orders a DISTINCT only by selected columns.
     return session.execute(
-        select(LearnerGroup.id, LearnerGroup.name, Subject.id, Subject.name)
+        select(LearnerGroup.id, LearnerGroup.name, Subject.id, Subject.name, LearnerGroup.level)
         .join(TeachingAssignment, TeachingAssignment.group_id == LearnerGroup.id)
         .join(Subject, Subject.id == TeachingAssignment.subject_id)
         .join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
