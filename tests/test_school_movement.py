@@ -45,6 +45,7 @@ def test_secretary_enrols_a_learner_and_the_history_shows_the_order(app, client,
         assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "MovementOrder")) is not None
     history = client.get(f"/school/movement/learner/{learner_id}").get_data(as_text=True)
     assert "Д-2026-001" in history and "Зачисление" in history and "2026/2027" in history
+    assert "Тестов Secretary1" in history  # who entered it
     book = client.get("/school/movement/").get_data(as_text=True)
     assert "Новикова Алиса" in book and "Д-2026-001" in book
 

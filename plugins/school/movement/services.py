@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from app.models import AcademicYear, Learner, LearnerGroup, Period, TeachingAssignment
+from app.models import AcademicYear, Account, Learner, LearnerGroup, Period, TeachingAssignment
 from app.services.marks import RuleError
 
 from .models import DEPART, ENROL, GRADUATE, KINDS, PROMOTE, REPEAT, TRANSFER, MovementOrder
@@ -121,20 +121,22 @@ class BookRow:
     from_group: str
     to_group: str
     year: str
+    entered_by: str = ""
 
 
 def _rows(session, query) -> list[BookRow]:
     src, dst = aliased(LearnerGroup), aliased(LearnerGroup)
     q = (query.add_columns(Learner.last_name, Learner.first_name, Learner.middle_name, src.name, dst.name,
-                           AcademicYear.name)
+                           AcademicYear.name, Account.last_name, Account.first_name)
          .join(Learner, Learner.id == MovementOrder.learner_id)
+         .outerjoin(Account, Account.id == MovementOrder.entered_by)
          .outerjoin(src, src.id == MovementOrder.from_group_id)
          .outerjoin(dst, dst.id == MovementOrder.to_group_id)
          .outerjoin(AcademicYear, AcademicYear.id == MovementOrder.year_id))
     out = []
-    for order, last, first, middle, src_name, dst_name, year in session.execute(q):
+    for order, last, first, middle, src_name, dst_name, year, by_last, by_first in session.execute(q):
         out.append(BookRow(order, " ".join(p for p in (last, first, middle) if p), order.learner_id,
-                           src_name or "", dst_name or "", year or ""))
+                           src_name or "", dst_name or "", year or "", _name(by_last, by_first)))
     return out
 
 
