@@ -80,6 +80,34 @@ def rule_defaults(host):
     """
 
 
+@hookspec
+def academic_year_opened(host, session, old_year, new_year, group_map):
+    """Copy a plugin's own per-year data when a school year is closed and the next opened.
+
+    Called by the school plugin's year closing (``plugins.school.movement.services.close_year``)
+    inside its transaction, after the next ``AcademicYear`` with its periods, the promoted
+    classes, the movement orders and the copied teaching assignments are flushed, and
+    ``old_year.closed`` is set. ``group_map`` maps the id of each promoted class of
+    ``old_year`` to the id of its class in ``new_year`` (5А → 6А); graduated classes are
+    not in it. Implementations add rows to ``session`` (e.g. the curriculum of the new
+    year, for review) and must not commit; raising ``app.services.marks.RuleError``
+    refuses the whole closing. The return value is ignored.
+    """
+
+
+@hookspec
+def former_group_members(host, session, group_id, start, end):
+    """Name the learners who were in a group between ``start`` and ``end`` but have left it for another group.
+
+    Called by the journal grid (``app.services.journal.load_grid``) once per grid, with the
+    group and the bounds of the period shown. ``Learner.group_id`` holds only the current
+    class; a plugin that keeps the history of transfers (the school's movement book) returns
+    a list of ``(learner_id, last_day)`` pairs, ``last_day`` being the learner's last day in
+    the group (on or after ``start``). The grid shows these learners with their marks,
+    greyed and read-only after ``last_day``. Return None or an empty list when there are none.
+    """
+
+
 # --- security ----------------------------------------------------------------
 
 

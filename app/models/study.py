@@ -114,6 +114,9 @@ class SubgroupMember(OrgScoped, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     subgroup_id: Mapped[int] = mapped_column(ForeignKey("subgroup.id"), index=True, nullable=False)
     learner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
+    # Membership dates (R9: a move takes effect the day after a period ends); None: open.
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
 
     subgroup = relationship(Subgroup, back_populates="members")
     learner = relationship("Learner")

@@ -20,7 +20,11 @@ from .marks import WeightedMark, propose_final
 
 def _learner_lessons(learner: Learner):
     """Lessons of the learner's group, of the whole group or of his subgroups."""
-    subgroups = select(SubgroupMember.subgroup_id).where(SubgroupMember.learner_id == learner.id)
+    # Of a subgroup only the lessons of the days he belonged to it (R9: moves at a period's end).
+    subgroups = select(SubgroupMember.subgroup_id).where(
+        SubgroupMember.learner_id == learner.id,
+        or_(SubgroupMember.valid_from.is_(None), SubgroupMember.valid_from <= Lesson.date),
+        or_(SubgroupMember.valid_to.is_(None), SubgroupMember.valid_to >= Lesson.date))
     return select(Lesson).where(
         Lesson.group_id == learner.group_id,
         or_(Lesson.subgroup_id.is_(None), Lesson.subgroup_id.in_(subgroups)),

@@ -84,14 +84,29 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
             columns.append(Column(lesson.id, lesson.date, lesson.number, lesson.topic,
                                   a.id if a else None, (a.title or type_name) if a else "",
                                   float(a.weight) if a else 1.0, i == 0))
+    # Learners who left the group for another one during or after the period (a plugin
+    # keeps that history) stay in its journal, greyed after their last day in it.
+    former: dict[int, dt.date] = {}
+    for result in host.hook.former_group_members(host=host, session=session, group_id=group_id,
+                                                 start=period.start, end=period.end):
+        for learner_id, last_day in result or ():
+            former[learner_id] = max(last_day, former.get(learner_id, last_day))
+    in_group = Learner.group_id == group_id
+    if former:
+        in_group = or_(in_group, Learner.id.in_(list(former)))
     learners_q = select(Learner).where(
-        Learner.group_id == group_id, or_(Learner.left_on.is_(None), Learner.left_on >= period.start)
+        in_group, or_(Learner.left_on.is_(None), Learner.left_on >= period.start)
     )
     if subgroup_id:
         learners_q = learners_q.where(Learner.id.in_(
-            select(SubgroupMember.learner_id).where(SubgroupMember.subgroup_id == subgroup_id)))
+            select(SubgroupMember.learner_id).where(
+                SubgroupMember.subgroup_id == subgroup_id,
+                # R9: only the members of the subgroup during this period (moves happen at a period's end).
+                or_(SubgroupMember.valid_from.is_(None), SubgroupMember.valid_from <= period.end),
+                or_(SubgroupMember.valid_to.is_(None), SubgroupMember.valid_to >= period.start))))
     learners = session.scalars(learners_q.order_by(Learner.last_name, Learner.first_name, Learner.middle_name)).all()
-    rows = [Row(l.id, l.full_name, l.left_on) for l in learners]
+    rows = [Row(l.id, l.full_name, l.left_on if l.group_id == group_id or l.id not in former
+                else min(d for d in (l.left_on, former[l.id]) if d is not None)) for l in learners]
     learner_ids = [r.learner_id for r in rows]
     assignment_ids = [c.assignment_id for c in columns if c.assignment_id]
     marks = {

@@ -83,3 +83,57 @@ def populate_demo(host, session, organisation, year, rng):
     from .demo import populate
 
     return populate(host, session, organisation, year, rng)
+
+
+@hookimpl(specname="register_models")
+def movement_register_models(host):
+    from .movement.models import MovementOrder
+
+    return [MovementOrder]
+
+
+@hookimpl(specname="register_resources")
+def movement_register_resources(host):
+    from app.registry import Resource
+
+    return [Resource("Movement", "Книга движения учащихся", name),
+            Resource("MovementOverdue", "Просроченные записи книги движения", name),
+            Resource("YearClosing", "Закрытие учебного года", name),
+            Resource("SubgroupSplit", "Деление классов на подгруппы", name),
+            Resource("SubgroupMoves", "Перевод между подгруппами (R9)", name)]
+
+
+@hookimpl(specname="register_roles")
+def movement_register_roles(host):
+    from app.registry import SCOPE_GROUPS, SCOPE_ORGANISATION, RoleSpec
+
+    # Seed 004 3.3.4.4: the Секретарь enters the orders; 3.3.3.2: the Завуч controls them.
+    # Seed 001 4.3.3, 4.4.11: the class teacher splits the class with the subject teacher
+    # (the page checks that the teacher leads or teaches the class); R9: moves by the Администратор.
+    R, W = "read", "write"
+    return [
+        RoleSpec("Администратор", SCOPE_ORGANISATION, {"Movement": W, "MovementOverdue": R, "YearClosing": W,
+                 "SubgroupSplit": W, "SubgroupMoves": W}),
+        RoleSpec("Секретарь", SCOPE_ORGANISATION, {"Movement": W, "MovementOverdue": R}),
+        RoleSpec("Завуч", SCOPE_ORGANISATION, {"Movement": R, "MovementOverdue": R, "YearClosing": R,
+                 "SubgroupSplit": W}),
+        RoleSpec("Директор", SCOPE_ORGANISATION, {"Movement": R, "MovementOverdue": R, "YearClosing": R,
+                 "SubgroupSplit": R}),
+        RoleSpec("Учитель", SCOPE_GROUPS, {"SubgroupSplit": R}),
+    ]
+
+
+@hookimpl(specname="extra_views")
+def movement_extra_views(host, appbuilder):
+    from .movement.views import register_views as movement_views
+    from .subgroups.views import register_views as subgroup_views
+
+    movement_views(appbuilder)
+    subgroup_views(appbuilder)
+
+
+@hookimpl(specname="former_group_members")
+def movement_former_group_members(host, session, group_id, start, end):
+    from .movement.services import former_members
+
+    return former_members(session, group_id, start)

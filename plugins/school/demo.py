@@ -9,6 +9,9 @@ from app import demo
 from app.models import LearnerGroup, Subject, TeachingAssignment
 from app.services.marks import marks_allowed
 
+from .movement.demo import populate_movement
+from .subgroups.demo import populate_subgroups
+
 name = "school"
 LETTERS = "АБ"
 CLASS_SIZE = (23, 28)
@@ -190,6 +193,8 @@ def populate(host, session, organisation, year, rng):
         takes_marks = marks_allowed(group.level, demo.today(), year.start, no_marks, no_marks_half)
         demo.fill_journal(session, organisation, group, learners[group.name], week, days, kit, rng, marks=takes_marks)
     session.flush()
+    populate_movement(host, session, organisation, year, rng)
+    populate_subgroups(host, session, organisation, year, rng)
 
     # Logins: a subject teacher, a class teacher (5А), a learner of 5А with marks and a parent.
     five_a = next(g for g in classes if g.name == "5А")
