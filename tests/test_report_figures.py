@@ -196,3 +196,33 @@ def test_journal_print_refused_for_another_class(client, login, world):
     login("otherteacher1")
     page = client.get(url).get_data(as_text=True)
     assert "вам недоступно" in page and "Дроби" not in page
+
+
+def test_movement_reports_add_up(app, world):
+    import datetime as dt
+
+    from app.models import Learner, LearnerGroup
+    from plugins.school.movement.services import apply_order
+
+    with app.app_context(), acting_as(None):
+        s = db.session
+        five, six = s.get(LearnerGroup, world.org1_group), s.get(LearnerGroup, world.org1_other_group)
+        newcomer = Learner(org_id=world.org1, last_name="Новенький", first_name="Илья")
+        s.add(newcomer)
+        s.flush()
+        apply_order(s, s.get(Learner, world.org1_sibling), "transfer", number="12-у", date=dt.date(2026, 11, 10),
+                    to_group=six)
+        apply_order(s, newcomer, "enrol", number="14-у", date=dt.date(2026, 11, 12), to_group=six,
+                    destination="прибыл из МБОУ СОШ № 3")
+        apply_order(s, s.get(Learner, world.org1_learner3), "depart", number="15-у", date=dt.date(2026, 11, 15),
+                    destination="МБОУ СОШ № 5 г. Самара")
+        s.commit()
+        assert five.name == "5А"
+    dates = dict(organisation=world.org1, dates_from=dt.date(2026, 11, 1), dates_to=dt.date(2026, 11, 30))
+    (dynamics,) = _run(app, "school.movement_dynamics", **dates)
+    assert dynamics.rows == [["5А", 3, 0, 2, 1], ["6Б", 1, 2, 0, 3], ["Итого", 4, 2, 2, 4]]
+    (ledger,) = _run(app, "school.movement_ledger", **dates)
+    assert [r[1:5] for r in ledger.rows] == [["12-у", "Перевод в другой класс", "Петрова Мария", "5А"],
+                                             ["14-у", "Зачисление", "Новенький Илья", ""],
+                                             ["15-у", "Выбытие", "Сидоров Пётр", "5А"]]
+    assert ledger.rows[2][7] == "МБОУ СОШ № 5 г. Самара"
