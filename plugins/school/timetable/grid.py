@@ -14,7 +14,7 @@ from app.models import AcademicYear, LearnerGroup
 
 from .calendar import load_calendar, year_mode
 from .models import EVENT_KINDS, WEEKDAYS, Bell, TimetableChange, TimetableEntry
-from .services import events_between
+from .services import events_between, initials
 
 DEFAULT_NUMBERS = 6
 
@@ -28,7 +28,7 @@ def _item(entry, **extra) -> dict:
     item = {"entry_id": entry.id, "group": entry.group.name if entry.group else "",
             "subgroup": entry.subgroup.name if entry.subgroup else "",
             "subject": entry.subject.name if entry.subject else "",
-            "teacher": entry.teacher.short_name if entry.teacher else "",
+            "teacher": initials(entry.teacher),
             "room": entry.room.name if entry.room else "", "status": "", "note": ""}
     item.update(extra)
     return item
@@ -100,8 +100,8 @@ def week_grid(session, host, year: AcademicYear, monday: dt.date, *, group: Lear
                     if change.subject is not None:
                         item["subject"] = change.subject.name
                     if change.teacher is not None and change.teacher_id != entry.teacher_id:
-                        item["teacher"] = change.teacher.short_name
-                        item["note"] = _("Замена: вместо %(teacher)s", teacher=entry.teacher.short_name)
+                        item["teacher"] = initials(change.teacher)
+                        item["note"] = _("Замена: вместо %(teacher)s", teacher=initials(entry.teacher))
                     else:
                         item["note"] = _("Замена предмета")
                     item["status"] = "replaced"
@@ -118,7 +118,7 @@ def week_grid(session, host, year: AcademicYear, monday: dt.date, *, group: Lear
                     note=_("Перенесён с %(date)s, %(n)s-й урок", date=change.date.strftime("%d.%m"), n=entry.number)))
         elif (change.kind == "replace" and teacher_id is not None and change.teacher_id == teacher_id
               and entry.teacher_id != teacher_id and change.date in week_dates):
-            item = _item(entry, date=change.date, status="substitute", note=_("Замена за %(teacher)s", teacher=entry.teacher.short_name))
+            item = _item(entry, date=change.date, status="substitute", note=_("Замена за %(teacher)s", teacher=initials(entry.teacher)))
             if change.subject is not None:
                 item["subject"] = change.subject.name
             cells[(change.date, entry.number)].append(item)

@@ -27,6 +27,14 @@ MAX_NUMBER = 10  # lessons a day at most
 MAX_EVENT_DAYS = 31  # «от нескольких дней до месяца» (seed 002)
 
 
+def initials(person) -> str:
+    """«Иванова И. И.»: the surname and initials, spaced as Russian typography wants."""
+    if person is None:
+        return ""
+    letters = " ".join(f"{p[0]}." for p in (person.first_name, person.middle_name) if p)
+    return f"{person.last_name} {letters}".strip()
+
+
 def slot_text(weekday: int, number: int) -> str:
     return f"{WEEKDAYS_ON[weekday]}, {number}-й урок"
 
@@ -78,7 +86,7 @@ def conflicts(session, year_id: int, weekday: int, number: int, valid_from: dt.d
         group = other.group.name if other.group else ""
         if other.teacher_id == teacher_id:
             out.append(str(_l("Учитель %(teacher)s уже ведёт урок в %(group)s %(slot)s.",
-                              teacher=other.teacher.short_name if other.teacher else "", group=group, slot=slot)))
+                              teacher=initials(other.teacher), group=group, slot=slot)))
         elif room_id is not None and other.room_id == room_id:
             out.append(str(_l("Кабинет «%(room)s» уже занят: урок в %(group)s %(slot)s.",
                               room=other.room.name if other.room else "", group=group, slot=slot)))
@@ -388,7 +396,7 @@ def _check_busy(session, calendar, year, entry, day: dt.date, number: int, teach
             continue
         if other.teacher_id == teacher_id:
             raise RuleError(RULE, _l("Учитель %(teacher)s уже ведёт урок в %(group)s %(slot)s.",
-                                     teacher=other.teacher.short_name, group=other.group.name,
+                                     teacher=initials(other.teacher), group=other.group.name,
                                      slot=slot_text(other.weekday, number)))
         raise RuleError(RULE, _l("У %(group)s уже есть урок %(slot)s.", group=other.group.name,
                                  slot=slot_text(other.weekday, number)))

@@ -25,8 +25,8 @@ from .models import (
     TransferredDay,
 )
 from .services import (
-    current_year, delete_entry, generate_lessons, lessons_off_days, period_range, reflow, save_change, save_entry,
-    save_event,
+    current_year, delete_entry, generate_lessons, initials, lessons_off_days, period_range, reflow, save_change,
+    save_entry, save_event,
 )
 
 CATEGORY = "Timetable"
@@ -100,7 +100,7 @@ class TimetableView(BaseView):
             teacher = next((s for s in staff if s.id == teacher_id), None)
             if teacher is None:
                 abort(404)
-            title = _("Расписание учителя %(name)s", name=teacher.short_name)
+            title = _("Расписание учителя %(name)s", name=initials(teacher))
         elif room_id is not None:
             room = next((r for r in rooms if r.id == room_id), None)
             if room is None:
@@ -128,7 +128,7 @@ class TimetableView(BaseView):
                 change_entry = session.get(TimetableEntry, change_id) or abort(404)
         here = dict(group=group_id, teacher=teacher_id, room=room_id)
         return self.render_template(
-            "school/timetable/week.html", title=title, year=year, monday=monday, grid=grid, groups=groups,
+            "school/timetable/week.html", initials=initials, title=title, year=year, monday=monday, grid=grid, groups=groups,
             staff=staff, rooms=rooms, group=group, teacher=teacher, room=room, here=here, can_write=can_write,
             subjects=subjects, subgroups=subgroups, periods=periods, edit=edit, change_entry=change_entry,
             change_date=request.args.get("on", ""), weekdays=WEEKDAYS[:grid["week_days"]] if grid else WEEKDAYS[:5],
@@ -217,7 +217,8 @@ class OffDaysView(BaseView):
     def index(self):
         year = _year_or_404()
         lessons = lessons_off_days(db.session, _host(), year)
-        return self.render_template("school/timetable/offdays.html", lessons=lessons, year=year)
+        return self.render_template("school/timetable/offdays.html", lessons=lessons, year=year,
+                                    initials=initials)
 
 
 class ClassEventView(BaseView):
