@@ -41,11 +41,12 @@ def week_grid(session, host, year: AcademicYear, monday: dt.date, *, group: Lear
     mode = year_mode(session, year.id)
     transfers = {work: off for work, off in calendar.transfers}
     offs = {off: work for work, off in calendar.transfers}
+    week_events = events_between(session, [group.id], monday, sunday) if group is not None else []
     days = []
     for i in range(7):
         day = monday + dt.timedelta(days=i)
         weekday = calendar.timetable_weekday(day)
-        if i >= calendar.week_days and weekday is None:
+        if i >= calendar.week_days and weekday is None and not any(e.start <= day <= e.end for e in week_events):
             continue
         note = calendar.holiday_of(day) or ""
         if day in transfers and weekday is not None:
@@ -129,7 +130,7 @@ def week_grid(session, host, year: AcademicYear, monday: dt.date, *, group: Lear
     top = max([DEFAULT_NUMBERS, *bells, *(n for _d, n in cells)])
     events = defaultdict(list)
     if group is not None:
-        for event in events_between(session, [group.id], monday, sunday):
+        for event in week_events:
             for day in days:
                 if event.start <= day["date"] <= event.end:
                     events[day["date"]].append({"kind": _(EVENT_KINDS.get(event.kind, event.kind)),

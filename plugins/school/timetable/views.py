@@ -115,7 +115,8 @@ class TimetableView(BaseView):
         subjects = subgroups = periods = []
         if can_write:
             subjects = session.scalars(select(Subject).order_by(Subject.name)).all()
-            periods = session.scalars(select(Period).where(Period.year_id == year.id, Period.is_final.is_(False))
+            periods = session.scalars(select(Period).where(Period.year_id == year.id, Period.is_final.is_(False),
+                                                             Period.plugin == "school")
                                       .order_by(Period.type_code, Period.order)).all()
             if group is not None:
                 subgroups = session.scalars(select(Subgroup).where(Subgroup.group_id == group.id)
@@ -127,12 +128,13 @@ class TimetableView(BaseView):
             if change_id:
                 change_entry = session.get(TimetableEntry, change_id) or abort(404)
         here = dict(group=group_id, teacher=teacher_id, room=room_id)
+        study_end = max((p.end for p in periods), default=year.end)
         return self.render_template(
             "school/timetable/week.html", initials=initials, title=title, year=year, monday=monday, grid=grid, groups=groups,
             staff=staff, rooms=rooms, group=group, teacher=teacher, room=room, here=here, can_write=can_write,
             subjects=subjects, subgroups=subgroups, periods=periods, edit=edit, change_entry=change_entry,
             change_date=request.args.get("on", ""), weekdays=WEEKDAYS[:grid["week_days"]] if grid else WEEKDAYS[:5],
-            change_kinds=CHANGE_KINDS, timedelta=dt.timedelta, today=dt.date.today())
+            change_kinds=CHANGE_KINDS, timedelta=dt.timedelta, today=dt.date.today(), study_end=study_end)
 
     def _back(self):
         args = {k: request.form.get(k) for k in ("group", "teacher", "room", "date") if request.form.get(k)}
