@@ -58,5 +58,7 @@ def test_deputy_views_timetables_and_a_conflicting_edit_is_refused(app, world, s
     page.wait_for_selector(f"text={message}")
     page.screenshot(path=str(ARTIFACTS / "timetable_conflict.png"), full_page=True)
     assert message in page.inner_text("body")
+    # The refused line comes back filled in, to be corrected.
+    assert page.input_value("#e-teacher") == str(world.org1_teacher) and page.input_value("#e-number") == "3"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TimetableEntry)) == 3

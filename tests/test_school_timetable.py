@@ -93,6 +93,22 @@ def test_a_room_in_two_places_at_once_is_refused(app, client, login, world):
         assert _count(TimetableEntry) == 4
 
 
+def test_a_line_is_edited_in_place_and_deleted(app, client, login, world):
+    ids = _setup(app, world)
+    login("deputy1")
+    form = _entry_form(world, entry_id=ids["entry"], group_id=world.org1_group, teacher_id=world.org1_teacher,
+                       number="4", group=world.org1_group)
+    client.post("/timetable/entry", data=form, follow_redirects=True)
+    with app.app_context():
+        entry = db.session.get(TimetableEntry, ids["entry"])
+        assert (entry.weekday, entry.number, _count(TimetableEntry)) == (1, 4, 3)
+    page = client.get(f"/timetable/?group={world.org1_group}&date={MONDAY}&edit={ids['entry']}").get_data(as_text=True)
+    assert "Изменить урок в расписании" in page
+    client.post(f"/timetable/entry/{ids['entry']}/delete", data={"group": world.org1_group})
+    with app.app_context():
+        assert _count(TimetableEntry) == 2
+
+
 def test_a_class_cannot_have_two_lessons_at_once(app, client, login, world):
     _setup(app, world)
     login("deputy1")

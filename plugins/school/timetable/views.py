@@ -129,15 +129,18 @@ class TimetableView(BaseView):
                 change_entry = session.get(TimetableEntry, change_id) or abort(404)
         here = dict(group=group_id, teacher=teacher_id, room=room_id)
         study_end = max((p.end for p in periods), default=year.end)
+        fv = _form_values(edit, group, teacher, room, year.start, study_end)
         return self.render_template(
             "school/timetable/week.html", initials=initials, title=title, year=year, monday=monday, grid=grid, groups=groups,
             staff=staff, rooms=rooms, group=group, teacher=teacher, room=room, here=here, can_write=can_write,
             subjects=subjects, subgroups=subgroups, periods=periods, edit=edit, change_entry=change_entry,
             change_date=request.args.get("on", ""), weekdays=WEEKDAYS[:grid["week_days"]] if grid else WEEKDAYS[:5],
-            change_kinds=CHANGE_KINDS, timedelta=dt.timedelta, today=dt.date.today(), study_end=study_end)
+            change_kinds=CHANGE_KINDS, timedelta=dt.timedelta, today=dt.date.today(), fv=fv)
 
-    def _back(self):
+    def _back(self, keep_form: bool = False):
         args = {k: request.form.get(k) for k in ("group", "teacher", "room", "date") if request.form.get(k)}
+        if keep_form:  # a refused line comes back filled in, to be corrected
+            args.update({f"f_{k}": request.form.get(k) for k in ENTRY_FIELDS if request.form.get(k)})
         return url_for("TimetableView.week", **args)
 
     @expose("/entry", methods=["POST"])
@@ -151,8 +154,15 @@ class TimetableView(BaseView):
             entry = session.get(TimetableEntry, entry_id)
             if entry is None:
                 abort(404)
-        return apply_rule_action(lambda: save_entry(session, _host(), year, request.form.to_dict(), entry),
-                                 _("Урок в расписании сохранён."), self._back())
+        try:
+            save_entry(session, _host(), year, request.form.to_dict(), entry)
+            session.commit()
+        except RuleError as exc:
+            session.rollback()
+            flash(f"{exc.rule}: {exc}", "danger")
+            return redirect(self._back(keep_form=True))
+        flash(_("Урок в расписании сохранён."), "success")
+        return redirect(self._back())
 
     @expose("/entry/<int:entry_id>/delete", methods=["POST"])
     @has_access
@@ -200,6 +210,27 @@ class TimetableView(BaseView):
             flash(_("Создано уроков: %(c)s, изменено: %(u)s, удалено: %(d)s, оставлено с данными: %(k)s.",
                     c=r.created, u=r.updated, d=r.removed, k=len(r.kept)), "info")
         return response
+
+
+ENTRY_FIELDS = ("entry_id", "group_id", "subgroup_id", "weekday", "number", "subject_id", "teacher_id", "room_id",
+                "valid_from", "valid_to")
+
+
+def _form_values(edit, group, teacher, room, start, end) -> dict:
+    """The values of the entry form: a refused attempt (``f_*`` arguments), the line
+    being edited, or defaults from the page (its class, teacher or room)."""
+    back = {k: request.args.get(f"f_{k}") for k in ENTRY_FIELDS if request.args.get(f"f_{k}")}
+    if back:
+        return back
+    if edit is not None:
+        return {k: str(v.isoformat() if isinstance(v, dt.date) else v) for k, v in (
+            ("entry_id", edit.id), ("group_id", edit.group_id), ("subgroup_id", edit.subgroup_id or ""),
+            ("weekday", edit.weekday), ("number", edit.number), ("subject_id", edit.subject_id),
+            ("teacher_id", edit.teacher_id), ("room_id", edit.room_id or ""), ("valid_from", edit.valid_from),
+            ("valid_to", edit.valid_to))}
+    return {"group_id": str(group.id) if group else "", "teacher_id": str(teacher.id) if teacher else "",
+            "room_id": str(room.id) if room else "", "weekday": "0", "number": "1",
+            "valid_from": start.isoformat(), "valid_to": end.isoformat()}
 
 
 class OffDaysView(BaseView):
