@@ -74,11 +74,10 @@ def populate_timetable(host, session, organisation, year, rng) -> None:
     session.add_all(entries.values())
     session.flush()
     # The journal's lessons are the timetable's: link them, so generation goes on from them.
-    teacher_of = {key: e.teacher_id for key, e in entries.items()}
+    # (Keys are the journal's slots: an untangled line may now sit at another number.)
     for lesson in session.scalars(select(Lesson).where(Lesson.id.in_([r[0] for r in rows]))):
-        wanted = teacher_of[(lesson.group_id, lesson.date.weekday(), lesson.number, lesson.subgroup_id)]
-        if lesson.teacher_id != wanted:
-            lesson.teacher_id = wanted
+        entry = entries[(lesson.group_id, lesson.date.weekday(), lesson.number, lesson.subgroup_id)]
+        lesson.teacher_id, lesson.number = entry.teacher_id, entry.number
     session.add_all([TimetableLesson(org_id=org_id, entry_id=entries[(g, day.weekday(), n, sg)].id, lesson_id=i,
                                      group_id=g, date=day) for i, g, day, n, _s, _t, sg in rows])
     session.flush()
@@ -102,6 +101,7 @@ def _untangle(entries: dict, staff: dict) -> None:
     for entry in entries.values():
         busy[(entry.teacher_id, entry.weekday, entry.number)].append(entry)
     taken = {key for key, found in busy.items()}
+    seats = {(e.group_id, e.weekday, e.number) for e in entries.values()}
     for (teacher_id, weekday, number), found in sorted(busy.items()):
         for entry in found[1:]:
             position = staff[teacher_id].position
@@ -110,6 +110,24 @@ def _untangle(entries: dict, staff: dict) -> None:
             if free is not None:
                 entry.teacher_id = free
                 taken.add((free, weekday, number))
+                continue
+            # No colleague free: the same teacher, the same day, another lesson number free for both.
+            other = next((n for n in range(1, 7) if (teacher_id, weekday, n) not in taken
+                          and (entry.group_id, weekday, n) not in seats), None)
+            if other is not None:
+                seats.discard((entry.group_id, weekday, entry.number))
+                entry.number = other
+                seats.add((entry.group_id, weekday, other))
+                taken.add((teacher_id, weekday, other))
+                continue
+            # Else swap with a lesson of the same class that day whose teacher is free at this number.
+            for mate in sorted((e for e in entries.values() if e.group_id == entry.group_id and e.weekday == weekday
+                                and e is not entry), key=lambda e: e.number):
+                if (teacher_id, weekday, mate.number) not in taken and (mate.teacher_id, weekday, number) not in taken:
+                    taken.discard((mate.teacher_id, weekday, mate.number))
+                    taken.update({(teacher_id, weekday, mate.number), (mate.teacher_id, weekday, number)})
+                    entry.number, mate.number = mate.number, number
+                    break
 
 
 def _planned_topics(session, classes, first) -> None:
