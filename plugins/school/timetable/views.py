@@ -135,7 +135,8 @@ class TimetableView(BaseView):
             staff=staff, rooms=rooms, group=group, teacher=teacher, room=room, here=here, can_write=can_write,
             subjects=subjects, subgroups=subgroups, periods=periods, edit=edit, change_entry=change_entry,
             change_date=request.args.get("on", ""), weekdays=WEEKDAYS[:grid["week_days"]] if grid else WEEKDAYS[:5],
-            change_kinds=CHANGE_KINDS, timedelta=dt.timedelta, today=dt.date.today(), fv=fv)
+            change_kinds=CHANGE_KINDS, timedelta=dt.timedelta, today=dt.date.today(), fv=fv,
+            can_offdays=current_app.appbuilder.sm.level("TimetableOffDays") >= 1)
 
     def _back(self, keep_form: bool = False):
         args = {k: request.form.get(k) for k in ("group", "teacher", "room", "date") if request.form.get(k)}
