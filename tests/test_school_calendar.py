@@ -180,3 +180,27 @@ def test_only_the_deputy_and_administrator_change_the_calendar(app, client, logi
         assert db.session.scalar(select(func.count()).select_from(Holiday)) == 0
     login("teacher1")
     assert client.get("/holidayview/list/").status_code == 200  # teachers read the calendar
+
+
+def test_a_lesson_moved_onto_a_new_holiday_goes_unless_it_holds_data(app, world):
+    from plugins.school.timetable.services import reflow, save_change
+
+    start, end = d(2026, 11, 9), d(2026, 11, 20)
+    with app.app_context():
+        s = db.session
+        year = _year(world)
+        _entries(world, year)
+        generate_lessons(s, _host(), year, start, end)
+        monday_entry = s.scalar(select(TimetableEntry).where(TimetableEntry.weekday == 0))
+        save_change(s, _host(), year, monday_entry, {"kind": "move", "lesson_date": "2026-11-16",
+                                                     "new_date": "2026-11-18", "new_number": "5", "reason": "Экскурсия"})
+        s.commit()
+        assert [l.number for l in _generated(world, d(2026, 11, 18), d(2026, 11, 18))] == [2]
+        assert s.scalar(select(func.count()).select_from(Lesson).where(Lesson.date == d(2026, 11, 18),
+                                                                       Lesson.number == 5)) == 1
+        s.add(Holiday(org_id=world.org1, year_id=year.id, name="Методический день", start=d(2026, 11, 18),
+                      end=d(2026, 11, 18)))
+        s.flush()
+        reflow(s, _host(), year)
+        s.commit()
+        assert s.scalar(select(func.count()).select_from(Lesson).where(Lesson.date == d(2026, 11, 18))) == 0

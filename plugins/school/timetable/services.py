@@ -208,7 +208,8 @@ def generate_lessons(session, host, year: AcademicYear, start: dt.date, end: dt.
     start, end = max(start, year.start), min(end, year.end)
     if start > end:
         return result
-    days = load_calendar(session, host, year).working_days(start, end)
+    calendar = load_calendar(session, host, year)
+    days = calendar.working_days(start, end)
     by_weekday: dict[int, list[dt.date]] = defaultdict(list)
     for day, weekday in sorted(days.items()):
         by_weekday[weekday].append(day)
@@ -244,6 +245,8 @@ def generate_lessons(session, host, year: AcademicYear, start: dt.date, end: dt.
                 if change.teacher_id and change.teacher_id != entry.teacher_id:
                     fields["substitute_id"] = change.teacher_id
             elif change is not None and change.kind == "move":
+                if change.new_date and calendar.timetable_weekday(change.new_date) is None:
+                    continue  # moved onto a day that is no longer a study day: like a cancellation
                 fields["date"] = change.new_date or day
                 fields["number"] = change.new_number or entry.number
             wanted[(entry.id, day)] = (entry, change, fields)
