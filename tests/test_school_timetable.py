@@ -337,3 +337,23 @@ def test_the_week_page_runs_a_fixed_number_of_queries(app, client, login, world)
         with count_queries(app) as counter:
             assert client.get(path).status_code == 200
         assert counter["n"] == small[path], path
+
+
+def test_the_next_year_is_drawn_up_by_its_own_timetable(app, client, login, world):
+    with app.app_context():
+        nxt = AcademicYear(org_id=world.org1, name="2027/2028", start=d(2027, 9, 1), end=d(2028, 6, 30))
+        db.session.add(nxt)
+        db.session.flush()
+        group = LearnerGroup(org_id=world.org1, year_id=nxt.id, kind="class", name="6А", level=6)
+        db.session.add(group)
+        db.session.commit()
+        year_id, group_id = nxt.id, group.id
+    login("deputy1")
+    page = client.get(f"/timetable/?year={year_id}&group={group_id}").get_data(as_text=True)
+    assert "Расписание класса 6А" in page and "2027/2028" in page and "Среда, 01.09" in page and "Вне учебного года" in page
+    client.post("/timetable/entry", data=_entry_form(world, group_id=group_id, group=group_id, year=year_id,
+                                                     valid_from="2027-09-01", valid_to="2028-05-26"))
+    client.post("/timetable/entry", data=_entry_form(world, group_id=world.org1_group, year=year_id,
+                                                     valid_from="2027-09-01", valid_to="2028-05-26"))
+    with app.app_context():
+        assert _count(TimetableEntry, TimetableEntry.year_id == year_id) == 1  # 5А is a class of another year

@@ -322,7 +322,7 @@ def lessons_off_days(session, host, year: AcademicYear, limit: int = 500) -> lis
     """«Уроки вне учебных дней»: lessons of the year's classes on a day without lessons
     (a holiday, a day off by a transfer, a weekend of the week's length)."""
     calendar = load_calendar(session, host, year)
-    groups = select(LearnerGroup.id).where(LearnerGroup.year_id == year.id)
+    groups = select(LearnerGroup.id).where(LearnerGroup.year_id == year.id, LearnerGroup.kind == "class")
     dates = session.scalars(select(Lesson.date).where(Lesson.group_id.in_(groups), Lesson.date >= year.start,
                                                       Lesson.date <= year.end).distinct()).all()
     bad = sorted(d for d in dates if calendar.timetable_weekday(d) is None)

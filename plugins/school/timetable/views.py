@@ -18,7 +18,7 @@ from app.scoping import current_scope
 from app.services.marks import RuleError
 from app.views.base import EjournalModelView, apply_rule_action, interface
 
-from .calendar import ensure_periods
+from .calendar import ensure_periods, working_days
 from .grid import week_grid
 from .models import (
     CHANGE_KINDS, EVENT_KINDS, WEEKDAYS, Bell, ClassEvent, Holiday, Room, SchoolYearMode, TimetableEntry,
@@ -47,7 +47,9 @@ def _monday(value: str | None) -> dt.date:
 
 
 def _year_or_404():
-    year = current_year(db.session)
+    """The year asked for (``year``: the next year is drawn up before it starts), else the current one."""
+    year_id = request.values.get("year", type=int)
+    year = db.session.get(AcademicYear, year_id) if year_id else current_year(db.session)
     if year is None:
         abort(404)
     return year
@@ -73,7 +75,10 @@ class TimetableView(BaseView):
     def week(self):
         session = db.session
         year = _year_or_404()
-        monday = _monday(request.args.get("date"))
+        today = dt.date.today()
+        monday = _monday(request.args.get("date") or (None if year.start <= today <= year.end else
+                                                      year.start.isoformat()))
+        years = session.scalars(select(AcademicYear).order_by(AcademicYear.start.desc())).all()
         group_id = request.args.get("group", type=int)
         teacher_id = request.args.get("teacher", type=int)
         room_id = request.args.get("room", type=int)
@@ -127,11 +132,12 @@ class TimetableView(BaseView):
             change_id = request.args.get("change", type=int)
             if change_id:
                 change_entry = session.get(TimetableEntry, change_id) or abort(404)
-        here = dict(group=group_id, teacher=teacher_id, room=room_id)
+        here = dict(group=group_id, teacher=teacher_id, room=room_id,
+                    year=year.id if request.args.get("year") else None)
         study_end = max((p.end for p in periods), default=year.end)
         fv = _form_values(edit, group, teacher, room, year.start, study_end)
         return self.render_template(
-            "school/timetable/week.html", initials=initials, title=title, year=year, monday=monday, grid=grid, groups=groups,
+            "school/timetable/week.html", initials=initials, years=years, title=title, year=year, monday=monday, grid=grid, groups=groups,
             staff=staff, rooms=rooms, group=group, teacher=teacher, room=room, here=here, can_write=can_write,
             subjects=subjects, subgroups=subgroups, periods=periods, edit=edit, change_entry=change_entry,
             change_date=request.args.get("on", ""), weekdays=WEEKDAYS[:grid["week_days"]] if grid else WEEKDAYS[:5],
@@ -139,7 +145,7 @@ class TimetableView(BaseView):
             can_offdays=current_app.appbuilder.sm.level("TimetableOffDays") >= 1)
 
     def _back(self, keep_form: bool = False):
-        args = {k: request.form.get(k) for k in ("group", "teacher", "room", "date") if request.form.get(k)}
+        args = {k: request.form.get(k) for k in ("group", "teacher", "room", "date", "year") if request.form.get(k)}
         if keep_form:  # a refused line comes back filled in, to be corrected
             args.update({f"f_{k}": request.form.get(k) for k in ENTRY_FIELDS if request.form.get(k)})
         return url_for("TimetableView.week", **args)
@@ -350,6 +356,21 @@ class _CalendarView(EjournalModelView):
         raise RuleError("Календарь", message)
 
 
+def _late_warning(item, first_day: dt.date, message) -> None:
+    """Seed 004: holidays two weeks ahead, transfers two working days ahead — said, not refused."""
+    year = db.session.get(AcademicYear, item.year_id)
+    today = dt.date.today()
+    if year is None or first_day is None or first_day < today:
+        return
+    if callable(message):
+        ahead = len([d for d in working_days(db.session, _host(), year, today + dt.timedelta(days=1),
+                                             first_day - dt.timedelta(days=1))])
+        if ahead < 2:
+            flash(message(), "warning")
+    elif (first_day - today).days < 14:
+        flash(message, "warning")
+
+
 class HolidayView(_CalendarView):
     datamodel = interface(Holiday)
     class_permission_name = "Holidays"
@@ -364,6 +385,11 @@ class HolidayView(_CalendarView):
             self._refuse(_("Первый день каникул позже последнего."))
 
     pre_update = pre_add
+
+    def post_add(self, item):
+        super().post_add(item)
+        _late_warning(item, item.start, _("Сведения о каникулах и праздниках вносятся не позднее чем за 2 недели "
+                                          "до их начала."))
 
 
 class TransferredDayView(_CalendarView):
@@ -382,6 +408,11 @@ class TransferredDayView(_CalendarView):
             self._refuse(_("Выходной и учебный день переноса совпадают."))
 
     pre_update = pre_add
+
+    def post_add(self, item):
+        super().post_add(item)
+        _late_warning(item, min(item.work_date, item.off_date), lambda: _(
+            "Перенос учебного дня вносится не позднее чем за 2 рабочих дня до него."))
 
 
 class BellView(EjournalModelView):
