@@ -357,3 +357,23 @@ def test_the_next_year_is_drawn_up_by_its_own_timetable(app, client, login, worl
                                                      valid_from="2027-09-01", valid_to="2028-05-26"))
     with app.app_context():
         assert _count(TimetableEntry, TimetableEntry.year_id == year_id) == 1  # 5А is a class of another year
+
+
+def test_the_week_as_json_for_staff_only(app, client, login, world):
+    ids = _setup(app, world)
+    login("teacher1")
+    data = client.get(f"/api/v1/timetable/week?group={world.org1_group}&date={MONDAY}").get_json()
+    tuesday = data["days"][1]
+    assert tuesday["name"] == "Вторник" and tuesday["lessons"][0]["number"] == 3
+    assert tuesday["lessons"][0]["teacher"] == "Учителева А. П." and tuesday["lessons"][0]["room"] == "Кабинет 12"
+    assert client.get("/api/v1/timetable/week").status_code == 400
+    login("parent1")
+    assert client.get(f"/api/v1/timetable/week?group={world.org1_group}").status_code in (401, 403)
+    login("admin3")
+    assert client.get(f"/api/v1/timetable/week?room={ids['r12']}").status_code == 404
+
+
+def test_openapi_describes_the_timetable_week(client, login):
+    login("sysadmin")
+    spec = client.get("/api/v1/_openapi").get_json()
+    assert "/api/v1/timetable/week" in spec["paths"]

@@ -7,6 +7,7 @@ import datetime as dt
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.api import BaseApi, protect
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -493,6 +494,79 @@ class SchoolYearModeView(_CalendarView):
         super()._reflow(item)
 
 
+class TimetableApi(BaseApi):
+    """The timetable week as JSON (documented in the OpenAPI description)."""
+
+    resource_name = "timetable"
+    class_permission_name = "Timetable"
+    method_permission_name = {"get_week": "read"}
+    allow_browser_login = True
+    openapi_spec_tag = "Расписание"
+
+    @expose("/week", methods=["GET"])
+    @protect()
+    def get_week(self):
+        """Неделя расписания класса, учителя или кабинета.
+        ---
+        get:
+          summary: Неделя расписания (уроки по дням и номерам, звонки, изменения, мероприятия)
+          parameters:
+          - {in: query, name: group, schema: {type: integer}, description: номер класса}
+          - {in: query, name: teacher, schema: {type: integer}, description: номер учителя}
+          - {in: query, name: room, schema: {type: integer}, description: номер кабинета}
+          - {in: query, name: date, schema: {type: string, format: date}, description: любой день недели}
+          - {in: query, name: year, schema: {type: integer}, description: учебный год; по умолчанию — текущий}
+          responses:
+            200:
+              description: Дни недели с уроками
+              content:
+                application/json:
+                  schema: {type: object}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        session = db.session
+        year_id = request.args.get("year", type=int)
+        year = session.get(AcademicYear, year_id) if year_id else current_year(session)
+        if year is None:
+            return self.response_404()
+        try:
+            day = dt.date.fromisoformat(request.args["date"]) if request.args.get("date") else dt.date.today()
+        except ValueError:
+            return self.response_400(message=_("Дата указывается как ГГГГ-ММ-ДД."))
+        monday = day - dt.timedelta(days=day.weekday())
+        group = teacher = room = None
+        if request.args.get("group", type=int):
+            group = session.get(LearnerGroup, request.args.get("group", type=int))
+            if group is None or group.year_id != year.id:
+                return self.response_404()
+        elif request.args.get("teacher", type=int):
+            teacher = session.get(Staff, request.args.get("teacher", type=int))
+            if teacher is None:
+                return self.response_404()
+        elif request.args.get("room", type=int):
+            room = session.get(Room, request.args.get("room", type=int))
+            if room is None:
+                return self.response_404()
+        else:
+            return self.response_400(message=_("Укажите класс, учителя или кабинет."))
+        grid = week_grid(session, _host(), year, monday, group=group, teacher_id=teacher.id if teacher else None,
+                         room_id=room.id if room else None)
+        days = []
+        for d in grid["days"]:
+            lessons = []
+            for n in grid["numbers"]:
+                for item in grid["cells"].get((d["date"], n), []):
+                    bell = grid["bells"].get(n)
+                    lessons.append({"number": n, "start": bell.start if bell else None, "end": bell.end if bell else None,
+                                    **{k: item[k] for k in ("entry_id", "group", "subgroup", "subject", "teacher", "room",
+                                                            "status", "note")}})
+            days.append({"date": d["date"].isoformat(), "name": d["name"], "study_day": d["weekday"] is not None,
+                         "note": d["note"], "lessons": lessons, "events": grid["events"].get(d["date"], [])})
+        return self.response(200, year=year.name, monday=monday.isoformat(), days=days)
+
+
 MENU = [
     (TimetableView, "Timetable", TimetableView.menu_label()),
     (ClassEventView, "ClassEvents", ClassEventView.menu_label()),
@@ -509,3 +583,4 @@ def add_views(appbuilder) -> None:
     for view, name, label in MENU:
         appbuilder.add_view(view, name, label=label, category=CATEGORY, category_label=CATEGORY_LABEL,
                             category_icon=CATEGORY_ICON)
+    appbuilder.add_api(TimetableApi)
