@@ -321,10 +321,12 @@ def _grow_timetable(app, world, classes: int):
 
 
 def test_the_week_page_runs_a_fixed_number_of_queries(app, client, login, world):
-    _setup(app, world)
+    ids = _setup(app, world)
     login("deputy1")
     paths = [f"/timetable/?group={world.org1_group}&date={MONDAY}",
-             f"/timetable/?teacher={world.org1_teacher}&date={MONDAY}"]
+             f"/timetable/?teacher={world.org1_teacher}&date={MONDAY}",
+             f"/timetable/?room={ids['r12']}&date={MONDAY}",
+             f"/api/v1/timetable/week?teacher={world.org1_teacher}&date={MONDAY}"]
     for path in paths:
         client.get(path)
     small = {}
