@@ -182,3 +182,29 @@ def populate_demo(host, session, organisation, year, rng):
     same on every run. Return a list of ``app.registry.DemoLogin`` for the
     accounts the plugin created (they are printed for the newcomer).
     """
+
+
+# --- calendar and diary ----------------------------------------------------------
+
+
+@hookspec
+def study_period_types(host, session, group):
+    """Say which types of study period ``group`` studies by.
+
+    Called by ``app.services.periods.study_periods`` (the journal and the diary
+    choose their period from it) for a ``LearnerGroup``. Return a list of
+    ``Period.type_code`` values (e.g. ["half"] for a 10th grade studying by
+    halves), or None when the plugin has no opinion; then every non-final period
+    of the group's plugin in its year is offered.
+    """
+
+
+@hookspec
+def diary_week_extras(host, session, learner, start, end):
+    """Add items to the diary week of ``learner`` (class events, notices …).
+
+    Called by ``app.services.diary.week`` for the days ``start`` … ``end``
+    (dates). ``session`` is cut to what the user may reach. Return a list of
+    dicts ``{"date": "YYYY-MM-DD", "kind": str, "title": str, "note": str}``
+    (Russian texts), or None; the diary shows them under that day.
+    """

@@ -45,9 +45,19 @@ def _marks_by_lesson(session, learner_id: int, lesson_ids):
     return out
 
 
-def week(session, learner: Learner, monday: dt.date) -> dict:
-    """Seven days from ``monday``: lessons with topic, marks, attendance and homework."""
+def week(session, learner: Learner, monday: dt.date, host=None) -> dict:
+    """Seven days from ``monday``: lessons with topic, marks, attendance and homework,
+    and what plugins add to a day (``diary_week_extras``: class events …)."""
     sunday = monday + dt.timedelta(days=6)
+    extras = defaultdict(list)
+    if host is None:
+        from flask import current_app
+
+        host = current_app.extensions.get("ejournal")
+    if host is not None:
+        for found in host.hook.diary_week_extras(host=host, session=session, learner=learner, start=monday, end=sunday):
+            for item in found or []:
+                extras[item["date"]].append(item)
     lessons = session.scalars(_learner_lessons(learner).where(Lesson.date >= monday, Lesson.date <= sunday)
                               .order_by(Lesson.date, Lesson.number)).all()
     ids = [l.id for l in lessons]
@@ -90,6 +100,7 @@ def week(session, learner: Learner, monday: dt.date) -> dict:
                 "marks": marks.get(l.id, []), "attendance": attendance.get(l.id, ""), "homework": given.get(l.id, []),
             } for l in lessons if l.date == day],
             "homework_due": due.get(day, []),
+            "extras": extras.get(day.isoformat(), []),
         })
     return {"learner": {"id": learner.id, "name": learner.full_name}, "monday": monday.isoformat(), "days": days}
 

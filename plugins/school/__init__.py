@@ -137,3 +137,75 @@ def movement_former_group_members(host, session, group_id, start, end):
     from .movement.services import former_members
 
     return former_members(session, group_id, start)
+
+
+# --- the year's calendar and the timetable (plugins/school/timetable) ---------------
+# Distinct function names with ``specname``: other parts of the plugin implement the same hooks.
+TIMETABLE_RESOURCES = [
+    ("Timetable", "Расписание уроков"), ("ClassEvents", "Мероприятия классов"),
+    ("TimetableOffDays", "Уроки вне учебных дней"), ("Rooms", "Кабинеты"), ("Bells", "Расписание звонков"),
+    ("Holidays", "Каникулы и праздники"), ("TransferredDays", "Перенос учебных дней"),
+    ("SchoolYearModes", "Режим учебного года"),
+]
+
+
+@hookimpl(specname="register_resources")
+def timetable_resources(host):
+    from app.registry import Resource
+
+    return [Resource(n, label, name) for n, label in TIMETABLE_RESOURCES]
+
+
+@hookimpl(specname="register_roles")
+def timetable_roles(host):
+    from app.registry import SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, RoleSpec
+
+    every = [n for n, _ in TIMETABLE_RESOURCES]
+    read_all = {n: "read" for n in every}
+    seen = {"Timetable": "read", "ClassEvents": "read", "Rooms": "read", "Bells": "read", "Holidays": "read",
+            "TransferredDays": "read"}
+    return [
+        RoleSpec("Администратор", SCOPE_ORGANISATION, {n: "write" for n in every}),
+        RoleSpec("Завуч", SCOPE_ORGANISATION, {n: "write" for n in every}),
+        RoleSpec("Директор", SCOPE_ORGANISATION, read_all),
+        # Seed 002: the secretary of the учебная часть draws up and corrects the timetable.
+        RoleSpec("Секретарь", SCOPE_ORGANISATION, {**seen, "Timetable": "write", "Rooms": "write"}),
+        RoleSpec("Учитель", SCOPE_GROUPS, {**seen, "SchoolYearModes": "read"}),
+        RoleSpec("Классный руководитель", SCOPE_GROUPS, {**seen, "ClassEvents": "write"}),
+        RoleSpec("Психолог / социальный педагог", SCOPE_ORGANISATION, seen),
+        RoleSpec("Медицинский работник", SCOPE_ORGANISATION, seen),
+        RoleSpec("Технический персонал", SCOPE_ORGANISATION, seen),
+        RoleSpec("Сотрудник УО", SCOPE_AUTHORITY, read_all),
+    ]
+
+
+@hookimpl(specname="register_models")
+def timetable_models(host):
+    from .timetable.models import MODELS
+
+    return MODELS
+
+
+@hookimpl(specname="extra_views")
+def timetable_views(host, appbuilder):
+    from .timetable.views import add_views
+
+    add_views(appbuilder)
+
+
+@hookimpl
+def study_period_types(host, session, group):
+    """Quarters by default; halves or trimesters for the grades the year's mode names."""
+    if group is None or group.kind != "class":
+        return None
+    from .timetable.calendar import period_type_for_level, year_mode
+
+    mode = year_mode(session, group.year_id)
+    return [period_type_for_level(mode, group.level)] if mode is not None else None
+
+
+@hookimpl
+def diary_week_extras(host, session, learner, start, end):
+    from .timetable.services import diary_extras
+
+    return diary_extras(session, learner, start, end)

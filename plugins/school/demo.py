@@ -196,6 +196,11 @@ def populate(host, session, organisation, year, rng):
     populate_movement(host, session, organisation, year, rng)
     populate_subgroups(host, session, organisation, year, rng)
 
+    # The year's calendar and the timetable; the rest of the period's lessons generated from it.
+    from .timetable.demo import populate_timetable
+
+    populate_timetable(host, session, organisation, year, rng)
+
     # Logins: a subject teacher, a class teacher (5А), a learner of 5А with marks and a parent.
     five_a = next(g for g in classes if g.name == "5А")
     class_teacher = next(t for staff in teachers.values() for t in staff if t.id == five_a.leader_id)

@@ -1,0 +1,42 @@
+"""The demo school has a full timetable: every class, bells, rooms, the year's
+holidays, the current period's lessons generated from it, changes and events."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import LearnerGroup, Lesson, Organisation
+from plugins.school.timetable.models import (
+    Bell, ClassEvent, Holiday, Room, TimetableChange, TimetableEntry, TimetableLesson,
+)
+from tests.test_demo import demo_app  # noqa: F401  (the module's demo, built once)
+
+
+def test_every_class_of_the_demo_school_has_its_timetable(demo_app):  # noqa: F811
+    with demo_app.app_context():
+        s = db.session
+        school = next(o for o in s.scalars(select(Organisation).order_by(Organisation.id)) if "school" in o.plugins)
+        classes = s.scalars(select(LearnerGroup.id).where(LearnerGroup.org_id == school.id,
+                                                          LearnerGroup.kind == "class")).all()
+        with_lines = set(s.scalars(select(TimetableEntry.group_id).where(TimetableEntry.org_id == school.id)))
+        assert set(classes) == with_lines
+        assert s.scalar(select(func.count(Bell.id)).where(Bell.org_id == school.id)) >= 6
+        assert s.scalar(select(func.count(Room.id)).where(Room.org_id == school.id)) > 10
+        names = set(s.scalars(select(Holiday.name).where(Holiday.org_id == school.id)))
+        assert {"Осенние каникулы", "Зимние каникулы", "Весенние каникулы"} <= names
+        # Every lesson of the classes comes from the timetable, and none falls on a holiday.
+        lessons = s.scalar(select(func.count(Lesson.id)).where(Lesson.group_id.in_(classes)))
+        linked = s.scalar(select(func.count(TimetableLesson.id)).where(TimetableLesson.org_id == school.id))
+        assert lessons == linked > 0
+        for start, end in s.execute(select(Holiday.start, Holiday.end).where(Holiday.org_id == school.id)):
+            assert s.scalar(select(func.count(Lesson.id)).where(Lesson.group_id.in_(classes), Lesson.date >= start,
+                                                                Lesson.date <= end)) == 0
+        assert {c.kind for c in s.scalars(select(TimetableChange).where(TimetableChange.org_id == school.id))} \
+            == {"replace", "cancel", "move"}
+        assert s.scalar(select(func.count(ClassEvent.id)).where(ClassEvent.org_id == school.id)) >= 3
+        # The timetable refuses a teacher in two places at once: the demo holds (almost) none.
+        doubled = s.execute(select(TimetableEntry.teacher_id, TimetableEntry.weekday, TimetableEntry.number)
+                            .where(TimetableEntry.org_id == school.id)
+                            .group_by(TimetableEntry.teacher_id, TimetableEntry.weekday, TimetableEntry.number)
+                            .having(func.count(TimetableEntry.id) > 1)).all()
+        assert len(doubled) <= 1
