@@ -18,7 +18,8 @@ ENTITY_NAMES = {
     "SubgroupMember": _l("Состав подгруппы"), "Authority": _l("Орган управления образованием"),
     "Specialty": _l("Специальность"), "Person": _l("Карточка"),
 }
-ACTION_NAMES = {"insert": _l("добавление"), "update": _l("изменение"), "delete": _l("удаление")}
+ACTION_NAMES = {"insert": _l("добавление"), "update": _l("изменение"), "delete": _l("удаление"),
+                "view": _l("просмотр")}
 EXTRA_LABELS = {"id": _l("Номер"), "org_id": _l("Организация"), "person_id": _l("Карточка"),
                 "kind": _l("Вид"), "password": _l("Пароль"), "changed_by_fk": _l("Кем изменено"),
                 "created_by_fk": _l("Кем создано"), "changed_on": _l("Когда изменено"),
@@ -27,7 +28,15 @@ EXTRA_LABELS = {"id": _l("Номер"), "org_id": _l("Организация"), 
 
 
 def entity_name(value):
-    return ENTITY_NAMES.get(value, value)
+    """Russian name of an audited class: the core's table, else a plugin model's ``__label__``."""
+    if value in ENTITY_NAMES:
+        return ENTITY_NAMES[value]
+    from ..models import Model
+
+    for mapper in Model.registry.mappers:
+        if mapper.class_.__name__ == value and getattr(mapper.class_, "__label__", None):
+            return mapper.class_.__label__
+    return value
 
 
 def action_name(value):
