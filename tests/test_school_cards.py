@@ -332,6 +332,10 @@ def test_search_by_name_and_class_and_pages(app, client, login, world, cards):
     assert "Петрова Мария" in html and "Иванов Иван" not in html
     html = client.get(f"/medcards/?group={world.org1_other_group}").get_data(as_text=True)
     assert "Чужой Олег" in html and "Иванов Иван" not in html
+    login("psych1")
+    html = client.get("/psychocards/?filled=1").get_data(as_text=True)
+    assert "Найдено обучающихся: 1" in html and "Иванов Иван" in html and "Петрова Мария" not in html
+    login("nurse1")
     _grow(app, world, learners=60)
     html = client.get("/medcards/").get_data(as_text=True)
     assert "Найдено обучающихся: 64" in html

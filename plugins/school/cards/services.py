@@ -275,10 +275,13 @@ def on_watch(card: PsychoCard | None, today: dt.date) -> list[str]:
 
 
 def learner_page(session, org_id: int, card_model, q: str = "", group_id: int | None = None, page: int = 0,
-                 per_page: int = 25):
+                 per_page: int = 25, only_cards: bool = False):
     """One page of the organisation's current learners with their cards:
-    (total, [(learner, group name, card or None)]). Three queries whatever the size."""
+    (total, [(learner, group name, card or None)]). Three queries whatever the size.
+    ``only_cards`` keeps the learners who have a card."""
     where = [Learner.org_id == org_id, Learner.left_on.is_(None)]
+    if only_cards:
+        where.append(Learner.id.in_(select(card_model.learner_id)))
     if group_id:
         where.append(Learner.group_id == group_id)
     for word in (q or "").split()[:3]:

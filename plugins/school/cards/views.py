@@ -92,7 +92,8 @@ class _CardView(BaseView):
         q = (request.args.get("q") or "").strip()[:100]
         group_id = request.args.get("group", type=int)
         page = max(0, (request.args.get("page", type=int) or 1) - 1)
-        total, rows = svc.learner_page(session, org_id, self.model, q, group_id, page, PER_PAGE)
+        only_cards = request.args.get("filled") == "1"
+        total, rows = svc.learner_page(session, org_id, self.model, q, group_id, page, PER_PAGE, only_cards)
         groups = session.execute(select(LearnerGroup.id, LearnerGroup.name)
                                  .order_by(LearnerGroup.level, LearnerGroup.name, LearnerGroup.id)).all()
         cards = [card for _, _, card in rows if card is not None]
@@ -101,7 +102,7 @@ class _CardView(BaseView):
         pages = max(1, -(-total // PER_PAGE))
         return _committed(self.render_template(
             "school/cards/list.html", view=self, rows=rows, total=total, page=page + 1, pages=pages, q=q,
-            group_id=group_id, groups=groups, extra=extra, svc=svc, today=dt.date.today()))
+            group_id=group_id, only_cards=only_cards, groups=groups, extra=extra, svc=svc, today=dt.date.today()))
 
     @expose("/<int:learner_id>")
     @has_access
@@ -155,6 +156,7 @@ class MedicalCardView(_CardView):
     model = MedicalCard
     resource = svc.MEDICAL
     title = _l("Медицинские карты")
+    empty = _l("карта не заполнена")
     show_template = "school/cards/medical_show.html"
     form_template = "school/cards/medical_form.html"
 
@@ -177,6 +179,7 @@ class PsychoCardView(_CardView):
     model = PsychoCard
     resource = svc.PSYCHO
     title = _l("Психолого-педагогические карточки")
+    empty = _l("карточка не заведена")
     show_template = "school/cards/psycho_show.html"
     form_template = "school/cards/psycho_form.html"
 
