@@ -454,3 +454,23 @@ def test_nurse_keeps_the_reference_of_conditions(app, client, login, world, card
     assert "Дальнозоркость" in client.get(f"/medcards/{world.org1_child}/edit").get_data(as_text=True)
     login("teacher1")
     assert _refused(client.get("/healthconditionview/list/"))
+
+
+def test_a_condition_in_use_is_not_deleted(app, client, login, world, cards):
+    login("nurse1")
+    html = client.post(f"/healthconditionview/delete/{cards['myopia']}", follow_redirects=True).get_data(as_text=True)
+    assert "отмечено в картах (1)" in html
+    assert _med(app, world.org1_child)["conditions"] == [cards["myopia"]]
+    with app.app_context():
+        unused = db.session.scalar(select(HealthCondition.id).where(HealthCondition.org_id == world.org1,
+                                                                    HealthCondition.name == "Эпилепсия"))
+    html = client.post(f"/healthconditionview/delete/{unused}", follow_redirects=True).get_data(as_text=True)
+    assert "Запись удалена" in html
+    # an unused condition switched off is no longer offered in the form
+    with app.app_context():
+        scoliosis = db.session.scalar(select(HealthCondition).where(HealthCondition.org_id == world.org1,
+                                                                    HealthCondition.name == "Сколиоз"))
+        scoliosis.active = False
+        db.session.commit()
+    html = client.get(f"/medcards/{world.org1_child}/edit").get_data(as_text=True)
+    assert "Сколиоз" not in html and "Миопия" in html

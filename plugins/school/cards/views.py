@@ -27,7 +27,7 @@ from app.services.marks import RuleError
 from app.views.base import EjournalModelView, interface
 
 from . import services as svc
-from .models import HealthCondition, MedicalCard, PsychoCard
+from .models import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
 
 PER_PAGE = 25
 
@@ -198,3 +198,18 @@ class HealthConditionView(EjournalModelView):
     list_columns = show_columns = add_columns = edit_columns = ["name", "active"]
     search_columns = ["name"]
     base_order = ("name", "asc")
+
+    def pre_delete(self, item):
+        """A condition on some card is switched off («Используется»: нет), never deleted.
+        Counted uncut: whoever edits the reference learns only that it is in use."""
+        from sqlalchemy import func
+
+        from app.scoping import acting_as
+
+        with acting_as(None):
+            used = db.session.scalar(select(func.count(MedicalCardCondition.id))
+                                     .where(MedicalCardCondition.condition_id == item.id))
+        if used:
+            raise RuleError(str(svc.RULE_MEDICAL), _l(
+                "Заболевание «%(name)s» отмечено в картах (%(n)s): его нельзя удалить, снимите отметку «Используется».",
+                name=item.name, n=used))
