@@ -425,6 +425,7 @@ def test_audit_log_shows_card_entries_only_to_holders_in_russian(app, client, lo
     html = client.get("/auditview/list/?psize_AuditView=100").get_data(as_text=True)
     text = visible_text(html)
     assert "Медицинская карта" in text and "просмотр" in text
+    assert "Группа здоровья: III" in text and "health_group" not in text
     assert not re.search(r"MedicalCard(?!s)", text)  # entity names in Russian («MedicalCards» is the grant's resource)
     assert_russian(html, "audit log with card entries")
 

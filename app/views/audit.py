@@ -1,6 +1,8 @@
 """The audit log page: read-only, for the Администратор and Завуч."""
 from __future__ import annotations
 
+import functools
+
 from flask_babel import lazy_gettext as _l
 
 from ..models import AuditEntry
@@ -47,6 +49,17 @@ def username_name(value):
     return _l("система") if value in (None, "system") else value
 
 
+@functools.cache
+def _plugin_field_labels() -> dict:
+    """Labels that plugin models declare in ``__field_labels__`` (column → Russian label)."""
+    from ..models import Model
+
+    labels: dict = {}
+    for mapper in Model.registry.mappers:
+        labels.update(getattr(mapper.class_, "__field_labels__", None) or {})
+    return labels
+
+
 def _field_label(key: str):
     if key in EXTRA_LABELS:
         return EXTRA_LABELS[key]
@@ -54,7 +67,7 @@ def _field_label(key: str):
         return LABELS[key[:-3]]
     if key in LABELS:
         return LABELS[key]
-    return key
+    return _plugin_field_labels().get(key, key)
 
 
 PERSON_KINDS = {"staff": _l("сотрудник"), "learner": _l("обучающийся"), "guardian": _l("представитель")}

@@ -18,12 +18,31 @@ from app.models import Model, OrgScoped
 from app.models.base import Versioned
 
 
+# Russian names of the columns, for the audit log (``__field_labels__``) and the pages.
+LABELS = {
+    "name": _l("Название"), "active": _l("Используется"), "learner_id": _l("Обучающийся"),
+    "health_group": _l("Группа здоровья"), "pe_group": _l("Физкультурная группа"), "allergies": _l("Аллергии"),
+    "recommendations": _l("Рекомендации"), "last_exam_on": _l("Дата последнего медосмотра"),
+    "card_id": _l("Медицинская карта"), "condition_id": _l("Заболевание"), "note": _l("Примечание"),
+    "noted_on": _l("Дата выявления"), "conditions": _l("Заболевания"),
+    "characteristic": _l("Психолого-педагогическая характеристика"), "deviant_flags": _l("Девиантное поведение"),
+    "deviant_note": _l("Девиантное поведение: примечание"), "social_status": _l("Социальное положение"),
+    "social_note": _l("Социальное положение: примечание"), "school_watch_from": _l("Внутришкольный учёт: с"),
+    "school_watch_to": _l("Внутришкольный учёт: по"), "pdn_from": _l("Учёт в ПДН: с"), "pdn_to": _l("Учёт в ПДН: по"),
+    "kdn_from": _l("Учёт в КДН и ЗП: с"), "kdn_to": _l("Учёт в КДН и ЗП: по"), "watch_note": _l("Учёт: примечание"),
+    "ovz": _l("ОВЗ"), "ovz_category": _l("Категория ОВЗ"), "pmpk_date": _l("Дата заключения ПМПК"),
+    "pmpk_number": _l("Номер заключения ПМПК"), "pmpk_program": _l("Образовательная программа"),
+    "pmpk_recommendation": _l("Рекомендации ПМПК"),
+}
+
+
 class HealthCondition(OrgScoped, Model):
     """Справочник заболеваний и состояний (миопия, сколиоз …), kept by the Медицинский работник."""
 
     __tablename__ = "school_health_condition"
     __table_args__ = (UniqueConstraint("org_id", "name"),)
     __label__ = _l("Заболевание (справочник)")
+    __field_labels__ = LABELS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), nullable=False)
@@ -40,6 +59,7 @@ class MedicalCard(Versioned, OrgScoped, Model):
     __table_args__ = (UniqueConstraint("learner_id"),)
     __audited__ = True
     __label__ = _l("Медицинская карта")
+    __field_labels__ = LABELS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
@@ -61,6 +81,7 @@ class MedicalCardCondition(OrgScoped, Model):
     __table_args__ = (UniqueConstraint("card_id", "condition_id"),)
     __audited__ = True
     __label__ = _l("Медицинская карта: заболевание")
+    __field_labels__ = LABELS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("school_medical_card.id"), index=True, nullable=False)
@@ -81,6 +102,7 @@ class PsychoCard(Versioned, OrgScoped, Model):
     __table_args__ = (UniqueConstraint("learner_id"),)
     __audited__ = True
     __label__ = _l("Психолого-педагогическая карточка")
+    __field_labels__ = LABELS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Learner, LearnerGroup
+from app.models import AcademicYear, Learner, LearnerGroup
 from app.scoping import ScopeError, current_scope
 from app.services.marks import RuleError
 from app.views.base import EjournalModelView, interface
@@ -95,6 +95,8 @@ class _CardView(BaseView):
         only_cards = request.args.get("filled") == "1"
         total, rows = svc.learner_page(session, org_id, self.model, q, group_id, page, PER_PAGE, only_cards)
         groups = session.execute(select(LearnerGroup.id, LearnerGroup.name)
+                                 .join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
+                                 .where(AcademicYear.closed.is_(False))
                                  .order_by(LearnerGroup.level, LearnerGroup.name, LearnerGroup.id)).all()
         cards = [card for _, _, card in rows if card is not None]
         extra = self._extra_list(cards)
