@@ -136,7 +136,8 @@ def log_views(session: Session, entity, views) -> int:
 
     ``entity`` is the model class (or its name); ``views`` is an iterable of
     ``(row_id, org_id, details)``, ``details`` a small dict saying what was
-    seen (e.g. ``{"learner_id": 7, "page": "list"}``). One audit entry of the
+    seen (e.g. ``{"learner_id": 7}``; its keys are shown with the
+    field labels of the audit page). One audit entry of the
     action «view» per row, written with a single INSERT on the session's
     connection: it commits with the request's transaction (the caller
     commits), and a page showing 25 cards costs one statement. Returns the

@@ -126,7 +126,6 @@ def restricted_models(host):
     """
 
 
-
 @hookspec
 def register_models(host):
     """Return the SQLAlchemy model classes the plugin adds.

@@ -473,5 +473,15 @@ def test_a_condition_in_use_is_not_deleted(app, client, login, world, cards):
                                                                     HealthCondition.name == "Сколиоз"))
         scoliosis.active = False
         db.session.commit()
+        scoliosis_id = scoliosis.id
     html = client.get(f"/medcards/{world.org1_child}/edit").get_data(as_text=True)
     assert "Сколиоз" not in html and "Миопия" in html
+    response = client.post(f"/medcards/{world.org1_child}/edit", data={**MED_FORM, "condition": [str(scoliosis_id)]})
+    assert response.status_code == 422 and "не используется в справочнике" in response.get_data(as_text=True)
+    # one already on a card stays there when the reference switches it off
+    with app.app_context():
+        db.session.get(HealthCondition, cards["myopia"]).active = False
+        db.session.commit()
+    data = {**MED_FORM, "condition": [str(cards["myopia"])]}
+    assert client.post(f"/medcards/{world.org1_child}/edit", data=data).status_code == 302
+    assert _med(app, world.org1_child)["conditions"] == [cards["myopia"]]

@@ -29,16 +29,18 @@ EXTRA_LABELS = {"id": _l("Номер"), "org_id": _l("Организация"), 
                 "fail_login_count": _l("Неудачных входов")}
 
 
-def entity_name(value):
-    """Russian name of an audited class: the core's table, else a plugin model's ``__label__``."""
-    if value in ENTITY_NAMES:
-        return ENTITY_NAMES[value]
+@functools.cache
+def _plugin_entity_names() -> dict:
+    """Russian names that plugin models declare in ``__label__``, by class name."""
     from ..models import Model
 
-    for mapper in Model.registry.mappers:
-        if mapper.class_.__name__ == value and getattr(mapper.class_, "__label__", None):
-            return mapper.class_.__label__
-    return value
+    return {m.class_.__name__: m.class_.__label__ for m in Model.registry.mappers
+            if getattr(m.class_, "__label__", None)}
+
+
+def entity_name(value):
+    """Russian name of an audited class: the core's table, else a plugin model's ``__label__``."""
+    return ENTITY_NAMES.get(value) or _plugin_entity_names().get(value, value)
 
 
 def action_name(value):

@@ -140,9 +140,10 @@ class ConditionInput:
     noted_on: dt.date | None
 
 
-def parse_medical(form, conditions: list[HealthCondition], today: dt.date) -> dict:
+def parse_medical(form, conditions: list[HealthCondition], today: dt.date, current_ids=()) -> dict:
     """Clean the medical card form or raise RuleError. ``form`` is a MultiDict-like
-    mapping (``getlist`` for the ticked conditions)."""
+    mapping (``getlist`` for the ticked conditions); ``current_ids`` are the
+    conditions already on the card (they stay even if switched off in the reference)."""
     rule = RULE_MEDICAL
     health_group = _choice(form, "health_group", HEALTH_GROUPS, rule, _l(
         "Группа здоровья должна быть одной из: I, II, III, IV, V."))
@@ -159,6 +160,8 @@ def parse_medical(form, conditions: list[HealthCondition], today: dt.date) -> di
         if cid not in known:
             raise RuleError(str(rule), _l("Заболевание не найдено в справочнике."))
         label = known[cid].name
+        if not known[cid].active and cid not in current_ids:
+            raise RuleError(str(rule), _l("Заболевание «%(name)s» не используется в справочнике.", name=label))
         ticked.append(ConditionInput(
             cid, _text(form, f"note_{cid}", rule, label, 300), _date(form, f"noted_on_{cid}", rule, label, today)))
     return dict(

@@ -171,7 +171,8 @@ class MedicalCardView(_CardView):
 
     def _save(self, learner, card, form):
         conditions = svc.active_conditions(db.session, learner.org_id)
-        data = svc.parse_medical(form, conditions, dt.date.today())
+        current = {c.condition_id for c in card.conditions} if card is not None else set()
+        data = svc.parse_medical(form, conditions, dt.date.today(), current)
         svc.save_medical(db.session, learner, card, data, form)
 
 
