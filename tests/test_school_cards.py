@@ -485,3 +485,18 @@ def test_a_condition_in_use_is_not_deleted(app, client, login, world, cards):
     data = {**MED_FORM, "condition": [str(cards["myopia"])]}
     assert client.post(f"/medcards/{world.org1_child}/edit", data=data).status_code == 302
     assert _med(app, world.org1_child)["conditions"] == [cards["myopia"]]
+
+
+def test_a_new_school_starts_from_the_usual_reference(app, client, login, world, cards):
+    with app.app_context():
+        db.session.query(HealthCondition).filter(HealthCondition.org_id == world.org3).delete()
+        db.session.commit()
+    login("nurse3")
+    with app.app_context():
+        child3 = world.org3_child
+    html = client.get(f"/medcards/{child3}/edit").get_data(as_text=True)
+    for name in ("Миопия", "Астигматизм", "Сколиоз", "Плоскостопие", "Бронхиальная астма"):
+        assert name in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count(HealthCondition.id)).where(
+            HealthCondition.org_id == world.org3)) == len(DEFAULT_CONDITIONS)

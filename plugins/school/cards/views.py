@@ -80,6 +80,9 @@ class _CardView(BaseView):
     def _extra_list(self, cards):
         return {}
 
+    def _prepare(self, learner):
+        """Before the form opens (the user may write)."""
+
     def _context(self, learner, card):
         return {}
 
@@ -123,6 +126,7 @@ class _CardView(BaseView):
     def edit(self, learner_id):
         self._require(write=True)
         learner = self._learner(learner_id)
+        self._prepare(learner)
         card = self._card(learner_id)
         context = self._context(learner, card)
         if card is not None:
@@ -164,6 +168,11 @@ class MedicalCardView(_CardView):
 
     def _extra_list(self, cards):
         return svc.condition_names(db.session, cards)
+
+    def _prepare(self, learner):
+        # A new school's nurse starts from the usual conditions, then edits the reference.
+        svc.ensure_reference(db.session, learner.org_id)
+        db.session.flush()
 
     def _context(self, learner, card):
         return {"conditions": svc.active_conditions(db.session, learner.org_id),
