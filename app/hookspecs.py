@@ -117,7 +117,9 @@ def restricted_models(host):
     a model class and the permission resource guarding it. Unlike every other
     model, such a model is cut below the views for each user whose effective
     level on that resource (role default or the organisation's «Права ролей»)
-    is not at least «read»: every ORM SELECT of it returns no rows, its audit
+    is not at least «read»: every SELECT through the session that reads it (as
+    an entity, a column, an aggregate, a join or a subquery, even through the
+    bare table) returns no rows, its audit
     entries are hidden, and a flush writing it without «write» is refused —
     whatever scope the user has otherwise (a class teacher's own learners, an
     organisation-wide Директор, the system administrator). Views showing such

@@ -19,6 +19,7 @@ from flask import flash, g, has_app_context, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, false, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from .models import (
     Account,
@@ -243,6 +244,20 @@ def _restricted_criteria(scope: Scope) -> list:
     return opts
 
 
+def _hidden_tables(scope: Scope) -> frozenset[str]:
+    if scope.restricted_read is None:
+        return frozenset()
+    return frozenset(m.__table__.name for m, resource in _restricted().items() if resource not in scope.restricted_read)
+
+
+def _touches(statement, tables: frozenset[str]) -> bool:
+    """Whether ``statement`` reads any of ``tables`` anywhere: as an entity, a bare
+    column, inside a function (``count(card.id)``), a join or a subquery."""
+    return any(getattr(t, "name", None) in tables
+               for t in find_tables(statement, check_columns=True, include_aliases=True, include_joins=True,
+                                    include_crud=True))
+
+
 def _on_execute(state):
     scope = current_scope()
     if scope is None:
@@ -255,6 +270,13 @@ def _on_execute(state):
             opts = _criteria(scope) + opts
         if opts:
             state.statement = state.statement.options(*opts)
+        # Loader criteria cut ORM entities only; a bare column or an aggregate of a
+        # restricted model would still be read: such a statement returns nothing.
+        hidden = _hidden_tables(scope)
+        if hidden and _touches(state.statement, hidden):
+            if not hasattr(state.statement, "where"):  # a UNION of such reads: refused outright
+                _refuse(_l("Эти данные вам недоступны."))
+            state.statement = state.statement.where(false())
 
 
 def _refuse(message) -> None:

@@ -396,6 +396,16 @@ def test_the_models_are_cut_below_the_views(app, world, cards):
             assert db.session.scalars(select(MedicalCard)).all() == [], username
             assert db.session.scalars(select(MedicalCardCondition)).all() == [], username
             assert db.session.get(MedicalCard, cards["med"]) is None, username
+            # column selects, counts and joins (what a report would write) are cut too
+            assert db.session.scalars(select(MedicalCard.health_group)).all() == [], username
+            assert db.session.scalar(select(func.count(MedicalCard.id))) == 0, username
+            assert db.session.scalars(select(Learner.id).join(
+                MedicalCard, MedicalCard.learner_id == Learner.id)).all() == [], username
+            assert db.session.scalar(select(func.count()).select_from(MedicalCardCondition)) == 0, username
+            # even through the bare table, where ORM loader criteria do not reach
+            assert db.session.execute(select(MedicalCard.__table__.c.recommendations)).all() == [], username
+            sub = select(MedicalCard.learner_id).scalar_subquery()
+            assert db.session.scalars(select(Learner.id).where(Learner.id.in_(sub))).all() == [], username
             # nor the audit log's copy of the values
             assert db.session.scalars(select(AuditEntry).where(AuditEntry.entity.like("Medical%"))).all() == []
             db.session.expunge_all()
@@ -408,6 +418,8 @@ def test_the_models_are_cut_below_the_views(app, world, cards):
         as_user("nurse1")
         assert [c.id for c in db.session.scalars(select(MedicalCard))] == [cards["med"]]
         assert db.session.scalars(select(PsychoCard)).all() == []
+        assert db.session.scalar(select(func.count(PsychoCard.id))) == 0
+        assert db.session.scalar(select(func.count(MedicalCard.id))) == 1
         db.session.expunge_all()
         as_user("psych1")
         assert [c.id for c in db.session.scalars(select(PsychoCard))] == [cards["psy"]]
