@@ -512,3 +512,16 @@ def test_a_new_school_starts_from_the_usual_reference(app, client, login, world,
     with app.app_context():
         assert db.session.scalar(select(func.count(HealthCondition.id)).where(
             HealthCondition.org_id == world.org3)) == len(DEFAULT_CONDITIONS)
+
+
+def test_two_nurses_creating_one_card_at_once(app, client, login, world, cards, monkeypatch):
+    """The second save finds the card created a moment ago: refused in Russian, the first kept."""
+    from plugins.school.cards.views import MedicalCardView
+
+    before = _med(app, world.org1_child)
+    monkeypatch.setattr(MedicalCardView, "_card", lambda self, learner_id: None)  # opened before the first save
+    login("nurse1")
+    response = client.post(f"/medcards/{world.org1_child}/edit", data=MED_FORM)
+    assert response.status_code == 422
+    assert "Карту уже изменил другой пользователь" in response.get_data(as_text=True)
+    assert _med(app, world.org1_child) == before

@@ -19,6 +19,8 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup
@@ -143,9 +145,14 @@ class _CardView(BaseView):
         try:
             self._save(learner, card, request.form)
             db.session.commit()
-        except (RuleError, ScopeError) as exc:
+        except (RuleError, ScopeError, IntegrityError, StaleDataError) as exc:
             db.session.rollback()
-            message = f"{exc.rule}: {exc}" if isinstance(exc, RuleError) else str(exc)
+            if isinstance(exc, RuleError):
+                message = f"{exc.rule}: {exc}"
+            elif isinstance(exc, ScopeError):
+                message = str(exc)
+            else:  # a card created or changed by someone else in the same moment
+                message = _("Карту уже изменил другой пользователь. Откройте её заново и повторите правку.")
             flash(message, "danger")
             learner = self._learner(learner_id)
             card = self._card(learner_id)
