@@ -138,6 +138,25 @@ def register_resources(host):
 
 
 @hookspec
+def restricted_models(host):
+    """Declare models holding restricted personal data (medical, psycho-social).
+
+    Called once at load. Return a list of ``app.registry.RestrictedModel``:
+    a model class and the permission resource guarding it. Unlike every other
+    model, such a model is cut below the views for each user whose effective
+    level on that resource (role default or the organisation's «Права ролей»)
+    is not at least «read»: every SELECT through the session that reads it (as
+    an entity, a column, an aggregate, a join or a subquery, even through the
+    bare table) returns no rows, its audit
+    entries are hidden, and a flush writing it without «write» is refused —
+    whatever scope the user has otherwise (a class teacher's own learners, an
+    organisation-wide Директор, the system administrator). Views showing such
+    data must still check ``Scope.restricted_read`` and log each view with
+    ``app.audit.log_views``.
+    """
+
+
+@hookspec
 def register_models(host):
     """Return the SQLAlchemy model classes the plugin adds.
 

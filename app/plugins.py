@@ -102,6 +102,11 @@ class PluginHost:
         return merged
 
     @cached_property
+    def restricted(self) -> dict[type, str]:
+        """Models of restricted personal data → the resource guarding each (hook ``restricted_models``)."""
+        return {r.model: r.resource for r in self._collect("restricted_models")}
+
+    @cached_property
     def reports(self) -> dict[str, ReportSpec]:
         return self._unique(self._collect("register_reports"), "report")
 

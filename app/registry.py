@@ -83,6 +83,14 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class RestrictedModel:
+    """A model of restricted personal data and the resource a user needs to see it."""
+
+    model: type
+    resource: str
+
+
+@dataclass(frozen=True)
 class RoleSpec:
     name: str
     scope: str

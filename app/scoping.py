@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from flask import flash, g, has_app_context, has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, inspect, or_, select
+from sqlalchemy import event, false, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from .models import (
     Account,
@@ -71,6 +72,10 @@ class Scope:
     write_org_ids: tuple[int, ...] = ()
     group_ids: tuple[int, ...] | None = None  # None: every group of the organisations
     learner_ids: tuple[int, ...] | None = None  # None: every learner of the organisations
+    # Resources of restricted models (hook ``restricted_models``) the user may read / write;
+    # None: all (headless runs). Filled per request by ``security.scope_for_request``.
+    restricted_read: frozenset[str] | None = frozenset()
+    restricted_write: frozenset[str] | None = frozenset()
 
     @property
     def is_system(self) -> bool:
@@ -81,7 +86,7 @@ class Scope:
         return self.write_org_ids[0] if len(self.write_org_ids) == 1 else None
 
 
-SYSTEM = Scope(SCOPE_SYSTEM, username="system")
+SYSTEM = Scope(SCOPE_SYSTEM, username="system", restricted_read=None, restricted_write=None)
 
 
 def current_scope() -> Scope | None:
@@ -223,14 +228,62 @@ def _criteria(scope: Scope) -> list:
     return opts
 
 
+def _restricted() -> dict[type, str]:
+    """Restricted models of the application's plugins → their resources."""
+    from flask import current_app
+
+    host = current_app.extensions.get("ejournal") if has_app_context() else None
+    return host.restricted if host is not None else {}
+
+
+def _restricted_criteria(scope: Scope) -> list:
+    """Restricted personal data (hook ``restricted_models``) is cut for every user
+    lacking its resource, the system administrator included: no rows of the
+    model, and no audit entries that would show its values."""
+    if scope.restricted_read is None:
+        return []
+    hidden = [model for model, resource in _restricted().items() if resource not in scope.restricted_read]
+    if not hidden:
+        return []
+    names = tuple(sorted(m.__name__ for m in hidden))
+    opts = [with_loader_criteria(model, false(), include_aliases=True) for model in hidden]
+    opts.append(with_loader_criteria(AuditEntry, lambda cls: cls.entity.not_in(names), include_aliases=True))
+    return opts
+
+
+def _hidden_tables(scope: Scope) -> frozenset[str]:
+    if scope.restricted_read is None:
+        return frozenset()
+    return frozenset(m.__table__.name for m, resource in _restricted().items() if resource not in scope.restricted_read)
+
+
+def _touches(statement, tables: frozenset[str]) -> bool:
+    """Whether ``statement`` reads any of ``tables`` anywhere: as an entity, a bare
+    column, inside a function (``count(card.id)``), a join or a subquery."""
+    return any(getattr(t, "name", None) in tables
+               for t in find_tables(statement, check_columns=True, include_aliases=True, include_joins=True,
+                                    include_crud=True))
+
+
 def _on_execute(state):
     scope = current_scope()
-    if scope is None or scope.is_system:
+    if scope is None:
         return
     if state.is_select or state.is_update or state.is_delete:
         if state.is_column_load or state.is_relationship_load:
             return  # the criteria travel with the parent query's options
-        state.statement = state.statement.options(*_criteria(scope))
+        opts = _restricted_criteria(scope)
+        if not scope.is_system:
+            opts = _criteria(scope) + opts
+        if opts:
+            state.statement = state.statement.options(*opts)
+        # Loader criteria cut ORM entities only; a bare column or an aggregate of a
+        # restricted model would still be read: such a statement returns nothing.
+        hidden = _hidden_tables(scope)
+        if hidden and _touches(state.statement, hidden):
+            if not hasattr(state.statement, "where"):  # a UNION of such reads: refused outright
+                _refuse(_l("Эти данные вам недоступны."))
+            state.statement = state.statement.where(false())
 
 
 def _refuse(message) -> None:
@@ -301,9 +354,25 @@ def _index_tables() -> None:
             _BY_GROUP.append(cls)
 
 
+def _guard_restricted(scope: Scope, session: Session) -> None:
+    """Writing restricted personal data needs «write» on its resource."""
+    if scope.restricted_write is None:
+        return
+    restricted = _restricted()
+    if not restricted:
+        return
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        resource = restricted.get(type(obj))
+        if resource is not None and resource not in scope.restricted_write:
+            _refuse(_l("Нет прав на изменение этих данных: они доступны только ответственному специалисту."))
+
+
 def _guard(session: Session, flush_context, instances) -> None:
     scope = current_scope()
-    if scope is None or scope.is_system:
+    if scope is None:
+        return
+    _guard_restricted(scope, session)
+    if scope.is_system:
         return
     with session.no_autoflush:
         new, dirty, deleted = list(session.new), [o for o in session.dirty if session.is_modified(o)], list(session.deleted)

@@ -10,6 +10,8 @@ administration screens, reachable by the system administrator.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import current_app, g
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_login import current_user
@@ -96,7 +98,8 @@ class EjournalSecurityManager(SecurityManager):
             return bool(user.is_authenticated)
         kind, _ = self._request_rights()
         if kind == "system":
-            return True
+            # Restricted personal data is not the system administrator's (see scope_for_request).
+            return view_name not in set(host().restricted.values())
         if view_name in resources:
             needed = 1 if permission_name in {"can_read", "menu_access"} else 2
             return self.level(view_name) >= needed
@@ -108,7 +111,8 @@ class EjournalSecurityManager(SecurityManager):
         if permission_name != "menu_access" or user is None:
             return super()._get_user_permission_view_menus(user, permission_name, view_menus_name)
         if self._request_rights()[0] == "system":
-            return set(view_menus_name or [])
+            # Restricted personal data is not the system administrator's (see scope_for_request).
+            return set(view_menus_name or []) - set(host().restricted.values())
         return self._allowed_menus()
 
     def _allowed_menus(self) -> set[str]:
@@ -146,6 +150,22 @@ class EjournalSecurityManager(SecurityManager):
 
 
 def scope_for_request(session, app_host):
-    """Resolve and keep the current user's scope; called before every request."""
+    """Resolve and keep the current user's scope; called before every request.
+
+    The restricted resources (hook ``restricted_models``) the user may read and
+    write come from the same effective levels as his page rights (computed once
+    per request and reused by every access check). The system administrator has
+    no organisation and no part in its restricted personal data: none for him.
+    """
     if g.get("ejournal_scope") is None:
-        g.ejournal_scope = resolve_scope(session, current_user, app_host)
+        scope = resolve_scope(session, current_user, app_host)
+        g.ejournal_scope = scope
+        resources = set(app_host.restricted.values())
+        if resources and current_user.is_authenticated:
+            kind, levels = current_app.appbuilder.sm._request_rights()
+            if kind == "user":
+                g.ejournal_scope = replace(
+                    scope,
+                    restricted_read=frozenset(r for r in resources if levels.get(r, 0) >= LEVELS["read"]),
+                    restricted_write=frozenset(r for r in resources if levels.get(r, 0) >= LEVELS["write"]),
+                )

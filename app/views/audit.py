@@ -1,6 +1,8 @@
 """The audit log page: read-only, for the Администратор and Завуч."""
 from __future__ import annotations
 
+import functools
+
 from flask_babel import lazy_gettext as _l
 
 from ..models import AuditEntry
@@ -18,7 +20,8 @@ ENTITY_NAMES = {
     "SubgroupMember": _l("Состав подгруппы"), "Authority": _l("Орган управления образованием"),
     "Specialty": _l("Специальность"), "Person": _l("Карточка"),
 }
-ACTION_NAMES = {"insert": _l("добавление"), "update": _l("изменение"), "delete": _l("удаление")}
+ACTION_NAMES = {"insert": _l("добавление"), "update": _l("изменение"), "delete": _l("удаление"),
+                "view": _l("просмотр")}
 EXTRA_LABELS = {"id": _l("Номер"), "org_id": _l("Организация"), "person_id": _l("Карточка"),
                 "kind": _l("Вид"), "password": _l("Пароль"), "changed_by_fk": _l("Кем изменено"),
                 "created_by_fk": _l("Кем создано"), "changed_on": _l("Когда изменено"),
@@ -26,8 +29,18 @@ EXTRA_LABELS = {"id": _l("Номер"), "org_id": _l("Организация"), 
                 "fail_login_count": _l("Неудачных входов")}
 
 
+@functools.cache
+def _plugin_entity_names() -> dict:
+    """Russian names that plugin models declare in ``__label__``, by class name."""
+    from ..models import Model
+
+    return {m.class_.__name__: m.class_.__label__ for m in Model.registry.mappers
+            if getattr(m.class_, "__label__", None)}
+
+
 def entity_name(value):
-    return ENTITY_NAMES.get(value, value)
+    """Russian name of an audited class: the core's table, else a plugin model's ``__label__``."""
+    return ENTITY_NAMES.get(value) or _plugin_entity_names().get(value, value)
 
 
 def action_name(value):
@@ -38,6 +51,17 @@ def username_name(value):
     return _l("система") if value in (None, "system") else value
 
 
+@functools.cache
+def _plugin_field_labels() -> dict:
+    """Labels that plugin models declare in ``__field_labels__`` (column → Russian label)."""
+    from ..models import Model
+
+    labels: dict = {}
+    for mapper in Model.registry.mappers:
+        labels.update(getattr(mapper.class_, "__field_labels__", None) or {})
+    return labels
+
+
 def _field_label(key: str):
     if key in EXTRA_LABELS:
         return EXTRA_LABELS[key]
@@ -45,7 +69,7 @@ def _field_label(key: str):
         return LABELS[key[:-3]]
     if key in LABELS:
         return LABELS[key]
-    return key
+    return _plugin_field_labels().get(key, key)
 
 
 PERSON_KINDS = {"staff": _l("сотрудник"), "learner": _l("обучающийся"), "guardian": _l("представитель")}

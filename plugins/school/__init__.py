@@ -209,3 +209,53 @@ def diary_week_extras(host, session, learner, start, end):
     from .timetable.services import diary_extras
 
     return diary_extras(session, learner, start, end)
+
+
+# --- restricted personal data: medical and psycho-social cards (plugins/school/cards) ---
+
+
+@hookimpl
+def register_models(host):
+    from .cards.models import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
+
+    return [HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard]
+
+
+@hookimpl
+def register_resources(host):
+    from app.registry import Resource
+
+    return [Resource("MedicalCards", "Медицинские карты", name),
+            Resource("PsychoCards", "Психолого-педагогические карточки", name),
+            Resource("HealthConditions", "Справочник заболеваний", name)]
+
+
+@hookimpl
+def register_roles(host):
+    from app.registry import SCOPE_ORGANISATION, RoleSpec
+
+    return [RoleSpec("Медицинский работник", SCOPE_ORGANISATION, {"MedicalCards": "write", "HealthConditions": "write"}),
+            RoleSpec("Психолог / социальный педагог", SCOPE_ORGANISATION, {"PsychoCards": "write"})]
+
+
+@hookimpl
+def restricted_models(host):
+    from app.registry import RestrictedModel
+
+    from .cards.models import MedicalCard, MedicalCardCondition, PsychoCard
+
+    return [RestrictedModel(MedicalCard, "MedicalCards"), RestrictedModel(MedicalCardCondition, "MedicalCards"),
+            RestrictedModel(PsychoCard, "PsychoCards")]
+
+
+@hookimpl
+def extra_views(host, appbuilder):
+    from app.views.catalog import CATEGORIES
+
+    from .cards.views import HealthConditionView, MedicalCardView, PsychoCardView
+
+    label, icon = CATEGORIES["People"]
+    for view, resource in ((MedicalCardView, "MedicalCards"), (PsychoCardView, "PsychoCards")):
+        appbuilder.add_view(view, resource, label=view.title, category="People", category_label=label,
+                            category_icon=icon, href=f"{view.route_base}/")
+    appbuilder.add_view(HealthConditionView, "HealthConditions", label=HealthConditionView.title, category="People")

@@ -215,6 +215,9 @@ def populate(host, session, organisation, year, rng):
     logins.append(demo.add_login(session, "learner", ["Обучающийся"], person=pupil, organisation=organisation))
     logins.append(demo.add_login(session, "parent", ["Родитель"], person=parent, organisation=organisation))
     session.flush()
+    from .cards.demo import populate_cards
+
+    populate_cards(host, session, organisation, year, rng)
     return [demo_login(a, organisation) for a in logins]
 
 
