@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from app.models import (
-    Assignment, Attendance, Learner, LearnerGroup, Lesson, Mark, Subgroup, SubgroupMember, Subject, TeachingAssignment,
+    Assignment, Attendance, Learner, LearnerGroup, Lesson, Mark, Staff, Subgroup, SubgroupMember, Subject,
+    TeachingAssignment,
 )
 
 CLASSES = ("5А", "5Б", "6А", "7А")
@@ -23,6 +24,10 @@ def populate_subgroups(host, session, organisation, year, rng):
     groups = session.scalars(select(LearnerGroup).where(LearnerGroup.year_id == year.id,
                                                         LearnerGroup.name.in_(CLASSES))
                              .order_by(LearnerGroup.name)).all()
+    # (teacher, weekday, lesson number) already taken: a second teacher must be free then.
+    busy = {(t, d.weekday(), n) for t, d, n in session.execute(
+        select(Lesson.teacher_id, Lesson.date, Lesson.number).join(LearnerGroup, LearnerGroup.id == Lesson.group_id)
+        .where(LearnerGroup.year_id == year.id))}
     for group in groups:
         learners = session.scalars(select(Learner).where(Learner.group_id == group.id, Learner.left_on.is_(None))
                                    .order_by(Learner.last_name, Learner.first_name, Learner.id)).all()
@@ -31,7 +36,8 @@ def populate_subgroups(host, session, organisation, year, rng):
             if subject is None:
                 continue
             (first_name, first), (second_name, second) = split(learners)
-            _split_class(session, organisation, group, subject, [(first_name, first), (second_name, second)])
+            _split_class(session, organisation, group, subject, [(first_name, first), (second_name, second)], busy,
+                         rng)
     session.flush()
 
 
@@ -44,7 +50,7 @@ def _by_gender(learners):
     return ("Девочки", [l for l in learners if l.gender == "ж"]), ("Мальчики", [l for l in learners if l.gender != "ж"])
 
 
-def _split_class(session, organisation, group, subject, parts):
+def _split_class(session, organisation, group, subject, parts, busy: set, rng):
     subs = [Subgroup(org_id=organisation.id, group_id=group.id, subject_id=subject.id, name=name) for name, _ in parts]
     session.add_all(subs)
     session.flush()
@@ -58,14 +64,29 @@ def _split_class(session, organisation, group, subject, parts):
     colleagues = session.scalars(select(TeachingAssignment.teacher_id).where(
         TeachingAssignment.subject_id == subject.id, TeachingAssignment.teacher_id != load.teacher_id)
         .order_by(TeachingAssignment.teacher_id).distinct()).all()
-    second_teacher = colleagues[0] if colleagues else load.teacher_id
+    lessons = session.scalars(select(Lesson).where(Lesson.group_id == group.id, Lesson.subject_id == subject.id)
+                              .order_by(Lesson.date, Lesson.number)).all()
+    slots = {(l.date.weekday(), l.number) for l in lessons}
+    # The colleague free at every lesson of this class; when none is, the school
+    # takes on another teacher of the subject (a split doubles the subject's hours).
+    clashes = {t: sum((t, d, n) in busy for d, n in slots) for t in colleagues}
+    free = [t for t in colleagues if clashes[t] == 0]
+    if free:
+        second_teacher = free[0]
+    else:
+        from app import demo
+
+        position = session.get(Staff, load.teacher_id).position or "Учитель"
+        newcomer = demo.add_staff(session, organisation, demo.Names(rng), position)
+        session.flush()
+        second_teacher = newcomer.id
+        colleagues.append(newcomer.id)
+    busy.update((second_teacher, d, n) for d, n in slots)
     load.subgroup_id = subs[0].id
     session.add(TeachingAssignment(org_id=organisation.id, year_id=load.year_id, teacher_id=second_teacher,
                                    subject_id=subject.id, group_id=group.id, subgroup_id=subs[1].id,
                                    hours_per_week=load.hours_per_week))
     second_ids = [l.id for l in parts[1][1]]
-    lessons = session.scalars(select(Lesson).where(Lesson.group_id == group.id, Lesson.subject_id == subject.id)
-                              .order_by(Lesson.date, Lesson.number)).all()
     for lesson in lessons:
         lesson.subgroup_id = subs[0].id
         twin = Lesson(org_id=organisation.id, group_id=group.id, subgroup_id=subs[1].id, subject_id=subject.id,
