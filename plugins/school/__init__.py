@@ -6,6 +6,7 @@ import datetime as dt
 from app import hookimpl
 from app.registry import GroupKind, MarkScale, MarkValue, PeriodTemplate, PeriodType, ReportParam, ReportSpec, RuleSetting
 
+from .plans import hooks as plans_hooks
 from .reports import class_fill
 
 name = "school"
@@ -70,6 +71,7 @@ def rule_defaults(host):
         RuleSetting("homework_hours_after_last_lesson", name, "Домашнее задание не позднее, часов после последнего урока", "R7", 1),
         RuleSetting("reason_correction_working_days", name, "Исправление причин пропуска, рабочих дней", "R6", 2),
         RuleSetting("week_days", name, "Учебных дней в неделе", "R13", 5),
+        *plans_hooks.rule_defaults(),
     ]
 
 
@@ -85,3 +87,23 @@ def populate_demo(host, session, organisation, year, rng):
     from .demo import populate
 
     return populate(host, session, organisation, year, rng)
+
+
+@hookimpl
+def register_models(host):
+    return [*plans_hooks.models()]
+
+
+@hookimpl
+def register_resources(host):
+    return [*plans_hooks.resources()]
+
+
+@hookimpl
+def register_roles(host):
+    return [*plans_hooks.roles()]
+
+
+@hookimpl
+def extra_views(host, appbuilder):
+    plans_hooks.add_views(appbuilder)
