@@ -132,6 +132,12 @@ def _teacher_person():
     return None
 
 
+def _scoped(session, model, pk):
+    if pk is None:
+        return None
+    return session.scalar(select(model).where(model.id == pk))
+
+
 def _own_assignment(session, person_id, group_id, subject_id, subgroup_id) -> bool:
     q = select(TeachingAssignment.id).where(
         TeachingAssignment.teacher_id == person_id, TeachingAssignment.group_id == group_id,
@@ -221,14 +227,15 @@ class LessonPlanView(BaseView):
     def _unit(self, session, source):
         """The class, subject and subgroup of the request, checked against the user:
         404 for what the user cannot reach, 403 for a teacher of another class."""
-        group = session.get(LearnerGroup, source.get("group", type=int) or 0)
-        subject = session.get(Subject, source.get("subject", type=int) or 0)
+        # A query, not session.get: the identity map would hand back a row the scope hides.
+        group = _scoped(session, LearnerGroup, source.get("group", type=int))
+        subject = _scoped(session, Subject, source.get("subject", type=int))
         subgroup_id = source.get("subgroup", type=int) or None
         if group is None or subject is None or group.kind != "class":
             abort(404)
         subgroup = None
         if subgroup_id is not None:
-            subgroup = session.get(Subgroup, subgroup_id)
+            subgroup = _scoped(session, Subgroup, subgroup_id)
             if subgroup is None or subgroup.group_id != group.id:
                 abort(404)
         person = _teacher_person()
