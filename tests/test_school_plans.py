@@ -238,3 +238,47 @@ def test_plan_pages_run_a_bounded_number_of_queries(app, client, login, world, u
     with count_queries(app) as large:
         assert client.get(url).status_code == 200
     assert large["n"] == small["n"], (small, large)
+
+
+@pytest.fixture(scope="module")
+def plans_demo():
+    from tests.conftest import dispose, drop_database
+    from tests.test_demo import _demo_app
+
+    app, url = _demo_app("plans-demo")
+    yield app
+    dispose(app)
+    drop_database(url)
+
+
+def test_demo_has_curriculum_plans_topics_in_lessons_and_an_r13_warning(plans_demo):
+    app = plans_demo
+    with app.app_context():
+        s = db.session
+        levels = set(s.scalars(select(CurriculumEntry.level).distinct()))
+        assert levels == set(range(1, 12))
+        five_a = s.scalar(select(LearnerGroup).where(LearnerGroup.name == "5А"))
+        hours = {name: float(h) for name, h in s.execute(
+            select(Subject.name, CurriculumEntry.hours_per_week).join(Subject, Subject.id == CurriculumEntry.subject_id)
+            .where(CurriculumEntry.level == 5, CurriculumEntry.org_id == five_a.org_id))}
+        assert hours["Русский язык"] == 5 and hours["Математика"] == 5
+        plans = s.execute(select(LessonPlan.group_id, Subject.name).join(Subject, Subject.id == LessonPlan.subject_id)
+                          .where(LessonPlan.group_id == five_a.id)).all()
+        assert {n for _, n in plans} >= {"Русский язык", "Математика", "Литература", "Иностранный язык (английский)"}
+        linked = s.scalar(select(func.count()).select_from(LessonTopicLink))
+        assert linked > 0
+        first = s.scalar(select(Lesson).join(LessonTopicLink, LessonTopicLink.lesson_id == Lesson.id)
+                         .order_by(Lesson.date, Lesson.number))
+        assert first.topic == s.get(PlanTopic, s.scalar(select(LessonTopicLink.plan_topic_id).where(
+            LessonTopicLink.lesson_id == first.id))).title
+    client = app.test_client()
+    client.post("/login/", data={"username": "s1-deputy", "password": "Demo-2026!"})
+    with app.app_context():
+        s = db.session
+        five_b = s.scalar(select(LearnerGroup).where(LearnerGroup.name == "5Б"))
+        lit = s.scalar(select(Subject.id).where(Subject.name == "Литература", Subject.org_id == five_b.org_id))
+    html = client.get(f"/school/plans/?group={five_b.id}").get_data(as_text=True)
+    assert "не совпадает" in html and "совпадает" in html
+    page = client.get(f"/school/plans/plan?group={five_b.id}&subject={lit}").get_data(as_text=True)
+    assert "R13: в плане 96 ч, по учебному плану 102 ч" in page
+    assert client.get("/school/load/").status_code == 200

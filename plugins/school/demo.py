@@ -190,6 +190,8 @@ def populate(host, session, organisation, year, rng):
         takes_marks = marks_allowed(group.level, demo.today(), year.start, no_marks, no_marks_half)
         demo.fill_journal(session, organisation, group, learners[group.name], week, days, kit, rng, marks=takes_marks)
     session.flush()
+    from .plans.demo import populate_plans
+    populate_plans(host, session, organisation, year, rng)
 
     # Logins: a subject teacher, a class teacher (5А), a learner of 5А with marks and a parent.
     five_a = next(g for g in classes if g.name == "5А")
