@@ -70,6 +70,7 @@ def populate_plans(host, session, organisation, year, rng):
         for subject_name, hours in plan.items():
             session.add(CurriculumEntry(org_id=organisation.id, year_id=year.id, level=level,
                                         subject_id=subjects[subject_name].id, hours_per_week=hours))
+    _load_differences(session, organisation, year, subjects)
     groups = {g.name: g for g in session.scalars(select(LearnerGroup).where(
         LearnerGroup.org_id == organisation.id, LearnerGroup.year_id == year.id, LearnerGroup.name.in_(CLASSES)))}
     today = demo.today()
@@ -101,3 +102,23 @@ def populate_plans(host, session, organisation, year, rng):
                 if lesson.date < today and lesson.topic:
                     lesson.topic_entered_at = dt.datetime.combine(lesson.date, dt.time(8 + lesson.number, 50))
     session.flush()
+
+
+def _load_differences(session, organisation, year, subjects):
+    """What the Завуч finds on «Нагрузка и учебный план»: the individual project of
+    grades 10–11 is in the curriculum of grade 11 too but nobody teaches it there
+    yet, 6Б's Russian teacher has an hour too few and 9А's physics teacher one too many."""
+    from app.models import TeachingAssignment
+
+    project = subjects.get("Индивидуальный проект")
+    if project is not None:
+        session.add(CurriculumEntry(org_id=organisation.id, year_id=year.id, level=11, subject_id=project.id,
+                                    hours_per_week=1))
+    for class_name, subject_name, delta in (("6Б", "Русский язык", -1), ("9А", "Физика", 1)):
+        assignment = session.scalar(
+            select(TeachingAssignment).join(LearnerGroup, LearnerGroup.id == TeachingAssignment.group_id)
+            .where(LearnerGroup.org_id == organisation.id, LearnerGroup.year_id == year.id,
+                   LearnerGroup.name == class_name, TeachingAssignment.subject_id == subjects[subject_name].id)
+            .order_by(TeachingAssignment.id))
+        if assignment is not None:
+            assignment.hours_per_week = float(assignment.hours_per_week) + delta
