@@ -263,15 +263,17 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().replace("ё", "е").split())
 
 
-def parse_rows(rows: list[tuple[int, list]]) -> list[TopicRow]:
+def parse_rows(rows: list[tuple[int, list]], detect_header: bool = True) -> list[TopicRow]:
     """Validate (row number, cells) rows; the first row may be the header
-    «№; Тема; Часы; Вид работы». Raises PlanImportError with every error found."""
+    «№; Тема; Часы; Вид работы» (its columns may come in any order; without a
+    header the columns are taken in that order). Raises PlanImportError with every
+    error found."""
     errors: list[RowError] = []
     topics: list[TopicRow] = []
     columns = {0: 0, 1: 1, 2: 2, 3: 3}
-    if rows:
+    if rows and detect_header:
         header = [_norm(_cell(c)) for c in rows[0][1]]
-        if any(_norm(name) == "тема" or name.startswith("тема") for name in header):
+        if any(_HEADER_ALIASES.get(name) == 1 for name in header):
             columns = {}
             for index, name in enumerate(header):
                 key = _HEADER_ALIASES.get(name)

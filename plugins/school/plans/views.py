@@ -315,7 +315,7 @@ class LessonPlanView(BaseView):
         cells = [[str(i + 1), t, h, k] for i, (t, h, k) in enumerate(zip(titles, hours, kinds))]
         numbered = [(i + 1, c) for i, c in enumerate(cells) if any(x.strip() for x in c[1:])]
         draft = [dict(title=c[1], hours=c[2], work_type=c[3]) for _, c in numbered]
-        return self._store(session, group, subject, subgroup, lambda: parse_rows(numbered), draft=draft)
+        return self._store(session, group, subject, subgroup, lambda: parse_rows(numbered, detect_header=False), draft=draft)
 
     @expose("/upload", methods=["POST"])
     @has_access
