@@ -292,3 +292,14 @@ def test_parse_rows_without_header_and_with_columns_in_another_order():
         TopicRow("Тема 1. Введение", 2, None), TopicRow("Проценты", 1, "test")]
     data = "Часы,Тема,Вид работы\n3,Дроби,практическая\n".encode("cp1251")
     assert parse_rows(read_table("b.csv", data)) == [TopicRow("Дроби", 3, "practical")]
+
+
+def test_a_deleted_lesson_lets_go_of_its_topic_and_the_plan_reflows(app, client, login, world):
+    ids = _setup(app, world)
+    login("teacher1")
+    _upload(client, world, SAMPLE.read_bytes(), "ktp.csv")
+    response = client.delete(f"/api/v1/lessons/{ids[0]}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert [(d, t) for d, t, _ in _lesson_topics(app, world)] == [(3, T1), (4, T1), (5, T2), (6, T2), (20, "Дроби")]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LessonTopicLink)) == 4

@@ -84,7 +84,7 @@ def upgrade():
     sa.Column('plan_topic_id', sa.Integer(), nullable=True),
     sa.Column('text', sa.String(length=500), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], ),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
     sa.ForeignKeyConstraint(['plan_id'], ['school_lesson_plan.id'], ),
     sa.ForeignKeyConstraint(['plan_topic_id'], ['school_plan_topic.id'], ),

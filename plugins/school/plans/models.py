@@ -78,7 +78,8 @@ class LessonTopicLink(OrgScoped, Model):
     __table_args__ = (UniqueConstraint("lesson_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True, nullable=False)
+    # A lesson removed by plain SQL (not through the ORM, where reflow.py lets go of it) takes its link along.
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True, nullable=False)
     plan_id: Mapped[int] = mapped_column(ForeignKey("school_lesson_plan.id"), index=True, nullable=False)
     plan_topic_id: Mapped[int | None] = mapped_column(ForeignKey("school_plan_topic.id"), index=True)
     text: Mapped[str] = mapped_column(String(500), nullable=False, default="")

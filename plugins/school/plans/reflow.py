@@ -10,7 +10,7 @@ for a commit that touched no lesson's place.
 from __future__ import annotations
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, inspect
+from sqlalchemy import delete, event, inspect
 from sqlalchemy.orm import Session
 
 from app.models import Lesson
@@ -20,7 +20,7 @@ _KEY = "school_plans_reflow"
 
 
 def _keys_of(session: Session) -> set:
-    keys = set()
+    keys = {(o.group_id, o.subject_id, o.subgroup_id) for o in session.deleted if isinstance(o, Lesson)}
     for obj in list(session.new) + list(session.dirty):
         if not isinstance(obj, Lesson):
             continue
@@ -37,6 +37,14 @@ def _keys_of(session: Session) -> set:
 
 
 def _before_flush(session, flush_context, instances):
+    deleted = [obj for obj in session.deleted if isinstance(obj, Lesson) and obj.id is not None]
+    if deleted:
+        # A lesson taken away (the calendar moved, a duplicate removed) lets go of its
+        # plan topic first, and the plan re-flows over the lessons left.
+        from .models import LessonTopicLink
+
+        session.execute(delete(LessonTopicLink).where(LessonTopicLink.lesson_id.in_([o.id for o in deleted])))
+        session.info.setdefault(_KEY, set()).update((o.group_id, o.subject_id, o.subgroup_id) for o in deleted)
     if session.info.get("school_plans_flowing"):
         return
     keys = _keys_of(session)
