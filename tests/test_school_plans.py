@@ -303,3 +303,28 @@ def test_a_deleted_lesson_lets_go_of_its_topic_and_the_plan_reflows(app, client,
     assert [(d, t) for d, t, _ in _lesson_topics(app, world)] == [(3, T1), (4, T1), (5, T2), (6, T2), (20, "Дроби")]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LessonTopicLink)) == 4
+
+
+def test_a_subgroup_plan_flows_into_that_subgroups_lessons_only(app, world):
+    from app.models import Subgroup
+    from plugins.school.plans.services import TopicRow, replace_topics
+
+    with app.app_context():
+        s = db.session
+        first = Subgroup(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject, name="1 подгруппа")
+        second = Subgroup(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
+                          name="2 подгруппа")
+        s.add_all([first, second])
+        s.flush()
+        lessons = [Lesson(org_id=world.org1, group_id=world.org1_group, subgroup_id=sg.id, subject_id=world.org1_subject,
+                          teacher_id=world.org1_teacher, date=dt.date(2026, 11, 2 + i), number=3, topic="")
+                   for i, sg in enumerate([first, second, first])]
+        s.add_all(lessons)
+        s.flush()
+        group = s.get(LearnerGroup, world.org1_group)
+        replace_topics(s, group, world.org1_subject, first.id, [TopicRow("Проценты", 1, None),
+                                                                 TopicRow("Диаграммы", 1, "practical")],
+                       world.org1_teacher, dt.datetime(2026, 11, 1, 12))
+        s.commit()
+        assert [l.topic for l in lessons] == ["Проценты", "", "Диаграммы"]
+        assert s.get(Lesson, world.org1_lesson).topic == "Дроби"  # the whole class's lesson is not the subgroup's

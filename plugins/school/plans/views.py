@@ -210,6 +210,15 @@ class LessonPlanView(BaseView):
         curriculum = {(lvl, sid): h for lvl, sid, h in session.execute(
             select(CurriculumEntry.level, CurriculumEntry.subject_id, CurriculumEntry.hours_per_week)
             .where(CurriculumEntry.year_id == year.id))}
+        teachers: dict[tuple, list[str]] = {}
+        for gid, sid, sgid, last, first, middle in session.execute(
+                select(TeachingAssignment.group_id, TeachingAssignment.subject_id, TeachingAssignment.subgroup_id,
+                       Staff.last_name, Staff.first_name, Staff.middle_name)
+                .join(Staff, Staff.id == TeachingAssignment.teacher_id)
+                .where(TeachingAssignment.year_id == year.id, TeachingAssignment.group_id.in_(group_ids))
+                .order_by(Staff.last_name, Staff.first_name)):
+            initials = "".join(f"{p[0]}." for p in (first, middle) if p)
+            teachers.setdefault((gid, sid, sgid), []).append(f"{last} {initials}".strip())
         org = session.get(Organisation, year.org_id)
         host = current_app.extensions["ejournal"]
         rows = []
@@ -221,7 +230,8 @@ class LessonPlanView(BaseView):
             result = R13Result(planned, None if per_week is None else Decimal(str(per_week)) * weeks,
                                None if per_week is None else Decimal(str(per_week)), weeks)
             rows.append(dict(group_id=gid, subject_id=sid, subgroup_id=sgid, group=gname, subject=sname,
-                             subgroup=sgname, plan=plan, planned=planned, r13=result))
+                             subgroup=sgname, plan=plan, planned=planned, r13=result,
+                             teachers=", ".join(teachers.get((gid, sid, sgid), []))))
         return rows
 
     def _unit(self, session, source):
