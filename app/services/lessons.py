@@ -22,7 +22,8 @@ def update_lesson(lesson: Lesson, topic: str, distance: bool, platform: str, tim
         raise RuleError("R7", _l("Укажите тему урока: без темы урок не сохраняется."))
     if len(topic) > 500:
         raise RuleError("R7", _l("Тема урока длиннее 500 знаков."))
-    if topic != lesson.topic:
+    if topic != lesson.topic or lesson.topic_entered_at is None:
+        # Saving a topic put there by a plan (КТП) unchanged is the teacher's entry too.
         lesson.topic = topic
         lesson.topic_entered_at = now  # R7 is reported on from this time
     lesson.distance = bool(distance)

@@ -7,6 +7,7 @@ from app import hookimpl
 from app.registry import GroupKind, MarkScale, MarkValue, PeriodTemplate, PeriodType, RuleSetting
 
 from . import reports
+from .plans import hooks as plans_hooks
 
 name = "school"
 
@@ -70,6 +71,7 @@ def rule_defaults(host):
         RuleSetting("homework_hours_after_last_lesson", name, "Домашнее задание не позднее, часов после последнего урока", "R7", 1),
         RuleSetting("reason_correction_working_days", name, "Исправление причин пропуска, рабочих дней", "R6", 2),
         RuleSetting("week_days", name, "Учебных дней в неделе", "R13", 5),
+        *plans_hooks.rule_defaults(),
     ]
 
 
@@ -259,3 +261,26 @@ def extra_views(host, appbuilder):
         appbuilder.add_view(view, resource, label=view.title, category="People", category_label=label,
                             category_icon=icon, href=f"{view.route_base}/")
     appbuilder.add_view(HealthConditionView, "HealthConditions", label=HealthConditionView.title, category="People")
+
+
+# --- curriculum and lesson plans (plugins/school/plans) ---
+
+
+@hookimpl(specname="register_models")
+def plans_models(host):
+    return plans_hooks.models()
+
+
+@hookimpl(specname="register_resources")
+def plans_resources(host):
+    return plans_hooks.resources()
+
+
+@hookimpl(specname="register_roles")
+def plans_roles(host):
+    return plans_hooks.roles()
+
+
+@hookimpl(specname="extra_views")
+def plans_views(host, appbuilder):
+    plans_hooks.add_views(appbuilder)

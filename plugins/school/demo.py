@@ -201,6 +201,9 @@ def populate(host, session, organisation, year, rng):
 
     populate_timetable(host, session, organisation, year, rng)
 
+    from .plans.demo import populate_plans
+    populate_plans(host, session, organisation, year, rng)
+
     # Logins: a subject teacher, a class teacher (5А), a learner of 5А with marks and a parent.
     five_a = next(g for g in classes if g.name == "5А")
     class_teacher = next(t for staff in teachers.values() for t in staff if t.id == five_a.leader_id)
