@@ -92,6 +92,7 @@ def test_admin_of_another_authority_sees_only_own_school(client, login, world):
     ("school.preliminary", "deputy1", "&group={group}&period={period}"),
     ("school.journal_print", "deputy1", "&group={group}&period={period}&subject={subject}"),
     ("school.movement_dynamics", "deputy1", ""), ("school.movement_ledger", "deputy1", ""),
+    ("school.material_covered", "deputy1", "&date=2026-11-20"),
 ])
 def test_report_pages_run_a_fixed_number_of_queries(app, client, login, world, report, user, extra):
     login(user)

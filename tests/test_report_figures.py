@@ -226,3 +226,30 @@ def test_movement_reports_add_up(app, world):
                                              ["14-у", "Зачисление", "Новенький Илья", ""],
                                              ["15-у", "Выбытие", "Сидоров Пётр", "5А"]]
     assert ledger.rows[2][7] == "МБОУ СОШ № 5 г. Самара"
+
+
+def test_material_covered_against_the_plan(app, world):
+    import datetime as dt
+
+    from app.models import Lesson
+    from plugins.school.plans.models import LessonPlan, PlanTopic
+    from plugins.school.plans.services import flow_topics
+
+    with app.app_context(), acting_as(None):
+        s = db.session
+        s.add_all([Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
+                          teacher_id=world.org1_teacher, date=dt.date(2026, 11, d), number=1, topic="")
+                   for d in (16, 18, 25)])
+        plan = LessonPlan(org_id=world.org1, year_id=world.org1_year, group_id=world.org1_group,
+                          subject_id=world.org1_subject)
+        s.add(plan)
+        s.flush()
+        s.add_all([PlanTopic(org_id=world.org1, plan_id=plan.id, position=i, title=t, hours=h)
+                   for i, (t, h) in enumerate([("Натуральные числа", 4), ("Дроби", 6)], start=1)])
+        s.flush()
+        flow_topics(s, plan)
+        s.commit()
+    (table,) = _run(app, "school.material_covered", organisation=world.org1, date=dt.date(2026, 11, 20))
+    # 10 h planned; 12 of the 38 study weekdays of «2 четверть» past → 3 h due; three lessons given,
+    # two on the plan's topics, the world's lesson of 20.11 with the teacher's own «Дроби».
+    assert table.rows == [["5А", "Математика", 10, 3, 3, 2, 1, 0]]

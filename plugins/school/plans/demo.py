@@ -8,10 +8,10 @@ import datetime as dt
 from sqlalchemy import select
 
 from app import demo
-from app.models import LearnerGroup, Lesson, Subject
+from app.models import LearnerGroup, Subgroup, Subject
 
 from .models import CurriculumEntry, LessonPlan, PlanTopic
-from .services import flow_topics
+from .services import flow_topics, plan_lessons_query
 
 P, L, T = "practical", "laboratory", "test"
 
@@ -73,35 +73,43 @@ def populate_plans(host, session, organisation, year, rng):
     _load_differences(session, organisation, year, subjects)
     groups = {g.name: g for g in session.scalars(select(LearnerGroup).where(
         LearnerGroup.org_id == organisation.id, LearnerGroup.year_id == year.id, LearnerGroup.name.in_(CLASSES)))}
-    today = demo.today()
     for class_name, subject_names in CLASSES.items():
         group = groups.get(class_name)
         if group is None:
             continue
         for subject_name in subject_names:
             subject = subjects[subject_name]
-            plan = LessonPlan(org_id=organisation.id, year_id=year.id, group_id=group.id, subject_id=subject.id,
-                              updated_at=dt.datetime.combine(year.start, dt.time(15, 0)))
-            session.add(plan)
-            session.flush()
-            for position, (title, hours, work) in enumerate(PLANS[subject_name], start=1):
-                if (class_name, subject_name, title) == SHORT[:3]:
-                    hours = SHORT[3]
-                session.add(PlanTopic(org_id=organisation.id, plan_id=plan.id, position=position, title=title,
-                                      hours=hours, work_type=work))
-            session.flush()
-            # The demo journal wrote its own topics: these classes take them from the plan,
-            # and the teacher confirmed every lesson before today (R7), not today's yet.
-            lessons = session.scalars(select(Lesson).where(Lesson.group_id == group.id,
-                                                           Lesson.subject_id == subject.id)).all()
-            for lesson in lessons:
-                lesson.topic, lesson.topic_entered_at = "", None
-            session.flush()
-            flow_topics(session, plan)
-            for lesson in lessons:
-                if lesson.date < today and lesson.topic:
-                    lesson.topic_entered_at = dt.datetime.combine(lesson.date, dt.time(8 + lesson.number, 50))
+            # A subject taught in subgroups has a plan per subgroup (the movement demo split English).
+            splits = session.scalars(select(Subgroup.id).where(Subgroup.group_id == group.id,
+                                                               Subgroup.subject_id == subject.id)
+                                     .order_by(Subgroup.id)).all() or [None]
+            for subgroup_id in splits:
+                _plan(session, organisation, year, group, subject, subgroup_id, class_name)
     session.flush()
+
+
+def _plan(session, organisation, year, group, subject, subgroup_id, class_name):
+    today = demo.today()
+    plan = LessonPlan(org_id=organisation.id, year_id=year.id, group_id=group.id, subject_id=subject.id,
+                      subgroup_id=subgroup_id, updated_at=dt.datetime.combine(year.start, dt.time(15, 0)))
+    session.add(plan)
+    session.flush()
+    for position, (title, hours, work) in enumerate(PLANS[subject.name], start=1):
+        if (class_name, subject.name, title) == SHORT[:3]:
+            hours = SHORT[3]
+        session.add(PlanTopic(org_id=organisation.id, plan_id=plan.id, position=position, title=title,
+                              hours=hours, work_type=work))
+    session.flush()
+    # The demo journal wrote its own topics: these classes take them from the plan,
+    # and the teacher confirmed every lesson before today (R7), not today's yet.
+    lessons = session.scalars(plan_lessons_query(plan)).all()
+    for lesson in lessons:
+        lesson.topic, lesson.topic_entered_at = "", None
+    session.flush()
+    flow_topics(session, plan)
+    for lesson in lessons:
+        if lesson.date < today and lesson.topic:
+            lesson.topic_entered_at = dt.datetime.combine(lesson.date, dt.time(8 + lesson.number, 50))
 
 
 def _load_differences(session, organisation, year, subjects):

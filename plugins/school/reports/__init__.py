@@ -6,6 +6,7 @@ from app.registry import ReportParam, ReportSpec
 from .attendance import attendance_by_month, attendance_ledger
 from .fill import class_fill
 from .journal_print import journal_print
+from .material import material_covered
 from .movement import movement_dynamics, movement_ledger
 from .preliminary import preliminary
 from .results import class_results, class_teacher_period, ledger, year_results
@@ -46,6 +47,9 @@ def specs(plugin: str) -> list[ReportSpec]:
         ReportSpec("school.journal_print", plugin, "Печатная форма классного журнала",
                    roles=(*ADMINISTRATION, "Классный руководитель", "Учитель"), run=journal_print,
                    params=(CLASS, SUBJECT, PERIOD), landscape=True),
+        ReportSpec("school.material_covered", plugin, "Учёт пройденного материала",
+                   roles=(*ADMINISTRATION, "Сотрудник УО"), run=material_covered,
+                   params=(ReportParam("date", "На дату", "date"),), landscape=True),
         ReportSpec("school.movement_dynamics", plugin, "Динамика движения обучающихся",
                    roles=(*ADMINISTRATION, "Секретарь", "Сотрудник УО"), run=movement_dynamics, params=(DATES,)),
         ReportSpec("school.movement_ledger", plugin, "Сводная ведомость учёта движения учащихся",
