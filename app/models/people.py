@@ -9,6 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Model, OrgScoped
 
 
+
+def short_name(last: str | None, first: str | None, middle: str | None) -> str:
+    """«Иванова А. П.»: the surname and initials, spaced as Russian typography wants."""
+    initials = " ".join(f"{p[0]}." for p in (first, middle) if p)
+    return f"{last or ''} {initials}".strip()
+
 class Person(OrgScoped, Model):
     """Личная карточка: the personal data every kind of person shares.
 
@@ -37,8 +43,7 @@ class Person(OrgScoped, Model):
 
     @property
     def short_name(self) -> str:
-        initials = " ".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)  # «Иванова А. П.»
-        return f"{self.last_name} {initials}".strip()
+        return short_name(self.last_name, self.first_name, self.middle_name)
 
     def __str__(self):
         return self.full_name

@@ -23,6 +23,12 @@ class Account(FabUser):
     authority = relationship("Authority", foreign_keys=[authority_id])
     person = relationship("Person", foreign_keys=[person_id])
 
+    def get_full_name(self):
+        """«Комарова Е. М.»: FAB shows it in the navbar, where the full name pushed
+        the user's menu onto a second line."""
+        initials = " ".join(f"{p[0]}." for p in (self.first_name or "").split() if p)
+        return f"{self.last_name} {initials}".strip()
+
 
 class OrgRolePermission(OrgScoped, Model):
     """What a role may do on a resource in one organisation, overriding the default.

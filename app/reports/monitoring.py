@@ -30,6 +30,7 @@ from ..models import (
     Subject,
     TeachingAssignment,
 )
+from ..models.people import short_name
 from ..registry import Table
 
 
@@ -38,7 +39,7 @@ def _host():
 
 
 def _initials(last, first, middle) -> str:
-    return f"{last} {' '.join(f'{p[0]}.' for p in (first, middle) if p)}".strip() if last else ""
+    return short_name(last, first, middle) if last else ""
 
 
 def _day(session, column):

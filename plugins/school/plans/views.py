@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models import AcademicYear, LearnerGroup, Organisation, Staff, Subgroup, Subject, TeachingAssignment
+from app.models.people import short_name
 from app.scoping import current_scope
 from app.services.marks import RuleError
 from app.views.base import EjournalModelView, interface
@@ -217,8 +218,7 @@ class LessonPlanView(BaseView):
                 .join(Staff, Staff.id == TeachingAssignment.teacher_id)
                 .where(TeachingAssignment.year_id == year.id, TeachingAssignment.group_id.in_(group_ids))
                 .order_by(Staff.last_name, Staff.first_name)):
-            initials = "".join(f"{p[0]}." for p in (first, middle) if p)
-            teachers.setdefault((gid, sid, sgid), []).append(f"{last} {initials}".strip())
+            teachers.setdefault((gid, sid, sgid), []).append(short_name(last, first, middle))
         org = session.get(Organisation, year.org_id)
         host = current_app.extensions["ejournal"]
         rows = []

@@ -29,10 +29,7 @@ MAX_EVENT_DAYS = 31  # «от нескольких дней до месяца» 
 
 def initials(person) -> str:
     """«Иванова И. И.»: the surname and initials, spaced as Russian typography wants."""
-    if person is None:
-        return ""
-    letters = " ".join(f"{p[0]}." for p in (person.first_name, person.middle_name) if p)
-    return f"{person.last_name} {letters}".strip()
+    return person.short_name if person is not None else ""
 
 
 def slot_text(weekday: int, number: int) -> str:
