@@ -162,3 +162,23 @@ def test_only_the_administrator_closes_a_year(app, client, login, world):
     assert client.post(f"/school/year-closing/{world.org1_year}/close", data={"confirm": "yes"}).status_code == 404
     with app.app_context():
         assert not db.session.get(AcademicYear, world.org1_year).closed
+
+
+def test_the_curriculum_is_copied_into_the_next_year(app, client, login, world):
+    from plugins.school.plans.models import CurriculumEntry
+
+    _small_school(app, world)
+    with app.app_context():
+        db.session.add_all([CurriculumEntry(org_id=world.org1, year_id=world.org1_year, level=level,
+                                            subject_id=world.org1_subject, hours_per_week=hours)
+                            for level, hours in ((5, 5), (6, 5), (7, 3))])
+        db.session.commit()
+    login("admin1")
+    _close(client, world)
+    with app.app_context():
+        s = db.session
+        new = s.scalar(select(AcademicYear).where(AcademicYear.org_id == world.org1, AcademicYear.name == "2027/2028"))
+        copied = s.execute(select(CurriculumEntry.level, CurriculumEntry.hours_per_week)
+                           .where(CurriculumEntry.year_id == new.id).order_by(CurriculumEntry.level)).all()
+        assert [(level, float(hours)) for level, hours in copied] == [(5, 5.0), (6, 5.0), (7, 3.0)]
+        assert s.scalar(select(func.count(CurriculumEntry.id)).where(CurriculumEntry.year_id == world.org1_year)) == 3

@@ -284,3 +284,8 @@ def plans_roles(host):
 @hookimpl(specname="extra_views")
 def plans_views(host, appbuilder):
     plans_hooks.add_views(appbuilder)
+
+
+@hookimpl(specname="academic_year_opened")
+def plans_year_opened(host, session, old_year, new_year, group_map):
+    plans_hooks.copy_curriculum(session, old_year, new_year)

@@ -59,3 +59,17 @@ def add_views(appbuilder):
     appbuilder.add_view(LessonPlanView, "LessonPlans", label=_l("КТП (тематическое планирование)"),
                         category="Journal", category_label=journal_label, category_icon=journal_icon,
                         href="/school/plans/")
+
+
+def copy_curriculum(session, old_year, new_year) -> int:
+    """The next year starts with this year's curriculum, for the Завуч to review
+    (КТП are not copied: a plan belongs to its class and year, and teachers
+    import the new ones)."""
+    from sqlalchemy import select
+
+    from .models import CurriculumEntry
+
+    rows = session.scalars(select(CurriculumEntry).where(CurriculumEntry.year_id == old_year.id)).all()
+    session.add_all([CurriculumEntry(org_id=r.org_id, year_id=new_year.id, level=r.level, subject_id=r.subject_id,
+                                     hours_per_week=r.hours_per_week) for r in rows])
+    return len(rows)
