@@ -31,6 +31,7 @@ from ..models import (
     Subject,
 )
 from ..models.base import now
+from ..registry import SCOPE_GROUPS
 from ..scoping import acting_as, current_scope
 from . import mail
 from .marks import RuleError
@@ -67,7 +68,9 @@ def targets(session, account, learner: Learner) -> dict[str, list[int]]:
     names = {r.name for r in account.roles}
     is_admin = bool(names & set(mail.ADMINISTRATION))
     is_leader = account.person_id is not None and group.leader_id == account.person_id
-    teaches = scope is not None and (scope.group_ids is None or group.id in scope.group_ids)
+    # A teacher of the group (taught, led or substituted); not a parent, whose scope
+    # also names the child's group.
+    teaches = scope is not None and scope.kind == SCOPE_GROUPS and group.id in (scope.group_ids or ())
     if (teaches or is_admin) and not is_leader and group.leader_id is not None:
         leader = _accounts_of_people(session, account.org_id, [group.leader_id])
         if leader:

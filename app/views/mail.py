@@ -2,7 +2,7 @@
 and the notices a teacher or class teacher sends from the journal."""
 from __future__ import annotations
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -161,7 +161,7 @@ class MailView(BaseView):
                 text = _("Уведомление отправлено во внутреннюю почту.")
                 if emailed:
                     text += " " + _("Копий по электронной почте: %(n)s.", n=emailed)
-                elif notices.smtp_configured(self.appbuilder.get_app.config):
+                elif notices.smtp_configured(current_app.config):
                     text += " " + _("Электронная почта не отправлена (нет адреса или сервер недоступен).")
                 flash(text, "success")
                 return redirect(url_for("MailView.sent"))
