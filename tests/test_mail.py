@@ -134,7 +134,7 @@ def test_class_teacher_comes_before_subject_teacher_in_a_parents_inbox(app, clie
     login("parent1")
     html = client.get("/mail/").get_data(as_text=True)
     assert html.index("От директора") < html.index("От классного руководителя")
-    assert "Классные руководители" in html
+    assert "Классный руководитель" in html
 
 
 def test_unread_counter_and_read_receipt(app, client, login):

@@ -63,6 +63,16 @@ SECTION_LABELS = {
     RANK_LEARNER: _l("Обучающиеся"),
     RANK_OTHER: _l("Другие"),
 }
+# The same, for one sender in the inbox.
+SENDER_LABELS = {
+    RANK_ADMIN: _l("Администрация"),
+    RANK_LEADER: _l("Классный руководитель"),
+    RANK_TEACHER: _l("Учитель"),
+    RANK_STAFF: _l("Сотрудник"),
+    RANK_PARENT: _l("Родитель"),
+    RANK_LEARNER: _l("Обучающийся"),
+    RANK_OTHER: _l("Другие"),
+}
 
 
 @dataclass

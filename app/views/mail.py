@@ -64,7 +64,7 @@ class MailView(BaseView):
         return CountedLabel(_l("Почта"))
 
     def _render(self, template, **kw):
-        return self.render_template(template, unread=unread_for_request(), ranks=mail.SECTION_LABELS, **kw)
+        return self.render_template(template, unread=unread_for_request(), ranks=mail.SENDER_LABELS, **kw)
 
     @expose("/")
     @has_access
