@@ -201,3 +201,19 @@ def test_inbox_runs_a_fixed_number_of_queries(app, client, login):
         assert client.get("/mail/sent").status_code == 200
     assert large["n"] == small["n"]
     assert large_sent["n"] == small_sent["n"]
+
+
+def test_reply_all_leaves_out_participants_the_parent_may_not_reach(app, client, login):
+    parent, other, teacher = _ids(app, "parent1", "otherteacher1", "teacher1")
+    login("director1")
+    _send(client, [parent, other], subject="Собрание", body="Собрание в пятницу")
+    with app.app_context(), acting_as(None):
+        thread_id = db.session.scalar(select(MailMessage.thread_id))
+    login("parent1")
+    page = client.get(f"/mail/thread/{thread_id}").get_data(as_text=True)
+    director = _ids(app, "director1")[0]
+    assert set(re.findall(r'name="to" value="(\d+)"', page)) == {str(director)}
+    client.post(f"/mail/thread/{thread_id}/reply", data={"to": [str(director)], "body": "Приду"})
+    assert _messages(app) == 2
+    client.post(f"/mail/thread/{thread_id}/reply", data={"to": [str(other)], "body": "Вам тоже"})
+    assert _messages(app) == 2

@@ -379,11 +379,14 @@ def open_thread(session, account, thread_id: int):
 
 
 def reply_targets(session, account, messages) -> list[int]:
-    """Whom «Ответить» addresses: the other participants of the visible messages."""
+    """Whom «Ответить» addresses: the other participants of the visible messages
+    whom the account may write to (reachable, or who wrote to him here)."""
+    wrote_to_me = {m.sender_id for m in messages if any(r.account_id == account.id for r in m.recipients)}
+    reachable = {r.id for r in reachable_recipients(session, account)}
     ids: list[int] = []
     for m in messages:
         for aid in [m.sender_id, *(r.account_id for r in m.recipients)]:
-            if aid != account.id and aid not in ids:
+            if aid != account.id and aid not in ids and (aid in reachable or aid in wrote_to_me):
                 ids.append(aid)
     return ids
 
