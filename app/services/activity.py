@@ -41,8 +41,13 @@ def record(session, account, kind: str, day: dt.date | None = None, count: int =
 
 
 def record_ids(session, account_id: int, org_id: int, kind: str, day: dt.date | None = None, count: int = 1) -> None:
+    record_on(session.connection(), account_id, org_id, kind, day, count)
+
+
+def record_on(conn, account_id: int, org_id: int, kind: str, day: dt.date | None = None, count: int = 1) -> None:
+    """The same on a bare connection (logins and diary views: their own short transaction,
+    leaving the request's session untouched)."""
     day = day or dt.date.today()
-    conn = session.connection()
     match = and_(_TABLE.c.account_id == account_id, _TABLE.c.day == day, _TABLE.c.kind == kind)
     if conn.execute(update(_TABLE).where(match).values(count=_TABLE.c.count + count)).rowcount:
         return
@@ -84,23 +89,26 @@ def _write(session: Session, flush_context) -> None:
         record_ids(session, *ids, kind)
 
 
-def _on_login(app, user):
+def _record_apart(app, account_id, org_id, kind) -> None:
     from ..extensions import db
 
+    if account_id is None or org_id is None:
+        return
     try:
-        record(db.session, user, "login")
-        db.session.commit()
-    except Exception:  # noqa: BLE001 - counting must never break a login
-        db.session.rollback()
-        app.logger.exception("activity: login not recorded")
+        with db.engine.begin() as conn:
+            record_on(conn, account_id, org_id, kind)
+    except Exception:  # noqa: BLE001 - counting must never break a login or a page
+        app.logger.exception("activity: %s not recorded", kind)
+
+
+def _on_login(app, user):
+    _record_apart(app, getattr(user, "id", None), getattr(user, "org_id", None), "login")
 
 
 def init_activity(app) -> None:
     """Attach the recorders: the login signal, the flush listener, the diary pages."""
     from flask import request
     from flask_login import user_logged_in
-
-    from ..extensions import db
 
     user_logged_in.connect(_on_login, app)
     if not event.contains(Session, "before_flush", _collect):
@@ -113,10 +121,5 @@ def init_activity(app) -> None:
         if request.endpoint in _DIARY_ENDPOINTS and response.status_code == 200 and request.method == "GET":
             ids = _current_ids()
             if ids is not None:
-                try:
-                    record_ids(db.session, *ids, "diary")
-                    db.session.commit()
-                except Exception:  # noqa: BLE001
-                    db.session.rollback()
-                    app.logger.exception("activity: diary view not recorded")
+                _record_apart(app, *ids, "diary")
         return response

@@ -52,7 +52,8 @@ def _accounts_of_people(session, org_id: int, person_ids) -> list[int]:
 
 def learner_for(session, learner_id: int) -> Learner | None:
     """The learner if the user reaches him (the scope cuts the others)."""
-    return session.get(Learner, learner_id) if learner_id else None
+    # A query, not ``session.get``: an object already in the identity map would skip the scope.
+    return session.scalar(select(Learner).where(Learner.id == learner_id)) if learner_id else None
 
 
 def targets(session, account, learner: Learner) -> dict[str, list[int]]:
