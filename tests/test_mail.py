@@ -7,10 +7,9 @@ import re
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Account, MailMessage, MailRecipient, Staff
+from app.models import Account, MailMessage
 from app.scoping import acting_as
 from tests.test_query_counts import count_queries
-from tests.world import PASSWORD
 
 
 def _ids(app, *usernames):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Account, LearnerGroup, MailMessage, MailRecipient, Staff, TeachingAssignment
+from app.models import Account, MailMessage, MailRecipient, TeachingAssignment
 from app.scoping import acting_as
 from tests.conftest import base_config
 from tests.world import PASSWORD

@@ -396,4 +396,4 @@ def display_time(value: dt.datetime | None) -> str:
 
 
 __all__ = ["reachable_recipients", "send", "inbox", "sent", "open_thread", "unread_count", "directory", "RULE",
-           "_", "PAGE_SIZE"]
+           "PAGE_SIZE", "RuleError"]
