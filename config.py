@@ -84,3 +84,12 @@ SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 # Reports in PDF: a folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf (Cyrillic;
 # Debian's fonts-dejavu-core).
 PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+
+# E-mail for notices (issue 5): off unless MAIL_SERVER is set; the internal message
+# is kept whatever the mail server answers.
+MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+MAIL_FROM = os.environ.get("MAIL_FROM", "ejournal@localhost")
+MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)

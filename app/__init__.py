@@ -114,6 +114,11 @@ def configure_views(app: Flask) -> None:
     appbuilder.add_view(AuditView, "Audit", label=AuditView.title, category="Administration")
     for api in APIS:
         appbuilder.add_api(api)
+    from .views.announcements import register_announcements
+    from .views.mail import register_mail
+
+    register_mail(app, appbuilder)  # «Общение»: почта (with the unread counter), уведомления, activity
+    register_announcements(app, appbuilder)
     host = app.extensions["ejournal"]
     host.hook.extra_views(host=host, appbuilder=appbuilder)
 

@@ -44,6 +44,8 @@ RESOURCES = [
     ("Diary", "Дневник"),
     ("Reports", "Отчёты"),
     ("Unlocks", "Разблокировка журнала и замещения"),
+    ("Announcements", "Доска объявлений"),
+    ("Mail", "Внутренняя почта и уведомления"),
 ]
 
 ALL = [name for name, _ in RESOURCES]
@@ -79,6 +81,23 @@ CORE_ROLES = [
     RoleSpec("Сотрудник УО", SCOPE_AUTHORITY, {**READ_ALL, "Diary": R},
              "Орган управления образованием: видит свои организации только для чтения"),
 ]
+# Announcements and internal mail (seeds 002, 004): the administration, the secretary and
+# the psychologist post for anyone; a teacher posts only for the groups he leads
+# (app/services/announcements.py); everyone of an organisation uses the mail.
+CORE_ROLES += [RoleSpec(name, scope, perms, staff=staff) for name, scope, perms, staff in [
+    ("Директор", SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
+    ("Завуч", SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
+    ("Секретарь", SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
+    ("Психолог / социальный педагог", SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
+    ("Учитель", SCOPE_GROUPS, {"Announcements": W, "Mail": W}, True),
+    ("Классный руководитель", SCOPE_GROUPS, {"Announcements": W, "Mail": W}, True),
+    ("Специалист по кадрам", SCOPE_ORGANISATION, {"Announcements": R, "Mail": W}, True),
+    ("Медицинский работник", SCOPE_ORGANISATION, {"Announcements": R, "Mail": W}, True),
+    ("Технический персонал", SCOPE_ORGANISATION, {"Announcements": R, "Mail": W}, True),
+    ("Обучающийся", SCOPE_SELF, {"Announcements": R, "Mail": W}, False),
+    ("Родитель", SCOPE_CHILDREN, {"Announcements": R, "Mail": W}, False),
+    ("Сотрудник УО", SCOPE_AUTHORITY, {"Mail": "none"}, True),
+]]
 
 
 @hookimpl
@@ -118,6 +137,7 @@ MONITORING = ("Администратор", "Директор", "Завуч", "�
 def register_reports(host):
     from .registry import ReportParam, ReportSpec
     from .reports.authority import authority_summary
+    from .reports.activity import activity_reports
     from .reports.monitoring import final_marks_deadline, homework_record, marks_fill, open_absences
 
     dates = ReportParam("dates", "Даты", "date_range")
@@ -132,4 +152,5 @@ def register_reports(host):
                    MONITORING, final_marks_deadline, (ReportParam("period", "Период", "period"),), landscape=True),
         ReportSpec("core.authority_summary", "core", "Сводный отчёт по подведомственным организациям",
                    ("Сотрудник УО", "Директор", "Завуч"), authority_summary, (dates,), landscape=True),
+        *activity_reports(),
     ]

@@ -498,6 +498,9 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> bool:
             host.hook.populate_demo(host=host, session=session, organisation=org, year=year, rng=rng)
             session.flush()
             past_finals(session, host, org, year, rng)
+            from .demo_communication import populate_communication
+
+            populate_communication(session, org, today())  # announcements, letters, a month of activity
     session.commit()
     _refresh_statistics(session)
     return True

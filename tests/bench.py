@@ -22,12 +22,20 @@ PAGES = [
     ("Список обучающихся", "admin", "/learnerview/list/"),
     ("Список отметок", "admin", "/markview/list/"),
     ("REST: отметки", "teacher", "/api/v1/marks/"),
+    ("Расписание класса (неделя)", "deputy", "/timetable/"),
+    ("Нагрузка и учебный план", "deputy", "/school/load/"),
+    ("КТП: список", "deputy", "/school/plans/"),
+    ("Книга движения", "deputy", "/school/movement/"),
+    ("Медицинские карты", "nurse", "/medcards/"),
+    ("Отчёт: итоги класса", "deputy", "/reports/school.class_results/?run=1"),
+    ("Отчёт: сводный по ОО", "uo", "/reports/core.authority_summary/?run=1&dates_from=2026-09-01&dates_to=2026-12-31"),
 ]
 RUNS = 15
 
 
 def _login_for(logins, role):
-    wanted = {"admin": "Администратор", "teacher": "Учитель", "parent": "Родитель"}[role]
+    wanted = {"admin": "Администратор", "teacher": "Учитель", "parent": "Родитель", "deputy": "Завуч",
+              "nurse": "Медицинский работник", "uo": "Сотрудник УО"}[role]
     return next(l for l in logins if l["role"] == wanted)
 
 

@@ -25,3 +25,9 @@ __all__ = [
     "Organisation", "Period", "Person", "Staff", "Subgroup", "SubgroupMember", "Subject",
     "TeachingAssignment", "Account", "Versioned",
 ]
+from .announcement import AUDIENCES, Announcement, AnnouncementGroup  # noqa: E402
+from .message import MailMessage, MailRecipient, MailThread  # noqa: E402
+from .activity import ACTIVITY_KINDS, ActivityDay  # noqa: E402
+
+__all__ += ["AUDIENCES", "Announcement", "AnnouncementGroup", "MailMessage", "MailRecipient", "MailThread",
+            "ACTIVITY_KINDS", "ActivityDay"]
