@@ -498,12 +498,48 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> bool:
             host.hook.populate_demo(host=host, session=session, organisation=org, year=year, rng=rng)
             session.flush()
             past_finals(session, host, org, year, rng)
+            homework(session, org, year, rng)
             from .demo_communication import populate_communication
 
             populate_communication(session, org, today())  # announcements, letters, a month of activity
     session.commit()
     _refresh_statistics(session)
     return True
+
+
+HOMEWORK = ["§ {n}, ответить на вопросы 1–{k}", "Упражнение {e}", "№ {e}, {f}", "Прочитать с. {p}–{q}",
+            "Выучить правило на с. {p}, упражнение {e}", "Подготовить сообщение по теме урока"]
+
+
+def homework(session, organisation, year: AcademicYear, rng: random.Random) -> None:
+    """Homework for most lessons given so far, due by the next lesson of the subject
+    and entered on the lesson's day (R7), except in the no-marks grades (R2)
+    and the preschool groups: those have no marks in the demo journal either."""
+    from .models import Homework
+
+    rows = session.execute(
+        select(Lesson.id, Lesson.group_id, Lesson.subgroup_id, Lesson.subject_id, Lesson.date, Lesson.number)
+        .join(LearnerGroup, LearnerGroup.id == Lesson.group_id)
+        .where(Lesson.org_id == organisation.id, LearnerGroup.year_id == year.id)
+        .order_by(Lesson.date, Lesson.number, Lesson.id)).all()
+    marked = set(session.scalars(select(Lesson.group_id).join(Assignment, Assignment.lesson_id == Lesson.id)
+                                 .where(Lesson.org_id == organisation.id).distinct()))
+    following: dict[tuple, dt.date] = {}
+    due: dict[int, dt.date] = {}
+    for lesson_id, group_id, subgroup_id, subject_id, day, _number in reversed(rows):
+        key = (group_id, subgroup_id, subject_id)
+        due[lesson_id] = following.get(key, day + dt.timedelta(days=7))
+        following[key] = day
+    items = []
+    for lesson_id, group_id, _subgroup_id, _subject_id, day, number in rows:
+        if group_id not in marked or day > today() or rng.random() < 0.2:
+            continue
+        n, e = rng.randint(3, 40), rng.randint(50, 600)
+        text = rng.choice(HOMEWORK).format(n=n, k=rng.randint(3, 6), e=e, f=e + rng.randint(1, 9),
+                                           p=n * 4, q=n * 4 + rng.randint(3, 8))
+        items.append(Homework(org_id=organisation.id, lesson_id=lesson_id, text=text, due_date=due[lesson_id],
+                              entered_at=dt.datetime.combine(day, dt.time(min(8 + number, 15), 55))))
+    session.add_all(items)
 
 
 def past_finals(session, host, organisation, year: AcademicYear, rng: random.Random) -> None:
