@@ -497,6 +497,9 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> bool:
             # (and returns at once for an organisation it does not serve).
             host.hook.populate_demo(host=host, session=session, organisation=org, year=year, rng=rng)
             session.flush()
+    from .demo_accounts import populate_accounts_demo
+
+    populate_accounts_demo(session, authority, today())
     session.commit()
     _refresh_statistics(session)
     return True
