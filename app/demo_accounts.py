@@ -50,7 +50,7 @@ def populate_accounts_demo(session, authority, today: dt.date) -> None:
                                                                     LearnerGroup.kind == "class")
                                       .order_by(LearnerGroup.level.desc(), LearnerGroup.name).limit(1))
             newcomers = list(session.scalars(select(Learner.id).where(Learner.group_id == group_id,
-                                                                      Learner.id.not_in(has_account or {0}))
+                                                                      Learner.id.not_in(sorted(has_account) or [0]))
                                              .order_by(Learner.id.desc()).limit(3)))
             if newcomers:
                 session.execute(Learner.__table__.update().where(Learner.__table__.c.id.in_(newcomers))
@@ -69,7 +69,7 @@ def populate_accounts_demo(session, authority, today: dt.date) -> None:
         learners = session.execute(select(Learner.id, Learner.last_name, Learner.first_name, Learner.middle_name)
                                    .where(Learner.org_id == org.id).order_by(Learner.id)).all()
         staff = session.execute(select(Staff.id, Staff.last_name, Staff.first_name, Staff.middle_name, Staff.position)
-                                .where(Staff.org_id == org.id, Staff.id.not_in(has_account or {0}))
+                                .where(Staff.org_id == org.id, Staff.id.not_in(sorted(has_account) or [0]))
                                 .order_by(Staff.id)).all()
         if staff:  # the last one hired eight days ago waits for his login
             session.execute(Staff.__table__.update().where(Staff.__table__.c.id == staff[-1][0])

@@ -124,10 +124,9 @@ class RedisStore:
 
     def incr(self, key: str, ttl: int) -> int:
         key = self.prefix + key
-        pipe = self.client.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, ttl, nx=True)
-        count, _ = pipe.execute()
+        count, left = self.client.pipeline().incr(key).ttl(key).execute()
+        if left is None or int(left) < 0:  # a new counter: its window starts now (works on Redis < 7 too)
+            self.client.expire(key, ttl)
         return int(count)
 
     def get(self, key: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -22,7 +23,7 @@ from ..services.marks import RuleError
 
 def login_url() -> str:
     """Where to log in, printed on the slips: EJOURNAL_SITE_URL, else this site."""
-    base = current_app.config.get("EJOURNAL_SITE_URL") or request.host_url
+    base = current_app.config.get("EJOURNAL_SITE_URL") or os.environ.get("EJOURNAL_SITE_URL") or request.host_url
     return base.rstrip("/") + "/login/"
 
 

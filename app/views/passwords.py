@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
@@ -74,11 +75,15 @@ def throttle() -> LoginThrottle:
     ext = current_app.extensions
     if "ejournal_throttle" not in ext:
         cfg = current_app.config
+
+        def setting(name, default):  # the app's config, else the environment
+            return cfg.get(name) or os.environ.get(name) or default
+
         ext["ejournal_throttle"] = LoginThrottle(
-            make_store(cfg.get("LOGIN_THROTTLE_STORAGE_URI") or cfg.get("RATELIMIT_STORAGE_URI")),
-            account_limit=int(cfg.get("LOGIN_FAILURES_PER_ACCOUNT", 5)),
-            address_limit=int(cfg.get("LOGIN_FAILURES_PER_ADDRESS", 20)),
-            window_minutes=int(cfg.get("LOGIN_FAILURES_WINDOW_MINUTES", 15)))
+            make_store(setting("LOGIN_THROTTLE_STORAGE_URI", cfg.get("RATELIMIT_STORAGE_URI"))),
+            account_limit=int(setting("LOGIN_FAILURES_PER_ACCOUNT", 5)),
+            address_limit=int(setting("LOGIN_FAILURES_PER_ADDRESS", 20)),
+            window_minutes=int(setting("LOGIN_FAILURES_WINDOW_MINUTES", 15)))
     return ext["ejournal_throttle"]
 
 
