@@ -62,6 +62,21 @@ def test_class_teacher_records_consent_of_own_learner(app, client, login, world)
         assert entry.username == "teacher1" and entry.action == "insert"
 
 
+def test_class_teacher_corrects_and_deletes_a_consent(app, client, login, world):
+    give_consent(app, world.org1_sibling)
+    [consent] = _consents(app, world.org1_sibling)
+    login("teacher1")
+    page = client.post(f"/consents/{consent.id}/edit", data={"document_ref": "ПД-2026/5", "scope": "ФИО, отметки"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Согласие исправлено" in page
+    assert _consents(app, world.org1_sibling)[0].document_ref == "ПД-2026/5"
+    empty = client.post(f"/consents/{consent.id}/edit", data={"document_ref": "x", "scope": " "},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Укажите, на что дано согласие" in empty and _consents(app, world.org1_sibling)[0].document_ref == "ПД-2026/5"
+    client.post(f"/consents/{consent.id}/delete")
+    assert not _consents(app, world.org1_sibling)
+
+
 def test_guardian_of_another_child_cannot_sign(app, client, login, world):
     login("teacher1")
     page = _add(client, world.org1_sibling, guardian=world.org1_parent)  # Иванова is not Петрова's guardian
@@ -76,10 +91,11 @@ def test_unrelated_users_cannot_record_or_withdraw(app, client, login, world, us
     [consent] = _consents(app, world.org1_child)
     login(user)
     _add(client, world.org1_child)
+    client.post(f"/consents/{consent.id}/edit", data={"document_ref": "подделка", "scope": "всё"})
     client.post(f"/consents/{consent.id}/withdraw", data={"withdrawn_on": "2026-11-20"})
     client.post(f"/consents/{consent.id}/delete")
     after = _consents(app, world.org1_child)
-    assert len(after) == 1 and after[0].withdrawn_on is None
+    assert len(after) == 1 and after[0].withdrawn_on is None and after[0].document_ref == "С-1"
 
 
 @pytest.mark.parametrize("user", ["parent1", "learner1"])

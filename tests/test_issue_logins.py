@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Account, AuditEntry, Consent, Learner, Staff
 from tests.test_query_counts import _grow, count_queries
+from tests.world import PASSWORD
 
 SIGNED = dt.date(2026, 9, 1)
 
@@ -164,10 +165,22 @@ def test_others_cannot_issue_for_the_class(app, client, login, world, user):
     assert not account_of(app, world.org1_child).must_change_password  # learner1's password untouched
 
 
-@pytest.mark.parametrize("user", ["parent1", "learner1", "director1"])
+@pytest.mark.parametrize("user", ["parent1", "learner1", "director1", "plainteacher"])
 def test_users_without_the_right_are_refused(app, client, login, world, user):
     give_consent(app, world.org1_child)
+    if user == "plainteacher":  # a teacher of the class who leads no class
+        with app.app_context():
+            sm = app.appbuilder.sm
+            staff = Staff(org_id=world.org1, last_name="Предметникова", first_name="Нина")
+            db.session.add(staff)
+            db.session.commit()
+            account = sm.add_user("plainteacher", "Нина", "Предметникова", "plain@example.ru",
+                                  [sm.find_role("Учитель")], PASSWORD)
+            account = db.session.get(Account, account.id)
+            account.org_id, account.person_id = world.org1, staff.id
+            db.session.commit()
     login(user)
+    assert client.get("/password/change").status_code == 200  # signed in
     assert client.get("/issue-logins/").status_code in (302, 403)
     assert issue(client, world, learners=[world.org1_child]).status_code in (302, 403)
     assert not account_of(app, world.org1_child).must_change_password

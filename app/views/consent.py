@@ -31,7 +31,7 @@ def _date(name: str, default: dt.date | None = None) -> dt.date:
 class ConsentView(BaseView):
     route_base = "/consents"
     class_permission_name = "Consents"
-    method_permission_name = {"index": "read", "add": "write", "withdraw": "write", "delete": "write"}
+    method_permission_name = {"index": "read", "add": "write", "edit": "write", "withdraw": "write", "delete": "write"}
     default_view = "index"
 
     @staticmethod
@@ -92,6 +92,26 @@ class ConsentView(BaseView):
                             guardian_id=guardian, signer_name=request.form.get("signer_name", ""),
                             scope_text=request.form.get("scope", ""), document_ref=request.form.get("document_ref", ""))
             flash(_("Согласие записано."), "success")
+        except (RuleError, ScopeError) as exc:
+            session.rollback()
+            flash(str(exc), "danger")
+        return self._back()
+
+    @expose("/<int:consent_id>/edit", methods=["POST"])
+    @has_access
+    def edit(self, consent_id: int):
+        """Corrections of the paper's reference and scope; dates are not edited
+        (a wrong date: delete the record and enter it again)."""
+        session, scope, roles = self._context()
+        try:
+            consent = svc.checked_consent(session, scope, roles, consent_id)
+            text = (request.form.get("scope") or "").strip()
+            if not text:
+                raise RuleError("R11", _l("Укажите, на что дано согласие."))
+            consent.scope = text
+            consent.document_ref = (request.form.get("document_ref") or "").strip()
+            session.commit()
+            flash(_("Согласие исправлено."), "success")
         except (RuleError, ScopeError) as exc:
             session.rollback()
             flash(str(exc), "danger")
