@@ -96,7 +96,6 @@ ACCOUNT_ROLES = [
     RoleSpec("Администратор", SCOPE_ORGANISATION, {"IssueLogins": W, "Consents": W}),
     RoleSpec("Секретарь", SCOPE_ORGANISATION, {"IssueLogins": W, "Consents": W}),
     RoleSpec("Специалист по кадрам", SCOPE_ORGANISATION, {"IssueLogins": W}),
-    RoleSpec("Директор", SCOPE_ORGANISATION, {"Consents": R}),
     RoleSpec("Классный руководитель", SCOPE_GROUPS, {"IssueLogins": W, "Consents": W}),
     RoleSpec("Куратор", SCOPE_GROUPS, {"IssueLogins": W, "Consents": W}),
     RoleSpec("Воспитатель", SCOPE_GROUPS, {"IssueLogins": W, "Consents": W}),

@@ -279,3 +279,46 @@ def test_overdue_report_page_rights(client, login, user, allowed):
     login(user)
     response = client.get("/reports/core.accounts_overdue/?run=1")
     assert (response.status_code == 200 and "Сидоров" in response.get_data(as_text=True)) == allowed
+
+
+def _make_user(app, username, role, org, person_id):
+    with app.app_context():
+        sm = app.appbuilder.sm
+        account = sm.add_user(username, username.capitalize(), "Тестов", f"{username}@example.ru",
+                              [sm.find_role(role)], PASSWORD)
+        account = db.session.get(Account, account.id)
+        account.org_id, account.person_id = org, person_id
+        db.session.commit()
+
+
+def test_curator_issues_for_own_college_group_only(app, client, login, world):
+    """The college's leader role (Куратор) comes from the plugin's group kind."""
+    _make_user(app, "curator2", "Учитель", world.org2, world.org2_teacher)
+    give_consent(app, world.org2_sibling)
+    give_consent(app, world.org2_stranger)
+    login("curator2")
+    page = client.get("/issue-logins/").get_data(as_text=True)
+    assert "5А" in page and "6Б" not in page
+    refused = issue(client, world, group=world.org2_other_group, learners=[world.org2_stranger],
+                    follow_redirects=True).get_data(as_text=True)
+    assert "только для своих классов" in refused and account_of(app, world.org2_stranger) is None
+    assert issue(client, world, group=world.org2_group, learners=[world.org2_sibling]).mimetype == "application/pdf"
+    assert account_of(app, world.org2_sibling).org_id == world.org2
+
+
+def test_hr_specialist_issues_staff_but_not_learners(app, client, login, world):
+    _make_user(app, "hr1", "Специалист по кадрам", world.org1, None)
+    with app.app_context():
+        new = Staff(org_id=world.org1, last_name="Кадрова", first_name="Елена", position="Учитель")
+        db.session.add(new)
+        db.session.commit()
+        new_id = new.id
+    give_consent(app, new_id, signed_by="self")
+    give_consent(app, world.org1_sibling)
+    login("hr1")
+    page = client.get("/issue-logins/").get_data(as_text=True)
+    assert "Кадрова Елена" in page and "Петрова Мария" not in page
+    assert client.post("/issue-logins/staff", data={"staff": new_id, "role": "Учитель"}).mimetype == "application/pdf"
+    assert account_of(app, new_id).username == "kadrova.e"
+    issue(client, world, learners=[world.org1_sibling])
+    assert account_of(app, world.org1_sibling) is None
