@@ -89,22 +89,24 @@ def register_resources(host):
     return [Resource(name, label) for name, label in RESOURCES]
 
 
-# Issue 5: who issues logins and keeps consents (seeds 002, 004). The leaders of
-# every kind of group are named here without their other rights: plugins that
-# declare them widen these.
+# Issue 5: who issues logins and keeps consents (seeds 002, 004): these two
+# roles, and the leader of every kind of group the loaded plugins declare
+# (Классный руководитель, Куратор, Воспитатель), which those plugins widen.
 ACCOUNT_ROLES = [
     RoleSpec("Администратор", SCOPE_ORGANISATION, {"IssueLogins": W, "Consents": W}),
     RoleSpec("Секретарь", SCOPE_ORGANISATION, {"IssueLogins": W, "Consents": W}),
     RoleSpec("Специалист по кадрам", SCOPE_ORGANISATION, {"IssueLogins": W}),
-    RoleSpec("Классный руководитель", SCOPE_GROUPS, {"IssueLogins": W, "Consents": W}),
-    RoleSpec("Куратор", SCOPE_GROUPS, {"IssueLogins": W, "Consents": W}),
-    RoleSpec("Воспитатель", SCOPE_GROUPS, {"IssueLogins": W, "Consents": W}),
 ]
+
+
+def _leader_account_roles(host):
+    leaders = {"Классный руководитель"} | {kind.leader for kind in host.group_kinds.values()}
+    return [RoleSpec(name, SCOPE_GROUPS, {"IssueLogins": W, "Consents": W}) for name in sorted(leaders)]
 
 
 @hookimpl
 def register_roles(host):
-    return CORE_ROLES + ACCOUNT_ROLES
+    return CORE_ROLES + ACCOUNT_ROLES + _leader_account_roles(host)
 
 
 @hookimpl
