@@ -19,11 +19,10 @@ SIGNED = dt.date(2026, 9, 1)
 
 
 def give_consent(app, person_id, signed_by="guardian", org=None, withdrawn=None):
+    from app.models import Person
+
     with app.app_context():
-        org_id = org or db.session.get(Learner, person_id) and db.session.get(Learner, person_id).org_id
-        if org_id is None:
-            from app.models import Person
-            org_id = db.session.get(Person, person_id).org_id
+        org_id = org or db.session.get(Person, person_id).org_id
         db.session.add(Consent(org_id=org_id, person_id=person_id, signed_by=signed_by, signed_on=SIGNED,
                                scope="ФИО, отметки, посещаемость", document_ref="С-1", withdrawn_on=withdrawn))
         db.session.commit()

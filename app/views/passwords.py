@@ -12,14 +12,12 @@
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from sqlalchemy import event, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
