@@ -119,6 +119,15 @@ def configure_views(app: Flask) -> None:
 
     register_mail(app, appbuilder)  # «Общение»: почта (with the unread counter), уведомления, activity
     register_announcements(app, appbuilder)
+
+    from .views.consent import ConsentView
+    from .views.issue_logins import IssueLoginsView
+    from .views.passwords import init_accounts
+
+    people_label, people_icon = CATEGORIES["People"]
+    appbuilder.add_view(IssueLoginsView, "IssueLogins", label=IssueLoginsView.menu_label(), category="People",
+                        category_label=people_label, category_icon=people_icon)
+    appbuilder.add_view(ConsentView, "Consents", label=ConsentView.menu_label(), category="People")
     host = app.extensions["ejournal"]
     host.hook.extra_views(host=host, appbuilder=appbuilder)
 
@@ -127,6 +136,8 @@ def configure_views(app: Flask) -> None:
         g.pop("ejournal_scope", None)
         g.pop("ejournal_rights", None)
         scope_for_request(db.session, host)
+
+    init_accounts(app)  # after the scope: its before_request runs second
 
 
 def configure_errors(app: Flask) -> None:

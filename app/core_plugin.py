@@ -46,10 +46,13 @@ RESOURCES = [
     ("Unlocks", "Разблокировка журнала и замещения"),
     ("Announcements", "Доска объявлений"),
     ("Mail", "Внутренняя почта и уведомления"),
+    ("IssueLogins", "Выдача логинов"),
+    ("Consents", "Согласия на обработку ПД"),
 ]
 
 ALL = [name for name, _ in RESOURCES]
-READ_ALL = {name: R for name in ALL if name not in {"Audit", "Rights", "Users", "Diary", "Unlocks"}}
+READ_ALL = {name: R for name in ALL if name not in {"Audit", "Rights", "Users", "Diary", "Unlocks", "IssueLogins",
+                                                     "Consents"}}
 
 # Who does what is taken from seeds 001–004 (duties of each role); the
 # Администратор of an organisation changes it on «Права ролей».
@@ -105,9 +108,24 @@ def register_resources(host):
     return [Resource(name, label) for name, label in RESOURCES]
 
 
+# Issue 5: who issues logins and keeps consents (seeds 002, 004): these two
+# roles, and the leader of every kind of group the loaded plugins declare
+# (Классный руководитель, Куратор, Воспитатель), which those plugins widen.
+ACCOUNT_ROLES = [
+    RoleSpec("Администратор", SCOPE_ORGANISATION, {"IssueLogins": W, "Consents": W}),
+    RoleSpec("Секретарь", SCOPE_ORGANISATION, {"IssueLogins": W, "Consents": W}),
+    RoleSpec("Специалист по кадрам", SCOPE_ORGANISATION, {"IssueLogins": W}),
+]
+
+
+def _leader_account_roles(host):
+    leaders = {"Классный руководитель"} | {kind.leader for kind in host.group_kinds.values()}
+    return [RoleSpec(name, SCOPE_GROUPS, {"IssueLogins": W, "Consents": W}) for name in sorted(leaders)]
+
+
 @hookimpl
 def register_roles(host):
-    return CORE_ROLES
+    return CORE_ROLES + ACCOUNT_ROLES + _leader_account_roles(host)
 
 
 @hookimpl
@@ -136,6 +154,7 @@ MONITORING = ("Администратор", "Директор", "Завуч", "�
 @hookimpl
 def register_reports(host):
     from .registry import ReportParam, ReportSpec
+    from .reports.accounts import accounts_overdue
     from .reports.authority import authority_summary
     from .reports.activity import activity_reports
     from .reports.monitoring import final_marks_deadline, homework_record, marks_fill, open_absences
@@ -150,6 +169,8 @@ def register_reports(host):
                    "Куратор"), open_absences, (dates,)),
         ReportSpec("core.final_marks_deadline", "core", "Итоговые отметки: не выставленные и выставленные позже срока",
                    MONITORING, final_marks_deadline, (ReportParam("period", "Период", "period"),), landscape=True),
+        ReportSpec("core.accounts_overdue", "core", "Не выданы учётные записи в срок (R11)",
+                   ("Администратор", "Директор", "Завуч", "Секретарь"), accounts_overdue, ()),
         ReportSpec("core.authority_summary", "core", "Сводный отчёт по подведомственным организациям",
                    ("Сотрудник УО", "Директор", "Завуч"), authority_summary, (dates,), landscape=True),
         *activity_reports(),

@@ -502,6 +502,9 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> bool:
             from .demo_communication import populate_communication
 
             populate_communication(session, org, today())  # announcements, letters, a month of activity
+    from .demo_accounts import populate_accounts_demo
+
+    populate_accounts_demo(session, authority, today())
     session.commit()
     _refresh_statistics(session)
     return True

@@ -1,5 +1,6 @@
 """The core model shared by all plugins (names as in SPEC.md's glossary)."""
 from .audit import AuditEntry
+from .consent import Consent
 from .base import Model, OrgScoped, Versioned
 from .journal import (
     ATTENDANCE_CATEGORIES,
@@ -24,6 +25,7 @@ __all__ = [
     "Learner", "LearnerGroup", "Lesson", "Mark", "Model", "OrgRolePermission", "OrgScoped",
     "Organisation", "Period", "Person", "Staff", "Subgroup", "SubgroupMember", "Subject",
     "TeachingAssignment", "Account", "Versioned",
+    "Consent",
 ]
 from .announcement import AUDIENCES, Announcement, AnnouncementGroup  # noqa: E402
 from .message import MailMessage, MailRecipient, MailThread  # noqa: E402

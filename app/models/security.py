@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from flask_appbuilder.security.sqla.models import User as FabUser
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+import datetime as dt
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, OrgScoped
@@ -18,6 +20,11 @@ class Account(FabUser):
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     authority_id: Mapped[int | None] = mapped_column(ForeignKey("authority.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    # Issue 5: a one-time password must be changed at the first login; staff
+    # passwords expire (R12); «Выход» bumps the epoch, ending every session of it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     organisation = relationship("Organisation", foreign_keys=[org_id])
     authority = relationship("Authority", foreign_keys=[authority_id])

@@ -1,0 +1,143 @@
+"""Люди → «Выдача логинов»: accounts for the learners and parents of a group
+(and, for the Администратор and Специалист по кадрам, for staff), handed out as
+a PDF of slips to cut. The one-time passwords exist only in that PDF."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..extensions import db
+from ..scoping import ScopeError, current_scope
+from ..security import role_names_of
+from ..services import accounts as svc
+from ..services.marks import RuleError
+
+
+def login_url() -> str:
+    """Where to log in, printed on the slips: EJOURNAL_SITE_URL, else this site."""
+    base = current_app.config.get("EJOURNAL_SITE_URL") or os.environ.get("EJOURNAL_SITE_URL") or request.host_url
+    return base.rstrip("/") + "/login/"
+
+
+def slips_pdf(result: svc.IssueResult, title: str, organisation: str) -> bytes:
+    """Slips, eight to an A4 page with dashed cut lines; Cyrillic through the
+    embedded DejaVu font (the document lives in the font folder, NOTES.md)."""
+    from xhtml2pdf import pisa
+
+    font_dir = Path(current_app.config["PDF_FONT_DIR"])
+    slips = result.slips
+    pages = [slips[i:i + 8] for i in range(0, len(slips), 8)] or [[]]
+    rows = [[page[i:i + 2] for i in range(0, len(page), 2)] for page in pages]
+    html = render_template("accounts/slips.html", pages=rows, title=title, organisation=organisation,
+                           url=login_url(), skipped=result.skipped)
+    out = io.BytesIO()
+    res = pisa.CreatePDF(html, dest=out, encoding="utf-8", path=str(font_dir / "slips.html"))
+    if res.err:
+        raise RuntimeError(f"xhtml2pdf: {res.err} errors")
+    return out.getvalue()
+
+
+def _pdf_response(pdf: bytes, name: str):
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"  # the passwords must not stay in a cache
+    return response
+
+
+class IssueLoginsView(BaseView):
+    route_base = "/issue-logins"
+    class_permission_name = "IssueLogins"
+    method_permission_name = {"index": "read", "issue": "write", "issue_staff": "write"}
+    default_view = "index"
+
+    @staticmethod
+    def menu_label():
+        return _l("Выдача логинов")
+
+    def _context(self):
+        session = db.session
+        return session, current_scope(), role_names_of(session, current_user)
+
+    @expose("/")
+    @has_access
+    def index(self):
+        session, scope, roles = self._context()
+        host = current_app.extensions["ejournal"]
+        groups = svc.issuable_groups(session, scope, roles)
+        group_id = request.args.get("group", type=int)
+        group = None
+        rows = []
+        if group_id is None and groups:
+            group_id = groups[0].id
+        if group_id is not None:
+            try:
+                group = svc.checked_group(session, scope, roles, group_id)
+            except RuleError as exc:
+                flash(str(exc), "danger")
+        today = dt.date.today()
+        if group is not None:
+            learners, guardians, children = svc.group_people(session, group)
+            people = learners + guardians
+            consents = svc.consents_of(session, [p.id for p in people])
+            accounts = svc.accounts_by_person(session, [p.id for p in people])
+            names = {x.id: x.short_name for x in learners}
+            for p in people:
+                consent, reason = svc.consent_rule(p, consents, today)
+                account = accounts.get(p.id)
+                rows.append({"person": p, "kind": p.kind, "consent": consent, "reason": reason, "account": account,
+                             "children": ", ".join(names[i] for i in children.get(p.id, []))})
+        staff = []
+        if svc.may_issue_staff(roles) and scope.kind == "organisation":
+            people = svc.issuable_staff(session)
+            consents = svc.consents_of(session, [p.id for p in people])
+            accounts = svc.accounts_by_person(session, [p.id for p in people])
+            for p in people:
+                consent, reason = svc.consent_rule(p, consents, today)
+                staff.append({"person": p, "consent": consent, "reason": reason, "account": accounts.get(p.id)})
+        return self.render_template("accounts/issue_logins.html", groups=groups, group=group, rows=rows,
+                                    staff=staff, staff_roles=svc.staff_roles(host))
+
+    @expose("/issue", methods=["POST"])
+    @has_access
+    def issue(self):
+        session, scope, roles = self._context()
+        group_id = request.form.get("group", type=int)
+        try:
+            result = svc.issue_for_group(session, scope, roles, group_id, request.form.getlist("learner", type=int),
+                                         request.form.getlist("guardian", type=int), dt.date.today())
+        except (RuleError, ScopeError) as exc:
+            session.rollback()
+            flash(str(exc), "danger")
+            return redirect(url_for(".index", group=group_id))
+        return self._slips(result, group_id)
+
+    @expose("/staff", methods=["POST"])
+    @has_access
+    def issue_staff(self):
+        session, scope, roles = self._context()
+        host = current_app.extensions["ejournal"]
+        try:
+            result = svc.issue_for_staff(session, scope, roles, request.form.get("staff", type=int),
+                                         request.form.get("role", ""), host, dt.date.today())
+        except (RuleError, ScopeError) as exc:
+            session.rollback()
+            flash(str(exc), "danger")
+            return redirect(url_for(".index"))
+        return self._slips(result, None)
+
+    def _slips(self, result: svc.IssueResult, group_id):
+        for name, reason in result.skipped:
+            flash(_("Не выдан логин: %(name)s — %(reason)s", name=name, reason=reason), "warning")
+        if not result.slips:
+            return redirect(url_for(".index", group=group_id))
+        org = current_user.organisation
+        pdf = slips_pdf(result, _("Логины и пароли для входа в электронный журнал"), org.name if org else "")
+        return _pdf_response(pdf, f"logins-{dt.date.today():%Y%m%d}.pdf")

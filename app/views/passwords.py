@@ -1,0 +1,223 @@
+"""Passwords and sessions around FAB's login (issue 5, R12):
+
+- failed logins are throttled per account and per address (``LoginThrottle``);
+- a blocked account (consent withdrawn, closed by the Администратор) is told so;
+- a one-time password, or a staff password older than ``password_max_age_days``,
+  leads every page to «Смена пароля» until it is changed;
+- every password set (FAB's forms, this page, the issuing service) passes the
+  complexity policy and records when it was set;
+- «Выход» ends the session on the server: the account's session epoch moves
+  on, so a replayed old cookie opens nothing; the session lifetime is
+  ``PERMANENT_SESSION_LIFETIME`` (SESSION_LIFETIME_MINUTES).
+"""
+from __future__ import annotations
+
+import os
+
+from flask import current_app, flash, g, redirect, request, session, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.exceptions import PasswordComplexityValidationError
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from sqlalchemy import event, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import Account, Organisation
+from ..models.base import now
+from ..scoping import acting_as
+from ..services.marks import RuleError
+from ..services.passwords import LoginThrottle, check_password, make_store, password_expired
+
+EPOCH_KEY = "_ejournal_epoch"
+EXPIRED_KEY = "_ejournal_pw_expired"
+# Pages open while a password change is due.
+_OPEN_ENDPOINTS = {"PasswordChangeView.change", "AuthDBView.login", "AuthDBView.logout", "static",
+                   "appbuilder.static", "LocaleView.index"}
+
+
+def is_staff(account) -> bool:
+    """Staff unless every role of the account is a learner's or a parent's."""
+    roles = current_app.extensions["ejournal"].roles
+    names = [r.name for r in account.roles]
+    return not names or any(roles[n].staff if n in roles else True for n in names)
+
+
+def _on_password_set(target, value, oldvalue, initiator):
+    """Any new password: its date is recorded (R12) and a pending change is done."""
+    target.password_changed_at = now()
+    target.must_change_password = False
+    return value
+
+
+def _fab_validator(password: str) -> None:
+    """FAB's password forms (own reset, the Администратор's reset, new users)
+    call this with the password only; the account comes from the request."""
+    username, staff = None, True
+    endpoint = request.endpoint or ""
+    if endpoint.startswith("ResetMyPasswordView") and current_user.is_authenticated:
+        username, staff = current_user.username, is_staff(current_user)
+    elif endpoint.startswith("ResetPasswordView") and request.args.get("pk"):
+        account = db.session.get(Account, request.args.get("pk", type=int))
+        if account is not None:
+            username, staff = account.username, is_staff(account)
+    else:
+        username = request.form.get("username")
+    try:
+        check_password(password, username, staff=staff)
+    except RuleError as exc:
+        raise PasswordComplexityValidationError(str(exc)) from None
+
+
+def throttle() -> LoginThrottle:
+    ext = current_app.extensions
+    if "ejournal_throttle" not in ext:
+        cfg = current_app.config
+
+        def setting(name, default):  # the app's config, else the environment
+            return cfg.get(name) or os.environ.get(name) or default
+
+        ext["ejournal_throttle"] = LoginThrottle(
+            make_store(setting("LOGIN_THROTTLE_STORAGE_URI", cfg.get("RATELIMIT_STORAGE_URI"))),
+            account_limit=int(setting("LOGIN_FAILURES_PER_ACCOUNT", 5)),
+            address_limit=int(setting("LOGIN_FAILURES_PER_ADDRESS", 20)),
+            window_minutes=int(setting("LOGIN_FAILURES_WINDOW_MINUTES", 15)))
+    return ext["ejournal_throttle"]
+
+
+def _replace_flash(message: str) -> None:
+    flashes = session.get("_flashes", [])
+    if flashes:
+        flashes.pop()  # FAB's «Неверный логин» says less than ours
+        session["_flashes"] = flashes
+    flash(message, "danger")
+
+
+def _wrap_login(view):
+    def login(*args, **kwargs):
+        if request.method != "POST" or current_user.is_authenticated:
+            return view(*args, **kwargs)
+        username = (request.form.get("username") or "").strip()
+        address = request.remote_addr
+        guard = throttle()
+        if guard.blocked(username, address):
+            flash(_("Слишком много неудачных попыток входа. Вход временно закрыт, повторите через %(n)s минут.",
+                    n=guard.window // 60), "danger")
+            return redirect(url_for("AuthDBView.login"))
+        response = view(*args, **kwargs)
+        if current_user.is_authenticated:
+            guard.succeeded(username)
+            _start_session(current_user)
+        elif username:
+            guard.failed(username, address)
+            with acting_as(None):
+                account = db.session.scalar(select(Account).where(Account.username == username))
+            if account is not None and not account.active and account.password \
+                    and check_password_hash(account.password, request.form.get("password") or ""):
+                _replace_flash(_("Учётная запись заблокирована: нет действующего согласия на обработку персональных "
+                                 "данных или вход закрыт администратором. Обратитесь к классному руководителю "
+                                 "или секретарю."))
+        return response
+
+    return login
+
+
+def _start_session(account) -> None:
+    session.permanent = True  # PERMANENT_SESSION_LIFETIME applies
+    session[EPOCH_KEY] = account.session_epoch or 0
+    if is_staff(account) and account.org_id:
+        host = current_app.extensions["ejournal"]
+        with acting_as(None):  # the scope was resolved before the login: anonymous
+            org = db.session.get(Organisation, account.org_id)
+        days = host.setting(org, "core", "password_max_age_days")
+        if password_expired(account.password_changed_at, days, now()):
+            session[EXPIRED_KEY] = True
+
+
+def _wrap_logout(view):
+    def logout(*args, **kwargs):
+        if current_user.is_authenticated:
+            account_id = current_user.id
+            # A bulk UPDATE: no audit entry for every «Выход»; other devices end too.
+            db.session.execute(update(Account).where(Account.id == account_id)
+                               .values(session_epoch=Account.session_epoch + 1)
+                               .execution_options(synchronize_session=False))
+            db.session.commit()
+        response = view(*args, **kwargs)
+        session.clear()
+        return response
+
+    return logout
+
+
+def _check_session():
+    if not current_user.is_authenticated:
+        return None
+    if session.get(EPOCH_KEY) != (current_user.session_epoch or 0) or not current_user.active:
+        logout_user()
+        session.clear()
+        g.user = None
+        return redirect(url_for("AuthDBView.login"))
+    if request.endpoint in _OPEN_ENDPOINTS or (request.endpoint or "").endswith(".static"):
+        return None
+    if current_user.must_change_password or session.get(EXPIRED_KEY):
+        if request.path.startswith("/api/"):
+            return {"message": _("Смените пароль: %(url)s", url=url_for("PasswordChangeView.change"))}, 403
+        return redirect(url_for("PasswordChangeView.change"))
+    return None
+
+
+class PasswordChangeView(BaseView):
+    """«Смена пароля»: the own password, with the policy explained."""
+
+    route_base = "/password"
+    default_view = "change"
+
+    @expose("/change", methods=["GET", "POST"])
+    def change(self):
+        if not current_user.is_authenticated:
+            return redirect(url_for("AuthDBView.login"))
+        account = current_user
+        staff = is_staff(account)
+        forced = bool(account.must_change_password)
+        expired = bool(session.get(EXPIRED_KEY))
+        errors = []
+        if request.method == "POST":
+            old = request.form.get("old_password") or ""
+            new = request.form.get("password") or ""
+            if not check_password_hash(account.password or "", old):
+                errors.append(_("Текущий пароль введён неверно."))
+            elif new != (request.form.get("confirm") or ""):
+                errors.append(_("Новый пароль и повтор не совпадают."))
+            elif new == old:
+                errors.append(_("Новый пароль должен отличаться от прежнего."))
+            else:
+                try:
+                    check_password(new, account.username, staff=staff)
+                except RuleError as exc:
+                    errors.append(str(exc))
+            if not errors:
+                account.password = generate_password_hash(
+                    new, method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"))
+                db.session.commit()
+                session.pop(EXPIRED_KEY, None)
+                flash(_("Пароль изменён."), "success")
+                return redirect(url_for("HomeView.index") if "HomeView.index" in current_app.view_functions else "/")
+        return self.render_template("accounts/change_password.html", forced=forced, expired=expired, errors=errors,
+                                    min_length=10 if staff else 8)
+
+
+def init_accounts(app) -> None:
+    """Hook the above into FAB's login and logout and every request."""
+    app.config["FAB_PASSWORD_COMPLEXITY_ENABLED"] = True
+    app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = _fab_validator
+    if not event.contains(Account.password, "set", _on_password_set):
+        event.listen(Account.password, "set", _on_password_set, retval=True)
+    app.appbuilder.add_view_no_menu(PasswordChangeView())
+    for endpoint, wrap in (("AuthDBView.login", _wrap_login), ("AuthDBView.logout", _wrap_logout)):
+        view = app.view_functions.get(endpoint)
+        if view is not None and not getattr(view, "_ejournal_wrapped", False):
+            wrapped = wrap(view)
+            wrapped._ejournal_wrapped = True
+            app.view_functions[endpoint] = wrapped
+    app.before_request(_check_session)

@@ -1,0 +1,212 @@
+"""Passwords and sessions (issue 5, R12): the policy on every password set,
+strong hashes, yearly change of staff passwords, throttled failed logins
+(memory and Redis), «Выход» ending the session on the server, session lifetime."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Account
+from app.services.marks import RuleError
+from app.services.passwords import (
+    LoginThrottle, MemoryStore, RedisStore, check_password, make_store, one_time_password, password_expired,
+)
+from tests.world import PASSWORD
+
+
+@pytest.mark.parametrize("password, staff, message", [
+    ("abc12", False, "не короче 8"),
+    ("abcdefgh1", True, "не короче 10"),
+    ("абвгдеёжзи", False, "и буквы, и цифры"),
+    ("1234567890", True, "и буквы, и цифры"),
+    ("ivanov.ip2026", False, "логином"),
+    ("Qwerty12345", False, "распространён"),
+])
+def test_policy_refuses_with_the_reason(password, staff, message):
+    with pytest.raises(RuleError) as err:
+        check_password(password, "ivanov.ip", staff=staff)
+    assert message in str(err.value) and str(err.value).startswith("R12")
+
+
+def test_policy_accepts_good_passwords_and_one_time_ones_pass_it():
+    check_password("Лето2026море", "ivanov.ip", staff=True)
+    check_password("kot7sobaka", "ivanov.ip", staff=False)
+    for _ in range(50):
+        password = one_time_password()
+        check_password(password, "ivanov.ip", staff=False)
+        assert not set(password) & set("0O1lI")  # nothing to misread on a slip
+
+
+def test_own_password_form_of_fab_applies_the_policy(app, client, login):
+    login("teacher1")
+    page = client.post("/resetmypassword/form", data={"password": "short1", "conf_password": "short1"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "не короче 10" in page  # teacher1 is staff
+    with app.app_context():
+        before = db.session.scalar(select(Account.password).where(Account.username == "teacher1"))
+    client.post("/resetmypassword/form", data={"password": "Teacher1new2026", "conf_password": "Teacher1new2026"})
+    with app.app_context():
+        account = db.session.scalar(select(Account).where(Account.username == "teacher1"))
+        assert account.password == before  # refused: contains the login
+    client.post("/resetmypassword/form", data={"password": "Осень2026лес", "conf_password": "Осень2026лес"})
+    with app.app_context():
+        account = db.session.scalar(select(Account).where(Account.username == "teacher1"))
+        assert account.password != before
+        assert (dt.datetime.now() - account.password_changed_at).total_seconds() < 3600 * 24
+
+
+def test_administrator_reset_and_new_user_forms_apply_the_policy(app, client, login, world):
+    login("sysadmin")
+    page = client.post(f"/resetpassword/form?pk={world.user_learner1}",
+                       data={"password": "abc", "conf_password": "abc"}, follow_redirects=True)
+    assert "не короче 8" in page.get_data(as_text=True)  # a learner: 8
+    page = client.post(f"/resetpassword/form?pk={world.user_teacher1}",
+                       data={"password": "abcdefgh1", "conf_password": "abcdefgh1"}, follow_redirects=True)
+    assert "не короче 10" in page.get_data(as_text=True)  # staff: 10
+    login("admin1")
+    page = client.post("/users/add", data={"username": "newbie", "first_name": "Новый", "last_name": "Учитель",
+                                           "email": "newbie@example.ru", "roles": "", "active": "y",
+                                           "password": "newbie", "conf_password": "newbie"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "R12" in page
+    with app.app_context():
+        assert db.session.scalar(select(Account).where(Account.username == "newbie")) is None
+
+
+def test_passwords_are_stored_as_strong_hashes(app, world):
+    with app.app_context():
+        stored = db.session.scalar(select(Account.password).where(Account.username == "teacher1"))
+    method = stored.split("$", 1)[0]
+    assert PASSWORD not in stored
+    assert method.startswith("scrypt:") or (method.startswith("pbkdf2:sha256") and int(method.split(":")[2]) >= 600000)
+
+
+def test_staff_password_older_than_a_year_leads_to_the_change_page(app, client, login, world):
+    with app.app_context():
+        for name in ("teacher1", "learner1"):
+            account = db.session.scalar(select(Account).where(Account.username == name))
+            account.password_changed_at = dt.datetime.now() - dt.timedelta(days=400)
+        db.session.commit()
+    login("teacher1")
+    response = client.get("/journal/")
+    assert response.status_code == 302 and "/password/change" in response.headers["Location"]
+    assert "Срок действия пароля истёк" in client.get("/password/change").get_data(as_text=True)
+    client.post("/password/change", data={"old_password": PASSWORD, "password": "Зима2027снег",
+                                          "confirm": "Зима2027snow"})
+    assert client.get("/journal/").status_code == 302  # the confirmation differed: nothing changed
+    client.post("/password/change", data={"old_password": PASSWORD, "password": "Зима2027снег",
+                                          "confirm": "Зима2027снег"})
+    assert client.get("/journal/").status_code == 200
+    login("learner1")  # R12 is about staff: a learner's old password does not expire
+    assert client.get("/diary/").status_code == 200
+
+
+def test_expiry_rule():
+    now = dt.datetime(2026, 11, 20)
+    assert password_expired(now - dt.timedelta(days=366), 365, now)
+    assert not password_expired(now - dt.timedelta(days=300), 365, now)
+    assert not password_expired(None, 365, now)
+
+
+def _fail(client, username, times):
+    for _ in range(times):
+        client.post("/login/", data={"username": username, "password": "неверный-пароль1"})
+
+
+def test_failed_logins_are_throttled_per_account(app, client, world):
+    _fail(client, "teacher1", 5)
+    page = client.post("/login/", data={"username": "teacher1", "password": PASSWORD},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Слишком много неудачных попыток входа" in page  # even the right password waits
+    assert client.get("/journal/").status_code != 200
+    client.post("/login/", data={"username": "deputy1", "password": PASSWORD})
+    assert client.get("/journal/").status_code == 200  # another account from the same address still logs in
+
+
+def test_failed_logins_are_throttled_per_address(app, client, world):
+    app.extensions.pop("ejournal_throttle", None)
+    app.config["LOGIN_FAILURES_PER_ADDRESS"] = 6
+    for i in range(6):
+        _fail(client, f"nobody{i}", 1)  # six different names, one address
+    page = client.post("/login/", data={"username": "deputy1", "password": PASSWORD},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Слишком много неудачных попыток входа" in page
+    other = app.test_client()
+    other.post("/login/", data={"username": "deputy1", "password": PASSWORD},
+               environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert other.get("/journal/", environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 200
+
+
+def _exercise(store):
+    throttle = LoginThrottle(store, account_limit=3, address_limit=10, window_minutes=1)
+    name = f"user-{uuid.uuid4().hex[:8]}"
+    for _ in range(2):
+        throttle.failed(name, "192.0.2.1")
+    assert not throttle.blocked(name, "192.0.2.1")
+    throttle.succeeded(name)  # a success forgets the account's failures
+    for _ in range(3):
+        throttle.failed(name, "192.0.2.1")
+    assert throttle.blocked(name, "192.0.2.9")  # the account, from any address
+    assert not throttle.blocked("someone-else", "192.0.2.9")
+
+
+def test_memory_store():
+    assert isinstance(make_store("memory://"), MemoryStore)
+    _exercise(MemoryStore())
+
+
+def _redis_or_skip():
+    store = make_store("redis://127.0.0.1:6379/15")
+    try:
+        store.client.ping()
+    except Exception:
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+    return store
+
+
+def test_redis_store():
+    store = _redis_or_skip()
+    assert isinstance(store, RedisStore)
+    _exercise(store)
+
+
+def test_app_counts_in_redis_when_configured(app, client, world):
+    store = _redis_or_skip()
+    app.config["LOGIN_THROTTLE_STORAGE_URI"] = "redis://127.0.0.1:6379/15"
+    app.extensions.pop("ejournal_throttle", None)
+    name = "director1"
+    store.delete(f"login-fail:user:{name}")
+    _fail(client, name, 2)
+    assert store.get(f"login-fail:user:{name}") == 2  # another worker process sees the same count
+    client.post("/login/", data={"username": name, "password": PASSWORD})
+    assert store.get(f"login-fail:user:{name}") == 0
+
+
+def test_logout_ends_the_session_on_the_server(app, client, login):
+    login("teacher1")
+    assert client.get("/journal/").status_code == 200
+    cookie = client.get_cookie("session").value
+    client.get("/logout/")
+    assert client.get("/journal/").status_code != 200
+    client.set_cookie("session", cookie)  # the old cookie replayed
+    assert client.get("/journal/").status_code != 200
+    with app.app_context():
+        assert db.session.scalar(select(Account.session_epoch).where(Account.username == "teacher1")) == 1
+
+
+def test_session_lifetime_is_a_setting(app, client, login, monkeypatch):
+    import importlib
+
+    import config
+
+    monkeypatch.setenv("SESSION_LIFETIME_MINUTES", "30")
+    assert importlib.reload(config).PERMANENT_SESSION_LIFETIME == dt.timedelta(minutes=30)
+    monkeypatch.delenv("SESSION_LIFETIME_MINUTES")
+    importlib.reload(config)
+    response = login("teacher1")
+    assert "Expires=" in response.headers["Set-Cookie"]  # a permanent session: the lifetime applies
+    assert app.permanent_session_lifetime == app.config["PERMANENT_SESSION_LIFETIME"]
