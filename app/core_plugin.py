@@ -172,6 +172,7 @@ def register_reports(host):
         ReportSpec("core.accounts_overdue", "core", "Не выданы учётные записи в срок (R11)",
                    ("Администратор", "Директор", "Завуч", "Секретарь"), accounts_overdue, ()),
         ReportSpec("core.authority_summary", "core", "Сводный отчёт по подведомственным организациям",
-                   ("Сотрудник УО", "Директор", "Завуч"), authority_summary, (dates,), landscape=True),
+                   ("Сотрудник УО", "Директор", "Завуч"), authority_summary, (dates,), landscape=True,
+                   across_organisations=True),
         *activity_reports(),
     ]

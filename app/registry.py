@@ -138,6 +138,9 @@ class ReportSpec:
     run: Callable[..., list[Table]]
     params: Sequence[ReportParam] = ()
     landscape: bool = False
+    # True: the report covers every organisation the user sees (the authority's
+    # summaries) and takes no organisation parameter.
+    across_organisations: bool = False
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,11 @@ def test_report_pages_run_a_fixed_number_of_queries(app, client, login, world, r
     with count_queries(app) as large:
         assert client.get(url).status_code == 200
     assert large["n"] == small["n"], f"{report}: {small['n']} queries, then {large['n']}"
+
+
+def test_authority_summary_asks_for_no_organisation(client, login, world):
+    login("uo_a")
+    page = client.get(f"/reports/core.authority_summary/?{QS}").get_data(as_text=True)
+    assert 'id="p-organisation"' not in page and "Школа № 1" in page and "Техникум № 2" in page
+    pdf = client.get(f"/reports/core.authority_summary/?{QS}&format=pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

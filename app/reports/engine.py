@@ -110,7 +110,7 @@ def parse_params(session, spec: ReportSpec, raw: dict, scope: Scope) -> tuple[di
     values: dict = {}
     shown: list[tuple[str, str]] = []
     params = sorted(spec.params, key=lambda p: p.kind != "organisation")
-    if not any(p.kind == "organisation" for p in params):
+    if not any(p.kind == "organisation" for p in params) and not spec.across_organisations:
         params = [ReportParam("organisation", _("Организация"), "organisation"), *params]
     for param in params:
         offered = choices(session, param, values)

@@ -6,9 +6,10 @@ from flask import abort, current_app, flash, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Organisation
+from ..models import Authority, Organisation
 from ..reports import ReportError, allowed_reports, parse_params, run_report
 from ..reports.charts import chart_images
 from ..reports.engine import choices, default_value
@@ -26,8 +27,12 @@ FORMATS = {
 
 def render(spec, values, header, tables, fmt: str) -> tuple[bytes, str, str]:
     """Bytes, MIME type and file extension of a report in ``fmt``."""
-    org = db.session.get(Organisation, values["organisation"])
-    org_name = org.name if org else ""
+    if spec.across_organisations:
+        authority = db.session.scalars(select(Authority).order_by(Authority.id)).first()
+        org_name = authority.name if authority else ""
+    else:
+        org = db.session.get(Organisation, values["organisation"])
+        org_name = org.name if org else ""
     if fmt == "pdf":
         data = to_pdf(spec.title, header, tables, org_name, landscape=spec.landscape)
     elif fmt == "xlsx":
@@ -95,7 +100,7 @@ class ReportsView(BaseView):
         """(param, choices, current value) for the form; choices under the user's scope."""
         form, known = [], {"organisation": values.get("organisation")}
         params = list(spec.params)
-        if not any(p.kind == "organisation" for p in params):
+        if not any(p.kind == "organisation" for p in params) and not spec.across_organisations:
             from ..registry import ReportParam
 
             params.insert(0, ReportParam("organisation", _l("Организация"), "organisation"))
