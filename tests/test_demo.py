@@ -166,3 +166,33 @@ def test_scale_two_makes_two_schools_and_two_colleges():
     finally:
         dispose(app)
         drop_database(url)
+
+
+def test_the_school_has_a_past_and_homework(demo_app):
+    """Ledgers and results need final marks of the quarter already over; the diary
+    needs homework; the grade-1 classes (R2) get neither."""
+    import datetime as dt
+
+    from app.demo import today
+    from app.models import FinalMark, Homework
+
+    with demo_app.app_context():
+        s = db.session
+        school = next(o for o in s.scalars(select(Organisation).order_by(Organisation.id)) if "school" in o.plugins)
+        over = s.scalars(select(Period.id).where(Period.org_id == school.id, Period.plugin == "school",
+                                                 Period.is_final.is_(False), Period.end < today())).all()
+        levels = dict(s.execute(
+            select(LearnerGroup.level, func.count(FinalMark.id))
+            .join(Learner, Learner.group_id == LearnerGroup.id).join(FinalMark, FinalMark.learner_id == Learner.id)
+            .where(FinalMark.period_id.in_(over)).group_by(LearnerGroup.level)).all())
+        assert over and 1 not in levels and all(levels.get(level, 0) > 0 for level in range(2, 12))
+        set_on = s.execute(select(FinalMark.created_at, Period.end).join(Period, Period.id == FinalMark.period_id)
+                           .where(FinalMark.period_id.in_(over))).all()
+        assert all(created.date() <= end - dt.timedelta(days=2) for created, end in set_on)  # before R4's deadline
+        homework = s.execute(select(Homework.entered_at, Lesson.date, LearnerGroup.level)
+                             .join(Lesson, Lesson.id == Homework.lesson_id)
+                             .join(LearnerGroup, LearnerGroup.id == Lesson.group_id)
+                             .where(Homework.org_id == school.id)).all()
+        assert len(homework) > 500
+        assert all(entered.date() == day for entered, day, _level in homework)  # R7: on the lesson's day
+        assert all(level > 1 for _entered, _day, level in homework)
