@@ -22,6 +22,7 @@ from werkzeug.security import generate_password_hash
 
 from .core_plugin import ATTENDANCE_CODES
 from .extensions import db
+from .models.base import utc_from_local
 from .models import (
     AcademicYear, Account, Assignment, AssignmentType, Attendance, AttendanceCode, Authority, FinalMark, Guardian,
     GuardianLink, Learner, LearnerGroup, Lesson, Mark, Organisation, Period, Staff, TeachingAssignment,
@@ -376,7 +377,7 @@ def fill_journal(session, organisation, group: LearnerGroup, learners: list[Lear
             taught[subject.id] = n + 1
             lesson = Lesson(org_id=organisation.id, group=group, subject_id=subject.id, teacher_id=teacher.id,
                             date=day, number=number, topic=_topic(kit, subject, n),
-                            topic_entered_at=dt.datetime.combine(day, dt.time(8 + number, 50)))
+                            topic_entered_at=utc_from_local(dt.datetime.combine(day, dt.time(8 + number, 50))))
             lessons.append(lesson)
             objects.append(lesson)
             present = []
@@ -540,8 +541,10 @@ def homework(session, organisation, year: AcademicYear, rng: random.Random) -> N
         n, e = rng.randint(3, 40), rng.randint(50, 600)
         text = rng.choice(HOMEWORK).format(n=n, k=rng.randint(3, 6), e=e, f=e + rng.randint(1, 9),
                                            p=n * 4, q=n * 4 + rng.randint(3, 8))
+        # Entered at the end of the lesson, local time (stored as UTC): within R7's hour.
+        ends = dt.datetime.combine(day, dt.time(8, 30)) + dt.timedelta(minutes=55 * (number - 1) + 50)
         items.append(Homework(org_id=organisation.id, lesson_id=lesson_id, text=text, due_date=due[lesson_id],
-                              entered_at=dt.datetime.combine(day, dt.time(min(8 + number, 15), 55))))
+                              entered_at=utc_from_local(ends)))
     session.add_all(items)
 
 

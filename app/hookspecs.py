@@ -227,3 +227,14 @@ def diary_week_extras(host, session, learner, start, end):
     dicts ``{"date": "YYYY-MM-DD", "kind": str, "title": str, "note": str}``
     (Russian texts), or None; the diary shows them under that day.
     """
+
+
+@hookspec(firstresult=True)
+def bell_end_times(host, session, org_id, on):
+    """Give the end of each lesson of the organisation's bell schedule in force on ``on``.
+
+    Called by the core's homework report (R7: homework no later than an hour after the
+    group's last lesson) once per run. Return ``{lesson number: datetime.time}`` in the
+    organisation's local time, or ``None`` when the plugin keeps no bells; the first
+    non-``None`` answer is used. Without bells, the end of the lesson's day counts.
+    """

@@ -42,6 +42,31 @@ def test_homework_record_counts_lessons_without_homework(app, world):
                                            ["6Б", "Математика", "Другова В.", 1, 1, 0, 0]]
 
 
+def test_homework_late_by_the_bells_r7(app, world):
+    """5А's last lesson on 19.11 is the 2nd (ends 10:10 Moscow time): homework is due by
+    11:10 (08:10 UTC); on 20.11 the 1st is the last (09:15) and homework is due by 10:15."""
+    import datetime as dt
+
+    from app.models import Homework, Lesson
+    from plugins.school.timetable.models import Bell
+
+    with app.app_context(), acting_as(None):
+        s = db.session
+        s.add_all([Bell(org_id=world.org1, year_id=world.org1_year, shift=1, number=n, start=a, end=b)
+                   for n, a, b in ((1, "08:30", "09:15"), (2, "09:25", "10:10"))])
+        lesson = Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
+                        teacher_id=world.org1_teacher, date=dt.date(2026, 11, 19), number=2, topic="Дроби")
+        s.add(lesson)
+        s.flush()
+        s.add_all([Homework(org_id=world.org1, lesson_id=lesson.id, text="№ 12", due_date=dt.date(2026, 11, 20),
+                            entered_at=dt.datetime(2026, 11, 19, 8, 30)),  # 11:30 in Moscow: late
+                   Homework(org_id=world.org1, lesson_id=world.org1_lesson, text="№ 15",
+                            due_date=dt.date(2026, 11, 23), entered_at=dt.datetime(2026, 11, 20, 7, 0))])  # 10:00
+        s.commit()
+    (table,) = _run(app, "core.homework_record", "deputy1", **NOVEMBER)
+    assert table.rows[0] == ["5А", "Математика", "Учителева А. П.", 2, 0, 1, 0]
+
+
 def test_open_absences_after_the_day(app, world):
     (table,) = _run(app, "core.open_absences", "deputy1", **NOVEMBER)
     assert [[r[0].isoformat(), *r[1:]] for r in table.rows] == [["2026-11-20", "5А", "Сидоров Пётр", 1,

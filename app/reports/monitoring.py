@@ -11,7 +11,7 @@ import datetime as dt
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Date, and_, case, cast, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from ..models import (
@@ -30,6 +30,7 @@ from ..models import (
     Subject,
     TeachingAssignment,
 )
+from ..models.base import utc_from_local
 from ..models.people import short_name
 from ..registry import Table
 
@@ -40,11 +41,6 @@ def _host():
 
 def _initials(last, first, middle) -> str:
     return short_name(last, first, middle) if last else ""
-
-
-def _day(session, column):
-    """The date of a timestamp column (SQLite's CAST AS DATE would keep only the year)."""
-    return func.date(column) if session.get_bind().dialect.name == "sqlite" else cast(column, Date)
 
 
 def _range(params):
@@ -106,25 +102,54 @@ def marks_fill(session, params) -> list[Table]:
 
 def homework_record(session, params) -> list[Table]:
     """Запись домашнего задания и темы: lessons without homework or topic, and
-    homework entered after the lesson's day (R7)."""
+    homework entered late under R7 — later than the organisation's hours
+    (``homework_hours_after_last_lesson``, 1 by default) after the end of the
+    group's last lesson that day by the bells a plugin gives (else the day's end)."""
+    host = _host()
     org, (start, end) = params["organisation"], _range(params)
     first_entry = (select(Homework.lesson_id, func.min(Homework.entered_at).label("at"))
                    .group_by(Homework.lesson_id).subquery())
-    late = and_(first_entry.c.at.is_not(None), _day(session, first_entry.c.at) > Lesson.date)
     rows = session.execute(_lesson_rows(
         session, org, start, end,
         func.count(Lesson.id),
         func.sum(case((first_entry.c.at.is_(None), 1), else_=0)),
-        func.sum(case((late, 1), else_=0)),
         func.sum(case((Lesson.topic == "", 1), else_=0)),
-    ).outerjoin(first_entry, first_entry.c.lesson_id == Lesson.id)).all()
+    ).add_columns(Lesson.subject_id, Lesson.teacher_id).group_by(Lesson.subject_id, Lesson.teacher_id)
+        .outerjoin(first_entry, first_entry.c.lesson_id == Lesson.id)).all()
+    late = _late_homework(session, host, org, start, end, first_entry)
     skip = _no_marks_groups(session, org)
-    out = [[group, subject, _initials(last, first, middle), lessons,
-            None if gid in skip else int(without or 0), int(late_n or 0), int(no_topic or 0)]
-           for gid, group, subject, last, first, middle, lessons, without, late_n, no_topic in rows]
+    out = [[group, subject, _initials(last, first, middle), lessons, None if gid in skip else int(without or 0),
+            late.get((gid, subject_id, teacher_id), 0), int(no_topic or 0)]
+           for gid, group, subject, last, first, middle, lessons, without, no_topic, subject_id, teacher_id in rows]
     return [Table(_("Запись домашнего задания"),
                   [_("Класс"), _("Предмет"), _("Учитель"), _("Уроков"), _("Без домашнего задания"),
-                   _("Задание записано позже дня урока (R7)"), _("Без темы урока")], out)]
+                   _("Задание записано позже срока (R7)"), _("Без темы урока")], out)]
+
+
+def _late_homework(session, host, org, start, end, first_entry) -> dict[tuple, int]:
+    """(group, subject, teacher) → lessons whose homework came after R7's deadline."""
+    organisation = session.get(Organisation, org)
+    hours = next((host.setting(organisation, plugin, "homework_hours_after_last_lesson")
+                  for plugin in organisation.plugins or []
+                  if (plugin, "homework_hours_after_last_lesson") in host.rule_settings), 1)
+    bells = host.hook.bell_end_times(host=host, session=session, org_id=org, on=start) or {}
+    in_range = (Lesson.org_id == org, Lesson.date >= start, Lesson.date <= end)
+    last_number = dict(((g, d), n) for g, d, n in session.execute(
+        select(Lesson.group_id, Lesson.date, func.max(Lesson.number)).where(*in_range)
+        .group_by(Lesson.group_id, Lesson.date)))
+    out: dict[tuple, int] = {}
+    for group_id, subject_id, teacher_id, day, entered in session.execute(
+            select(Lesson.group_id, Lesson.subject_id, Lesson.teacher_id, Lesson.date, first_entry.c.at)
+            .join(first_entry, first_entry.c.lesson_id == Lesson.id).where(*in_range)):
+        ends = bells.get(last_number.get((group_id, day)))
+        if ends is None:
+            deadline = utc_from_local(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+        else:
+            deadline = utc_from_local(dt.datetime.combine(day, ends)) + dt.timedelta(hours=hours)
+        if entered > deadline:
+            key = (group_id, subject_id, teacher_id)
+            out[key] = out.get(key, 0) + 1
+    return out
 
 
 def open_absences(session, params) -> list[Table]:

@@ -289,3 +289,10 @@ def plans_views(host, appbuilder):
 @hookimpl(specname="academic_year_opened")
 def plans_year_opened(host, session, old_year, new_year, group_map):
     plans_hooks.copy_curriculum(session, old_year, new_year)
+
+
+@hookimpl(specname="bell_end_times")
+def timetable_bell_end_times(host, session, org_id, on):
+    from .timetable.services import bell_end_times
+
+    return bell_end_times(session, org_id, on)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app import demo
 from app.models import LearnerGroup, Subgroup, Subject
+from app.models.base import utc_from_local
 
 from .models import CurriculumEntry, LessonPlan, PlanTopic
 from .services import flow_topics, plan_lessons_query
@@ -109,7 +110,7 @@ def _plan(session, organisation, year, group, subject, subgroup_id, class_name):
     flow_topics(session, plan)
     for lesson in lessons:
         if lesson.date < today and lesson.topic:
-            lesson.topic_entered_at = dt.datetime.combine(lesson.date, dt.time(8 + lesson.number, 50))
+            lesson.topic_entered_at = utc_from_local(dt.datetime.combine(lesson.date, dt.time(8 + lesson.number, 50)))
 
 
 def _load_differences(session, organisation, year, subjects):

@@ -473,3 +473,17 @@ def period_range(session, period_id: int, year: AcademicYear) -> tuple[dt.date, 
     if period is None or period.year_id != year.id:
         raise RuleError(RULE, _l("Выберите учебный период этого года."))
     return period.start, period.end
+
+
+def bell_end_times(session, org_id: int, on: dt.date) -> dict[int, dt.time] | None:
+    """The first shift's lesson ends in the year holding ``on`` (R7's «last lesson»)."""
+    from app.models import AcademicYear
+
+    from .models import Bell
+
+    rows = session.execute(
+        select(Bell.number, Bell.end).join(AcademicYear, AcademicYear.id == Bell.year_id)
+        .where(Bell.org_id == org_id, Bell.shift == 1, AcademicYear.start <= on, AcademicYear.end >= on)).all()
+    if not rows:
+        return None
+    return {number: dt.time.fromisoformat(end) for number, end in rows}
