@@ -165,14 +165,14 @@ def display_value(value):
     """How a value reads on list and show pages."""
     import datetime as dt
 
-    from flask_babel import gettext
+    from flask_babel import format_datetime, gettext
 
     if value is None:
         return ""
     if isinstance(value, bool):
         return gettext("да") if value else gettext("нет")
     if isinstance(value, dt.datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
+        return format_datetime(value, "dd.MM.yyyy HH:mm")  # stored in UTC, shown in EJOURNAL_TIMEZONE
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
     return value
