@@ -38,16 +38,12 @@ def allowed_reports(session, host, role_names: set[str], scope: Scope) -> list[R
                   key=lambda s: s.title)
 
 
-def _org(session, values) -> int | None:
-    return values.get("organisation")
-
-
 def choices(session, param: ReportParam, values: dict) -> list[Choice] | None:
     """What the user may pick for ``param`` (``None``: free input, e.g. a date).
 
     The queries run under the user's scope, so a teacher is offered only
     own classes and a Сотрудник УО only the authority's organisations."""
-    org = _org(session, values)
+    org = values.get("organisation")
     if param.kind == "organisation":
         rows = session.execute(select(Organisation.id, Organisation.short_name, Organisation.name)
                                .order_by(Organisation.short_name, Organisation.id)).all()
@@ -101,18 +97,23 @@ def _parse_date(text: str, label: str) -> dt.date:
         raise ReportError(_("«%(label)s»: укажите дату в виде ГГГГ-ММ-ДД.", label=label)) from None
 
 
-def parse_params(session, spec: ReportSpec, raw: dict, scope: Scope) -> tuple[dict, list[tuple[str, str]]]:
-    """Check ``raw`` (strings from a form or the command line) against what
-    the user may reach; return the values the report gets and the
-    (label, shown value) pairs printed in the report's header.
-
-    The organisation goes first: the other choices depend on it."""
-    values: dict = {}
-    shown: list[tuple[str, str]] = []
+def form_params(spec: ReportSpec) -> list[ReportParam]:
+    """The report's parameters as asked for, the organisation first (the other
+    choices depend on it); one is added when the report covers one organisation
+    and does not declare it."""
     params = sorted(spec.params, key=lambda p: p.kind != "organisation")
     if not any(p.kind == "organisation" for p in params) and not spec.across_organisations:
         params = [ReportParam("organisation", _("Организация"), "organisation"), *params]
-    for param in params:
+    return params
+
+
+def parse_params(session, spec: ReportSpec, raw: dict, scope: Scope) -> tuple[dict, list[tuple[str, str]]]:
+    """Check ``raw`` (strings from a form or the command line) against what
+    the user may reach; return the values the report gets and the
+    (label, shown value) pairs printed in the report's header."""
+    values: dict = {}
+    shown: list[tuple[str, str]] = []
+    for param in form_params(spec):
         offered = choices(session, param, values)
         if param.kind == "date_range":
             start = _parse_date(raw.get(f"{param.name}_from"), param.label)

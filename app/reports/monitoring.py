@@ -61,7 +61,7 @@ def _no_marks_groups(session, org_id) -> set[int]:
     return out
 
 
-def _lesson_rows(session, org_id, start, end, *extra_columns):
+def _lesson_rows(org_id, start, end, *extra_columns):
     teacher = aliased(Staff)
     return (select(LearnerGroup.id, LearnerGroup.name, Subject.name, teacher.last_name, teacher.first_name,
                    teacher.middle_name, *extra_columns)
@@ -81,7 +81,7 @@ def marks_fill(session, params) -> list[Table]:
     marks_per_lesson = (select(Assignment.lesson_id, func.count(Mark.id).label("n"))
                         .join(Mark, Mark.assignment_id == Assignment.id).group_by(Assignment.lesson_id).subquery())
     rows = session.execute(_lesson_rows(
-        session, org, start, end,
+        org, start, end,
         func.count(Lesson.id), func.sum(case((marks_per_lesson.c.n.is_(None), 1), else_=0)),
         func.coalesce(func.sum(marks_per_lesson.c.n), 0),
     ).outerjoin(marks_per_lesson, marks_per_lesson.c.lesson_id == Lesson.id)).all()
@@ -110,7 +110,7 @@ def homework_record(session, params) -> list[Table]:
     first_entry = (select(Homework.lesson_id, func.min(Homework.entered_at).label("at"))
                    .group_by(Homework.lesson_id).subquery())
     rows = session.execute(_lesson_rows(
-        session, org, start, end,
+        org, start, end,
         func.count(Lesson.id),
         func.sum(case((first_entry.c.at.is_(None), 1), else_=0)),
         func.sum(case((Lesson.topic == "", 1), else_=0)),

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Authority, Organisation
 from ..reports import ReportError, allowed_reports, parse_params, run_report
 from ..reports.charts import chart_images
-from ..reports.engine import choices, default_value
+from ..reports.engine import choices, default_value, form_params
 from ..reports.formats import cell_text, to_csv, to_json, to_pdf, to_xlsx
 from ..scoping import current_scope
 from ..security import role_names_of
@@ -99,12 +99,7 @@ class ReportsView(BaseView):
     def _form(self, spec, values, scope):
         """(param, choices, current value) for the form; choices under the user's scope."""
         form, known = [], {"organisation": values.get("organisation")}
-        params = list(spec.params)
-        if not any(p.kind == "organisation" for p in params) and not spec.across_organisations:
-            from ..registry import ReportParam
-
-            params.insert(0, ReportParam("organisation", _l("Организация"), "organisation"))
-        for param in sorted(params, key=lambda p: p.kind != "organisation"):
+        for param in form_params(spec):
             offered = choices(db.session, param, known)
             current = request.args.get(param.name) or default_value(db.session, param, scope, offered)
             if param.kind == "organisation" and current:
