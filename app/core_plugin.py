@@ -169,7 +169,7 @@ def register_reports(host):
                    "Куратор"), open_absences, (dates,)),
         ReportSpec("core.final_marks_deadline", "core", "Итоговые отметки: не выставленные и выставленные позже срока",
                    MONITORING, final_marks_deadline, (ReportParam("period", "Период", "period"),), landscape=True),
-        ReportSpec("core.accounts_overdue", "core", "Не выданы учётные записи в срок (R11)",
+        ReportSpec("core.accounts_overdue", "core", "Не выданы учётные записи в срок",
                    ("Администратор", "Директор", "Завуч", "Секретарь"), accounts_overdue, ()),
         ReportSpec("core.authority_summary", "core", "Сводный отчёт по подведомственным организациям",
                    ("Сотрудник УО", "Директор", "Завуч"), authority_summary, (dates,), landscape=True,

@@ -20,9 +20,10 @@ from flask import current_app
 from sqlalchemy import func, select, text
 from werkzeug.security import generate_password_hash
 
+from . import clock
+from .clock import utc_from_local
 from .core_plugin import ATTENDANCE_CODES
 from .extensions import db
-from .models.base import utc_from_local
 from .models import (
     AcademicYear, Account, Assignment, AssignmentType, Attendance, AttendanceCode, Authority, FinalMark, Guardian,
     GuardianLink, Learner, LearnerGroup, Lesson, Mark, Organisation, Period, Staff, TeachingAssignment,
@@ -161,7 +162,7 @@ def birth_date(rng: random.Random, age_on_sept_1: int, start_year: int) -> dt.da
 # --------------------------------------------------------------------------
 @dataclass
 class _Context:
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=clock.today)
     prefixes: dict = field(default_factory=dict)  # organisation id -> login prefix
     password_hash: str = ""
 
@@ -464,7 +465,7 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> bool:
 
         sync_roles()
     global _ctx
-    _ctx = _Context(today=on or dt.date.today())
+    _ctx = _Context(today=on or clock.today())
     start_year = today().year if today().month >= 9 else today().year - 1
     rng = random.Random(SEED)
     names = Names(rng)

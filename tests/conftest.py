@@ -15,8 +15,11 @@ import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from app import create_app  # noqa: E402
-from tests.world import PASSWORD, World, build_world  # noqa: E402
+from app import clock, create_app  # noqa: E402
+from tests.world import PASSWORD, TODAY, World, build_world  # noqa: E402
+
+# The whole suite runs on one pinned day (tests/world.py says which).
+clock.pin(clock.parse_pin(f"{TODAY.isoformat()}T10:00"))
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 _counter = itertools.count()
@@ -75,7 +78,7 @@ def template_db():
     """The schema by the real migrations, plus roles and the test world."""
     from app.cli import sync_roles, upgrade_schema
 
-    url = make_database("template")
+    url = make_database(f"template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:6]}")
     app = create_app(base_config(url))
     with app.app_context():
         upgrade_schema()

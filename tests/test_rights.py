@@ -3,11 +3,11 @@ do there; the change is stored per organisation, audited, and takes effect at
 once for that organisation only."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from sqlalchemy import func, select
 
+from app import clock
 from app.extensions import db
 from app.models import Assignment, AuditEntry, Lesson, Mark, OrgRolePermission
 
@@ -16,7 +16,7 @@ def _today_assignment(app, world, org):
     """A lesson of today in the teacher's own class, so that no edit window refuses the mark."""
     with app.app_context():
         lesson = Lesson(org_id=world.ids[org], group_id=world.ids[f"{org}_group"], subject_id=world.ids[f"{org}_subject"],
-                        teacher_id=world.ids[f"{org}_teacher"], date=dt.date.today(), number=7, topic="Повторение")
+                        teacher_id=world.ids[f"{org}_teacher"], date=clock.today(), number=7, topic="Повторение")
         db.session.add(lesson)
         db.session.flush()
         assignment = Assignment(org_id=world.ids[org], lesson_id=lesson.id, type_id=world.ids[f"{org}_type"], weight=1)

@@ -1,10 +1,10 @@
 """«Права ролей»: the Администратор changes what a role may do in his organisation only."""
 from __future__ import annotations
 
-import datetime as dt
 
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import AuditEntry, Lesson, OrgRolePermission
 
@@ -12,7 +12,7 @@ from app.models import AuditEntry, Lesson, OrgRolePermission
 def _today_lesson(app, world, org="org1"):
     with app.app_context():
         lesson = Lesson(org_id=world.ids[org], group_id=world.ids[f"{org}_group"], subject_id=world.ids[f"{org}_subject"],
-                        teacher_id=world.ids[f"{org}_teacher"], date=dt.date.today(), number=6, topic="Тема")
+                        teacher_id=world.ids[f"{org}_teacher"], date=clock.today(), number=6, topic="Тема")
         db.session.add(lesson)
         db.session.commit()
         return lesson.id

@@ -8,6 +8,7 @@ import datetime as dt
 from flask import current_app
 from sqlalchemy import func, select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     AcademicYear, Assignment, Attendance, LearnerGroup, Lesson, Mark, Organisation, Period,
@@ -208,13 +209,13 @@ def test_a_lesson_moved_onto_a_new_holiday_goes_unless_it_holds_data(app, world)
 
 def test_late_holidays_and_transfers_are_saved_with_a_warning(app, client, login, world):
     """Seed 004: holidays are entered two weeks ahead, transfers two working days ahead."""
-    soon = dt.date.today() + dt.timedelta(days=3)
+    soon = clock.today() + dt.timedelta(days=3)
     login("deputy1")
     page = client.post("/holidayview/add", data={"year": str(world.org1_year), "name": "Карантин",
                                                  "start": soon.isoformat(), "end": soon.isoformat()},
                        follow_redirects=True).get_data(as_text=True)
     assert "не позднее чем за 2 недели" in page
-    far = dt.date.today() + dt.timedelta(days=40)
+    far = clock.today() + dt.timedelta(days=40)
     page = client.post("/holidayview/add", data={"year": str(world.org1_year), "name": "Дни здоровья",
                                                  "start": far.isoformat(), "end": far.isoformat()},
                        follow_redirects=True).get_data(as_text=True)

@@ -65,7 +65,7 @@ def test_import_csv_flows_topics_and_warns_r13(app, client, login, world):
     login("teacher1")
     html = _upload(client, world, SAMPLE.read_bytes(), "ktp.csv").get_data(as_text=True)
     assert "План сохранён" in html
-    assert "R13: в плане 8 ч, по учебному плану 170 ч" in html  # 5 h × 34 weeks
+    assert "В плане 8 ч, по учебному плану 170 ч" in html  # 5 h × 34 weeks
     assert _topics(app) == [(T1, 2, None), (T2, 3, None), (T3, 1, "test"), (T4, 2, "practical")]
     # Topics flow in order of dates; the teacher's own «Дроби» stays and takes its place.
     assert [(d, t) for d, t, _ in _lesson_topics(app, world)] == [
@@ -73,7 +73,7 @@ def test_import_csv_flows_topics_and_warns_r13(app, client, login, world):
     # R7 measures the teacher's own entry: the plan never sets it.
     assert all(at is None for d, _, at in _lesson_topics(app, world) if d != 20)
     page = client.get(_plan_url(world)).get_data(as_text=True)
-    assert "R13: в плане 8 ч, по учебному плану 170 ч" in page and "alert-warning" in page
+    assert "В плане 8 ч, по учебному плану 170 ч" in page and "alert-warning" in page
 
 
 def test_import_xlsx_and_cp1251_csv(app, client, login, world):
@@ -90,7 +90,7 @@ def test_import_xlsx_and_cp1251_csv(app, client, login, world):
     book.save(buffer)
     html = _upload(client, world, buffer.getvalue(), "ktp.xlsx").get_data(as_text=True)
     assert "План сохранён" in html
-    assert "R13: в плане 34 ч — столько же, сколько по учебному плану" in html
+    assert "В плане 34 ч — столько же, сколько по учебному плану" in html
     topics = _topics(app)
     assert len(topics) == 33 and topics[4] == ("Тема 5", 1, "laboratory") and topics[-1] == ("Тема 33", 2, None)
 
@@ -281,7 +281,7 @@ def test_demo_has_curriculum_plans_topics_in_lessons_and_an_r13_warning(plans_de
     html = client.get(f"/school/plans/?group={five_b.id}").get_data(as_text=True)
     assert "не совпадает" in html and "совпадает" in html
     page = client.get(f"/school/plans/plan?group={five_b.id}&subject={lit}").get_data(as_text=True)
-    assert "R13: в плане 96 ч, по учебному плану 102 ч" in page
+    assert "В плане 96 ч, по учебному плану 102 ч" in page
     assert client.get("/school/load/").status_code == 200
 
 

@@ -51,19 +51,19 @@ def test_a_teacher_of_another_class_and_the_director_may_not_split(app, client, 
     for user in ("otherteacher1", "director1"):
         login(user)
         page = _split(client, world, {world.org1_child: 0, world.org1_sibling: 1})
-        assert "R9: Делить класс" in page and "только его классный руководитель" in page
+        assert "Делить класс" in page and "только его классный руководитель" in page
     assert _subgroups(app, world) == {} and _members(app) == set()
     login("parent1")
     assert client.get("/school/subgroups/").status_code in (302, 403)
     login("admin3")  # another organisation
-    assert "R9: Делить класс" in _split(client, world, {world.org1_child: 0})
+    assert "Делить класс" in _split(client, world, {world.org1_child: 0})
     assert _subgroups(app, world) == {}
 
 
 def test_a_split_needs_two_named_subgroups(app, client, login, world):
     login("teacher1")
     page = _split(client, world, {world.org1_child: 0}, names=("1 группа", ""))
-    assert "R9: Укажите не меньше двух подгрупп" in page
+    assert "Укажите не меньше двух подгрупп" in page
     assert _subgroups(app, world) == {}
 
 
@@ -97,18 +97,18 @@ def test_after_the_first_mark_only_the_administrator_moves_at_a_period_end(app, 
     q3, (a1, a2, a3), subs = _quarters(app, world)
     # The split is closed now.
     page = _split(client, world, {world.org1_child: 1, world.org1_sibling: 0})
-    assert "R9: По подгруппам уже выставлены отметки" in page
+    assert "По подгруппам уже выставлены отметки" in page
     before = _members(app)
     # The class teacher may not move a learner (mid-period or not).
     url = f"/school/subgroups/{world.org1_group}/{world.org1_subject}/move"
     page = client.post(url, data={"learner": world.org1_child, "subgroup": subs["2 группа"], "date": "2026-12-29"},
                        follow_redirects=True).get_data(as_text=True)
-    assert "R9: Переводить обучающегося из одной подгруппы в другую может только администратор" in page
+    assert "Переводить обучающегося из одной подгруппы в другую может только администратор" in page
     assert _members(app) == before
     login("admin1")
     page = client.post(url, data={"learner": world.org1_child, "subgroup": subs["2 группа"], "date": "2026-12-01"},
                        follow_redirects=True).get_data(as_text=True)
-    assert "R9: Перевод между подгруппами возможен только в конце учебного периода" in page
+    assert "Перевод между подгруппами возможен только в конце учебного периода" in page
     assert _members(app) == before
     page = client.post(url, data={"learner": world.org1_child, "subgroup": subs["2 группа"], "date": "2026-12-29"},
                        follow_redirects=True).get_data(as_text=True)

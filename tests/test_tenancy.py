@@ -8,6 +8,7 @@ import re
 from flask import g
 from sqlalchemy import func, select
 
+from app import clock
 from app.extensions import db
 from app.models import Account, AuditEntry, Learner, Mark, Organisation
 from app.scoping import resolve_scope
@@ -155,7 +156,6 @@ def test_unticked_checkbox_is_not_a_missing_field(app, client, login, world):
 
 def test_flush_refuses_a_foreign_key_into_another_organisation(app, world):
     """Below every view: a row of one's own organisation pointing at another's group."""
-    import datetime as dt
 
     import pytest
 
@@ -168,7 +168,7 @@ def test_flush_refuses_a_foreign_key_into_another_organisation(app, world):
         account = db.session.scalar(select(Account).where(Account.username == "admin1"))
         g.ejournal_scope = resolve_scope(db.session, account, host)
         db.session.add(Lesson(org_id=world.org1, group_id=world.org3_group, subject_id=world.org1_subject,
-                              teacher_id=world.org1_teacher, date=dt.date.today(), number=1, topic="Чужой класс"))
+                              teacher_id=world.org1_teacher, date=clock.today(), number=1, topic="Чужой класс"))
         with pytest.raises(ScopeError, match="не найдена или недоступна"):
             db.session.flush()
         db.session.rollback()

@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import AuditEntry, EditUnlock, Lesson, Substitution
 
@@ -12,7 +13,7 @@ from app.models import AuditEntry, EditUnlock, Lesson, Substitution
 def _lesson(app, world, days_ago):
     with app.app_context():
         lesson = Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
-                        teacher_id=world.org1_teacher, date=dt.date.today() - dt.timedelta(days=days_ago),
+                        teacher_id=world.org1_teacher, date=clock.today() - dt.timedelta(days=days_ago),
                         number=2, topic="Тема")
         db.session.add(lesson)
         db.session.commit()
@@ -27,7 +28,7 @@ def _save_mark(client, world, lesson):
 def test_teacher_asks_deputy_grants_and_the_old_lesson_opens(app, client, login, world):
     lesson, day = _lesson(app, world, days_ago=30)
     login("teacher1")
-    assert _save_mark(client, world, lesson)["message"].startswith("R1")
+    assert _save_mark(client, world, lesson)["message"].startswith("Срок исправления истёк")
     pair = f"{world.org1_group}:{world.org1_subject}"
     no_reason = client.post("/unlock-requests/", data={"pair": pair, "date_from": day.isoformat(),
                                                         "date_to": day.isoformat(), "reason": ""}, follow_redirects=True)
@@ -61,7 +62,7 @@ def test_refused_unlock_keeps_the_lesson_closed(app, client, login, world):
     login("deputy1")
     client.post(f"/unlocks/{unlock_id}/decide", data={"decision": "refuse", "reason": "Нет оснований"})
     login("teacher1")
-    assert _save_mark(client, world, lesson)["message"].startswith("R1")
+    assert _save_mark(client, world, lesson)["message"].startswith("Срок исправления истёк")
 
 
 def test_substitute_fills_the_lesson_and_the_log_records_it(app, client, login, world):
@@ -92,7 +93,7 @@ def test_deputy_sees_final_marks_set_after_the_deadline(app, client, login, worl
         from app.models import FinalMark
 
         period = db.session.get(Period, world.org1_period)
-        period.end = dt.date.today() - dt.timedelta(days=1)
+        period.end = clock.today() - dt.timedelta(days=1)
         db.session.get(FinalMark, world.org1_final).created_at = dt.datetime.combine(
             period.end - dt.timedelta(days=10), dt.time(12))
         db.session.commit()
@@ -102,6 +103,6 @@ def test_deputy_sees_final_marks_set_after_the_deadline(app, client, login, worl
         "value": "4", "version": None}]})
     login("deputy1")
     page = " ".join(client.get("/unlocks/").get_data(as_text=True).split())
-    assert "Итоговые отметки после срока (R4)" in page
+    assert "Итоговые отметки после срока" in page
     assert "Петрова Мария</td><td>5А</td><td>Математика</td><td>2 четверть</td><td>4</td>" in page
     assert "Иванов Иван</td><td>5А" not in page  # the world's final mark was set in time

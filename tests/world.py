@@ -7,6 +7,7 @@ Built once per test session into a template database; every test gets a copy.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -19,6 +20,28 @@ from app.models import (
 )
 
 PASSWORD = "Проверка-2026!"
+
+# The world lives in the school year 2026/2027 and its «today» is any day of it:
+# EJOURNAL_TEST_TODAY picks the day (CI runs the suite on several), the world's
+# lessons and current quarter follow it. Tests count from TODAY, never from a
+# date written in them, unless the date is the point of the test.
+YEAR_START, YEAR_END = dt.date(2026, 9, 1), dt.date(2027, 6, 30)
+QUARTERS = [  # the quarters of 2026/2027 with the holidays between them
+    ("1 четверть", dt.date(2026, 9, 1), dt.date(2026, 10, 24)),
+    ("2 четверть", dt.date(2026, 11, 5), dt.date(2026, 12, 28)),
+    ("3 четверть", dt.date(2027, 1, 12), dt.date(2027, 3, 20)),
+    ("4 четверть", dt.date(2027, 3, 30), dt.date(2027, 5, 26)),
+]
+TODAY = dt.date.fromisoformat(os.environ.get("EJOURNAL_TEST_TODAY") or "2026-11-20")
+if not YEAR_START <= TODAY <= QUARTERS[-1][2]:
+    raise RuntimeError(f"EJOURNAL_TEST_TODAY={TODAY} is outside the test world's school year 2026/2027")
+
+
+def current_quarter(day: dt.date = TODAY) -> tuple[int, str, dt.date, dt.date]:
+    """The quarter holding ``day`` (in the holidays: the one just ended), numbered from 1."""
+    number = max(i for i, (_, start, _end) in enumerate(QUARTERS) if start <= day)
+    name, start, end = QUARTERS[number]
+    return number + 1, name, start, end
 
 
 @dataclass
@@ -49,11 +72,12 @@ def _organisation(session, authority, name, plugins, kind, today):
     org = Organisation(name=name, short_name=name, authority=authority, plugins=plugins, settings={})
     session.add(org)
     session.flush()
-    year = AcademicYear(org_id=org.id, name="2026/2027", start=dt.date(2026, 9, 1), end=dt.date(2027, 6, 30))
+    year = AcademicYear(org_id=org.id, name="2026/2027", start=YEAR_START, end=YEAR_END)
     session.add(year)
     session.flush()
-    period = Period(org_id=org.id, year_id=year.id, plugin=plugins[0], type_code="quarter", name="2 четверть",
-                    start=dt.date(2026, 11, 5), end=dt.date(2026, 12, 28), order=2)
+    order, quarter, start, end = current_quarter(today)
+    period = Period(org_id=org.id, year_id=year.id, plugin=plugins[0], type_code="quarter", name=quarter,
+                    start=start, end=end, order=order)
     subject = Subject(org_id=org.id, name="Математика", plugin=plugins[0])
     types = AssignmentType(org_id=org.id, name="Ответ на уроке", weight=1)
     code = AttendanceCode(org_id=org.id, code="ОТ", name="Отсутствует, причина не известна", category="unknown")
@@ -67,7 +91,7 @@ def build_world() -> World:
     s = db.session
     sm = current_app.appbuilder.sm
     w = {}
-    today = dt.date(2026, 11, 20)
+    today = TODAY
     auth_a = Authority(name="Управление образования города А", short_name="УО А")
     auth_b = Authority(name="Управление образования города Б", short_name="УО Б")
     s.add_all([auth_a, auth_b])

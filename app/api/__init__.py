@@ -5,6 +5,7 @@ payload is refused with 422 and a Russian message.
 """
 from __future__ import annotations
 
+from .. import clock
 from ..models import Attendance, Learner, LearnerGroup, Lesson, Mark
 from ..views.base import EjournalRestApi, interface
 
@@ -65,8 +66,6 @@ class AttendanceApi(EjournalRestApi):
 
 
 def check_mark_rules(mark: Mark) -> None:
-    import datetime as dt
-
     from flask import current_app
     from sqlalchemy import select
 
@@ -89,7 +88,7 @@ def check_mark_rules(mark: Mark) -> None:
         mark.value = check_value(host.scale_for(group.kind), mark.value)
     window = host.setting(org, host.group_kinds[group.kind].plugin, "edit_window_days")
     unlocks = db.session.scalars(select(EditUnlock).where(EditUnlock.group_id == group.id)).all()
-    check_editable(lesson.date, group.id, lesson.subject_id, window, dt.datetime.now(), unlocks)
+    check_editable(lesson.date, group.id, lesson.subject_id, window, clock.now(), unlocks)
 
 
 APIS = [LearnerApi, GroupApi, LessonApi, MarkApi, AttendanceApi]

@@ -7,6 +7,8 @@ from flask_appbuilder import Model
 from sqlalchemy import DateTime, ForeignKey, Integer, func
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from .. import clock
+
 
 class OrgScoped:
     """A row that belongs to one organisation.
@@ -35,17 +37,7 @@ class Versioned:
 
 def now() -> dt.datetime:
     """Times are stored as naive UTC; pages show them in EJOURNAL_TIMEZONE (Flask-Babel)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def utc_from_local(value: dt.datetime) -> dt.datetime:
-    """A wall-clock time of the organisation (bells, a lesson's day) as stored: naive UTC."""
-    from zoneinfo import ZoneInfo
-
-    from flask import current_app, has_app_context
-
-    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Moscow") if has_app_context() else "Europe/Moscow"
-    return value.replace(tzinfo=ZoneInfo(name)).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return clock.now()
 
 
 class Timestamped:

@@ -59,12 +59,17 @@ class Assignment(OrgScoped, Model):
     """Задание: one kind of work on a lesson; marks are given for it."""
 
     __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("default_of", name="uq_assignment_default_of"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True, nullable=False)
     type_id: Mapped[int] = mapped_column(ForeignKey("assignment_type.id"), index=True, nullable=False)
     weight: Mapped[float] = mapped_column(Numeric(4, 2), nullable=False, default=1)
     title: Mapped[str | None] = mapped_column(String(300), default="")
+    # The lesson's id on the assignment its first mark created, else empty. Unique:
+    # when two teachers put the first mark of a lesson at once, one assignment is
+    # made and the other save is told of the conflict.
+    default_of: Mapped[int | None] = mapped_column(Integer)
 
     lesson = relationship(Lesson, back_populates="assignments")
     type = relationship(AssignmentType)

@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
+from .. import clock
 from ..models import Account, Learner, LearnerGroup, Organisation, Staff
 from ..registry import Table
 from ..services.accounts import overdue_cutoff, working_days_between
@@ -19,7 +20,7 @@ def accounts_overdue(session, params, today: dt.date | None = None) -> list[Tabl
     org_id = params["organisation"]
     org = session.get(Organisation, org_id)
     days = int(host.setting(org, "core", "account_issue_working_days"))
-    today = today or params.get("today") or dt.date.today()
+    today = today or params.get("today") or clock.today()
     cutoff = overdue_cutoff(today, days)
     no_account = ~exists().where(Account.person_id == Learner.id)
     learners = session.execute(

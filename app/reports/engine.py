@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import clock
 from ..models import AcademicYear, LearnerGroup, Organisation, Period, Subject
 from ..registry import ReportParam, ReportSpec, Table
 from ..scoping import Scope
@@ -82,9 +83,9 @@ def default_value(session, param: ReportParam, scope: Scope, offered: list[Choic
     if param.kind == "organisation" and scope.default_org_id is not None:
         return str(scope.default_org_id)
     if param.kind == "month":
-        return dt.date.today().strftime("%Y-%m")
+        return clock.today().strftime("%Y-%m")
     if param.kind == "date":
-        return dt.date.today().isoformat()
+        return clock.today().isoformat()
     if offered:
         return offered[0].value
     return None

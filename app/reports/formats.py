@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import format_datetime
 
+from .. import clock
 from ..registry import Table
 
 # xhtml2pdf's table layout is super-linear in the rows of one table (NOTES.md):
@@ -117,7 +118,7 @@ def to_pdf(title: str, header: list[tuple[str, str]], tables: list[Table], organ
     font_dir = Path(current_app.config["PDF_FONT_DIR"])
     html = render_template("reports/pdf.html", title=title, header=header, organisation=organisation,
                            tables=[(t, _chunks(t)) for t in tables], landscape=landscape,
-                           printed=format_datetime(dt.datetime.now(dt.timezone.utc), "dd.MM.yyyy HH:mm"), images=images)
+                           printed=format_datetime(clock.now(), "dd.MM.yyyy HH:mm"), images=images)
     out = io.BytesIO()
     # The document "lives" in the font folder: xhtml2pdf loads files only from
     # its base directory (NOTES.md), and the fonts must embed for Cyrillic.

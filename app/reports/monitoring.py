@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
+from .. import clock
+from ..clock import utc_from_local
 from ..models import (
     Assignment,
     Attendance,
@@ -30,7 +32,6 @@ from ..models import (
     Subject,
     TeachingAssignment,
 )
-from ..models.base import utc_from_local
 from ..models.people import short_name
 from ..registry import Table
 
@@ -123,7 +124,7 @@ def homework_record(session, params) -> list[Table]:
            for gid, group, subject, last, first, middle, lessons, without, no_topic, subject_id, teacher_id in rows]
     return [Table(_("Запись домашнего задания"),
                   [_("Класс"), _("Предмет"), _("Учитель"), _("Уроков"), _("Без домашнего задания"),
-                   _("Задание записано позже срока (R7)"), _("Без темы урока")], out)]
+                   _("Задание записано позже срока"), _("Без темы урока")], out)]
 
 
 def _late_homework(session, host, org, start, end, first_entry) -> dict[tuple, int]:
@@ -156,7 +157,7 @@ def open_absences(session, params) -> list[Table]:
     """«ОТ» left at the end of a day (R6): every learner-day still without a reason."""
     org, (start, end) = params["organisation"], _range(params)
     leader = aliased(Staff)
-    today = dt.date.today()
+    today = clock.today()
     rows = session.execute(
         select(Attendance.date, LearnerGroup.name, Learner.last_name, Learner.first_name, func.count(Attendance.id),
                leader.last_name, leader.first_name, leader.middle_name)
@@ -209,7 +210,7 @@ def final_marks_deadline(session, params) -> list[Table]:
         .join(Learner, Learner.id == FinalMark.learner_id)
         .where(FinalMark.period_id == period.id).group_by(Learner.group_id, FinalMark.subject_id))}
     skip = _no_marks_groups(session, org.id)
-    due = dt.date.today() > deadline
+    due = clock.today() > deadline
     out = []
     for (gid, group, sid, subject), names in teachers.items():
         if gid in skip:
@@ -220,4 +221,4 @@ def final_marks_deadline(session, params) -> list[Table]:
                     max(expected - n, 0) if due else None, int(late or 0)])
     return [Table(_("Итоговые отметки: срок %(date)s", date=deadline.strftime("%d.%m.%Y")),
                   [_("Класс"), _("Предмет"), _("Учитель"), _("Обучающихся"), _("Выставлено"),
-                   _("Не выставлено к сроку"), _("Выставлено позже срока (R4)")], out)]
+                   _("Не выставлено к сроку"), _("Выставлено позже срока")], out)]

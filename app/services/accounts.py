@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from .. import clock
 from ..models import Account, Consent, Guardian, GuardianLink, Learner, LearnerGroup, Person, Staff
 from ..models.consent import SIGNED_BY_GUARDIAN, SIGNED_BY_SELF
 from ..registry import SCOPE_ORGANISATION
@@ -62,13 +63,13 @@ def consent_rule(person: Person, consents, day: dt.date) -> tuple[Consent | None
         age = _age(person.birth_date, day)
         if age is None or age < AGE_OF_OWN_CONSENT:
             ok = [c for c in in_force if c.signed_by == SIGNED_BY_GUARDIAN]
-            reason = _l("R11: нет действующего согласия законного представителя на обработку персональных данных")
+            reason = _l("нет действующего согласия законного представителя на обработку персональных данных")
         else:
             ok = in_force
-            reason = _l("R11: нет действующего согласия на обработку персональных данных")
+            reason = _l("нет действующего согласия на обработку персональных данных")
     else:
         ok = [c for c in in_force if c.signed_by == SIGNED_BY_SELF]
-        reason = _l("R11: нет действующего собственного согласия на обработку персональных данных")
+        reason = _l("нет действующего собственного согласия на обработку персональных данных")
     if ok:
         return max(ok, key=lambda c: (c.signed_on, c.id)), ""
     return None, str(reason)
@@ -85,9 +86,9 @@ def withdraw_consent(session, consent: Consent, day: dt.date) -> list[Account]:
     """Withdraw ``consent`` on ``day``; when the person has no other consent in
     force, close his accounts in the same transaction (audited). Returns them."""
     if consent.withdrawn_on is not None:
-        raise RuleError("R11", _l("R11: согласие уже отозвано %(day)s.", day=f"{consent.withdrawn_on:%d.%m.%Y}"))
+        raise RuleError("R11", _l("Согласие уже отозвано %(day)s.", day=f"{consent.withdrawn_on:%d.%m.%Y}"))
     if day < consent.signed_on:
-        raise RuleError("R11", _l("R11: дата отзыва раньше даты подписания согласия."))
+        raise RuleError("R11", _l("Дата отзыва раньше даты подписания согласия."))
     consent.withdrawn_on = day
     person = session.get(Person, consent.person_id)
     remaining, _ = consent_rule(person, consents_of(session, [person.id]), day)
@@ -126,7 +127,7 @@ def issuable_groups(session, scope: Scope, role_names: set[str]) -> list[Learner
 def checked_group(session, scope: Scope, role_names: set[str], group_id) -> LearnerGroup:
     group = next((g for g in issuable_groups(session, scope, role_names) if g.id == group_id), None)
     if group is None:
-        raise RuleError("R11", _l("R11: выдавать логины и вести согласия можно только для своих классов и групп."))
+        raise RuleError("R11", _l("Выдавать логины и вести согласия можно только для своих классов и групп."))
     return group
 
 
@@ -273,7 +274,7 @@ def issue_for_group(session, scope: Scope, role_names: set[str], group_id: int, 
     learner_ids, guardian_ids = {int(i) for i in learner_ids}, {int(i) for i in guardian_ids}
     by_id = {p.id: p for p in learners + guardians}
     if not learner_ids <= {x.id for x in learners} or not guardian_ids <= {x.id for x in guardians}:
-        raise RuleError("R11", _l("R11: выбраны люди не из группы «%(group)s».", group=group.name))
+        raise RuleError("R11", _l("Выбраны люди не из группы «%(group)s».", group=group.name))
     if not learner_ids and not guardian_ids:
         raise RuleError("R11", _l("Отметьте обучающихся или родителей, которым выдать логины."))
     chosen = [by_id[i] for i in sorted(learner_ids | guardian_ids, key=lambda i: (by_id[i].kind != "learner",
@@ -307,7 +308,7 @@ def issue_for_staff(session, scope: Scope, role_names: set[str], staff_id: int, 
                     day: dt.date) -> IssueResult:
     """Issue (or re-issue) the account of one employee with ``role_name``."""
     if not may_issue_staff(role_names) or scope.kind != SCOPE_ORGANISATION:
-        raise RuleError("R11", _l("R11: учётные записи сотрудников выдают Администратор и Специалист по кадрам."))
+        raise RuleError("R11", _l("Учётные записи сотрудников выдают Администратор и Специалист по кадрам."))
     if role_name not in staff_roles(host):
         raise RuleError("R11", _l("Роль «%(role)s» нельзя назначить сотруднику здесь.", role=role_name))
     person = session.get(Staff, staff_id)
@@ -355,7 +356,7 @@ def overdue_cutoff(today: dt.date, working_days: int) -> dt.date:
 def check_consent_access(session, scope: Scope, role_names: set[str], person: Person | None) -> Person:
     """Consents are kept by the Администратор and Секретарь for anyone of their
     organisation, and by a group's leader for its learners and their guardians."""
-    refused = RuleError("R11", _l("R11: согласия ведёт Секретарь, Администратор или классный руководитель "
+    refused = RuleError("R11", _l("Согласия ведёт Секретарь, Администратор или классный руководитель "
                                   "этого обучающегося."))
     if person is None:
         raise refused
@@ -381,14 +382,14 @@ def add_consent(session, scope: Scope, role_names: set[str], person_id: int, *, 
     if signed_by not in (SIGNED_BY_SELF, SIGNED_BY_GUARDIAN):
         raise RuleError("R11", _l("Укажите, кто подписал согласие."))
     if signed_by == SIGNED_BY_GUARDIAN and person.kind != "learner":
-        raise RuleError("R11", _l("R11: законный представитель подписывает согласие только за обучающегося."))
-    if signed_on > dt.date.today():
-        raise RuleError("R11", _l("R11: дата подписания согласия не может быть в будущем."))
+        raise RuleError("R11", _l("Законный представитель подписывает согласие только за обучающегося."))
+    if signed_on > clock.today():
+        raise RuleError("R11", _l("Дата подписания согласия не может быть в будущем."))
     if guardian_id is not None:
         linked = session.scalar(select(func.count()).select_from(GuardianLink).where(
             GuardianLink.guardian_id == guardian_id, GuardianLink.learner_id == person.id))
         if not linked:
-            raise RuleError("R11", _l("R11: этот законный представитель не связан с обучающимся."))
+            raise RuleError("R11", _l("Этот законный представитель не связан с обучающимся."))
         if not signer_name:
             signer_name = session.get(Person, guardian_id).full_name
     consent = Consent(org_id=person.org_id, person_id=person.id, signed_by=signed_by,

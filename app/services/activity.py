@@ -23,6 +23,7 @@ from sqlalchemy import and_, event, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..models import ACTIVITY_KINDS, ActivityDay, Attendance, FinalMark, Homework, Mark
 
 _TABLE = ActivityDay.__table__
@@ -47,7 +48,7 @@ def record_ids(session, account_id: int, org_id: int, kind: str, day: dt.date | 
 def record_on(conn, account_id: int, org_id: int, kind: str, day: dt.date | None = None, count: int = 1) -> None:
     """The same on a bare connection (logins and diary views: their own short transaction,
     leaving the request's session untouched)."""
-    day = day or dt.date.today()
+    day = day or clock.today()
     match = and_(_TABLE.c.account_id == account_id, _TABLE.c.day == day, _TABLE.c.kind == kind)
     if conn.execute(update(_TABLE).where(match).values(count=_TABLE.c.count + count)).rowcount:
         return

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import clock
 from ..models import AUDIENCES, Announcement, AnnouncementGroup, LearnerGroup
 from ..registry import SCOPE_CHILDREN, SCOPE_SELF
 from .marks import RuleError
@@ -89,7 +90,7 @@ def current_for(session, reader: Reader, on: dt.date | None = None, limit: int =
     """The announcements shown to ``reader`` today: one query, newest first."""
     if reader.org_id is None:
         return []
-    on = on or dt.date.today()
+    on = on or clock.today()
     return session.scalars(select(Announcement).where(_visible(reader, on))
                            .order_by(Announcement.shown_from.desc(), Announcement.id.desc()).limit(limit)).all()
 
@@ -99,7 +100,7 @@ def listing(session, reader: Reader, page: int = 0, on: dt.date | None = None, p
     every announcement, past and future too; others what is shown to them and their own."""
     if reader.org_id is None:
         return 0, []
-    on = on or dt.date.today()
+    on = on or clock.today()
     if reader.manages_all:
         where = Announcement.org_id == reader.org_id
     else:
@@ -115,7 +116,7 @@ def listing(session, reader: Reader, page: int = 0, on: dt.date | None = None, p
 
 def get_for(session, reader: Reader, announcement_id: int, on: dt.date | None = None) -> Announcement | None:
     """One announcement if the reader may see it (else None: a 404 for the page)."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     where = Announcement.org_id == reader.org_id if reader.manages_all else or_(
         _visible(reader, on), Announcement.author_id == reader.account_id)
     return session.scalar(select(Announcement).where(Announcement.id == announcement_id, where))
@@ -150,7 +151,7 @@ def may_post(session, account) -> bool:
 def post(session, account, title: str, body: str, audience: str, shown_from: dt.date | None,
          shown_to: dt.date | None, group_ids=(), today: dt.date | None = None) -> Announcement:
     """Publish an announcement; RuleError (nothing written) when a rule refuses it."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     title, body = (title or "").strip(), (body or "").strip()
     if account.org_id is None:
         raise RuleError(RULE, _l("Объявления публикуют сотрудники организации."))
@@ -196,7 +197,7 @@ def post(session, account, title: str, body: str, audience: str, shown_from: dt.
 
 def withdraw(session, account, item: Announcement, today: dt.date | None = None) -> None:
     """Stop showing an announcement (it is kept: R16). Its author or a poster of the organisation."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     names = {r.name for r in account.roles}
     if item.author_id != account.id and not names & set(POSTERS):
         raise RuleError(RULE, _l("Снять объявление может его автор или администрация."))

@@ -7,6 +7,7 @@ from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
 
+from .. import clock
 from .marks import RuleError
 
 
@@ -22,12 +23,16 @@ def unlock_covers(unlock, group_id: int, subject_id: int | None, on: dt.date, no
 
 def check_editable(lesson_date: dt.date, group_id: int, subject_id: int | None, window_days: int,
                    now: dt.datetime, unlocks: Iterable = ()) -> None:
-    """Raise RuleError("R1") when the lesson is past the window and no unlock covers it."""
-    if lesson_date > now.date():
+    """Raise RuleError("R1") when the lesson is past the window and no unlock covers it.
+
+    ``now`` is stored time (naive UTC); the window is counted in the organisation's days.
+    """
+    today = clock.local_from_utc(now).date()
+    if lesson_date > today:
         raise RuleError("R1", _l("Урок %(date)s ещё не прошёл: отметки за него ставить рано.",
                                  date=lesson_date.strftime("%d.%m.%Y")))
     deadline = lesson_date + dt.timedelta(days=window_days)
-    if now.date() <= deadline:
+    if today <= deadline:
         return
     if any(unlock_covers(u, group_id, subject_id, lesson_date, now) for u in unlocks):
         return

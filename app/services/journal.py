@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import clock
 from ..models import (
     Assignment, AssignmentType, Attendance, AttendanceCode, EditUnlock, FinalMark, Learner, LearnerGroup, Lesson, Mark,
     Organisation, Period, Subject, SubgroupMember, TeachingAssignment,
@@ -231,12 +232,12 @@ def save_finals(session, host, changes: list[dict], now: dt.datetime, teacher_id
             days = host.setting(org, plugin, "final_mark_days_before_end")
             deadline = period.end - dt.timedelta(days=days)
             warning = ""
-            if now.date() > deadline:
-                warning = str(_l("R4: итоговые отметки выставляются не позднее %(date)s; отметка сохранена с опозданием.",
+            if clock.local_from_utc(now).date() > deadline:
+                warning = str(_l("итоговые отметки выставляются не позднее %(date)s; отметка сохранена с опозданием.",
                                  date=deadline.strftime("%d.%m.%Y")))
             results.append(CellResult(key, "saved", warning, value=row.value, version=row.version))
         except RuleError as exc:
-            results.append(CellResult(key, "error", f"{exc.rule}: {exc}"))
+            results.append(CellResult(key, "error", exc.shown()))
         except (StaleDataError, _Conflict, IntegrityError):
             session.expire_all()
             current = session.scalar(select(FinalMark).where(FinalMark.learner_id == learner_id,
@@ -299,7 +300,7 @@ def save_cells(session, host, changes: list[dict], now: dt.datetime, teacher_id:
         if teacher_id is not None and teacher_id not in (lesson.teacher_id, lesson.substitute_id) \
                 and not (change["kind"] == "attendance" and group.leader_id == teacher_id):
             results.append(CellResult(key, "error", str(_l(
-                "R15: урок ведёт другой учитель; отметки ставит он или замещающий учитель."))))
+                "урок ведёт другой учитель; отметки ставит он или замещающий учитель."))))
             continue
         kind = host.group_kinds.get(group.kind)
         try:
@@ -316,7 +317,7 @@ def save_cells(session, host, changes: list[dict], now: dt.datetime, teacher_id:
             results.append(CellResult(key, "saved", value=result[0], version=result[1],
                                       assignment_id=result[2] if len(result) > 2 else None))
         except RuleError as exc:
-            results.append(CellResult(key, "error", f"{exc.rule}: {exc}"))
+            results.append(CellResult(key, "error", exc.shown()))
         except (StaleDataError, _Conflict, IntegrityError):
             current = _current(session, change)
             results.append(CellResult(key, "conflict", str(_l("Значение уже изменил другой пользователь.")),
@@ -377,9 +378,10 @@ def _default_assignment(session, lesson):
         session.scalar(select(AssignmentType).order_by(AssignmentType.id))
     if atype is None:
         raise RuleError("R3", _l("В организации не заведены виды работ."))
-    assignment = Assignment(org_id=lesson.org_id, lesson_id=lesson.id, type_id=atype.id, weight=atype.weight)
+    assignment = Assignment(org_id=lesson.org_id, lesson_id=lesson.id, type_id=atype.id, weight=atype.weight,
+                            default_of=lesson.id)
     session.add(assignment)
-    session.flush()
+    session.flush()  # a concurrent first mark made it already: IntegrityError, told as a conflict
     return assignment
 
 

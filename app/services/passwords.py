@@ -46,14 +46,14 @@ def check_password(password: str, username: str | None = None, *, staff: bool = 
     password = password or ""
     need = min_length(staff)
     if len(password) < need:
-        raise RuleError("R12", _l("R12: пароль должен быть не короче %(n)s символов.", n=need))
+        raise RuleError("R12", _l("Пароль должен быть не короче %(n)s символов.", n=need))
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
-        raise RuleError("R12", _l("R12: пароль должен содержать и буквы, и цифры."))
+        raise RuleError("R12", _l("Пароль должен содержать и буквы, и цифры."))
     lowered = password.lower()
     if username and username.lower() in lowered:
-        raise RuleError("R12", _l("R12: пароль не должен совпадать с логином или содержать его."))
+        raise RuleError("R12", _l("Пароль не должен совпадать с логином или содержать его."))
     if lowered in COMMON_PASSWORDS:
-        raise RuleError("R12", _l("R12: этот пароль слишком распространён, придумайте другой."))
+        raise RuleError("R12", _l("Этот пароль слишком распространён, придумайте другой."))
 
 
 def one_time_password(length: int = 10) -> str:

@@ -1,10 +1,9 @@
 """Study periods of a group: the ones current marks are given in, and the one to show."""
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 
+from .. import clock
 from ..models import LearnerGroup, Period
 
 
@@ -24,6 +23,6 @@ def study_periods(session, host, group: LearnerGroup | None) -> list[Period]:
 
 def pick_period(periods: list[Period], period_id: int | None) -> Period | None:
     """The period asked for, else the one today falls in, else the last."""
-    today = dt.date.today()
+    today = clock.today()
     return next((p for p in periods if p.id == period_id), None) or \
         next((p for p in periods if p.start <= today <= p.end), None) or (periods[-1] if periods else None)

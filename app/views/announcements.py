@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import clock
 from ..extensions import db
 from ..scoping import ScopeError
 from ..services import announcements as board
@@ -51,7 +52,7 @@ class AnnouncementsView(BaseView):
         total, items = board.listing(db.session, reader, page)
         return self.render_template("announcements/list.html", items=items, page=page, total=total,
                                     pages=max(1, (total + board.PAGE_SIZE - 1) // board.PAGE_SIZE),
-                                    labels=board.AUDIENCE_LABELS, today=dt.date.today(), can_post=self._can_post())
+                                    labels=board.AUDIENCE_LABELS, today=clock.today(), can_post=self._can_post())
 
     @expose("/<int:announcement_id>")
     @has_access
@@ -61,7 +62,7 @@ class AnnouncementsView(BaseView):
             abort(404)
         may_withdraw = self._can_post() and (item.author_id == current_user.id or board.reader_of(current_user).manages_all)
         return self.render_template("announcements/show.html", item=item, labels=board.AUDIENCE_LABELS,
-                                    today=dt.date.today(), may_withdraw=may_withdraw)
+                                    today=clock.today(), may_withdraw=may_withdraw)
 
     @expose("/new", methods=["GET", "POST"])
     @has_access
@@ -71,7 +72,7 @@ class AnnouncementsView(BaseView):
                     "(для своих классов)."), "danger")
             return redirect(url_for("AnnouncementsView.index"))
         f = request.form
-        today = dt.date.today()
+        today = clock.today()
         if request.method == "POST":
             try:
                 item = board.post(db.session, current_user, f.get("title"), f.get("body"), f.get("audience", ""),
@@ -81,7 +82,7 @@ class AnnouncementsView(BaseView):
                 return redirect(url_for("AnnouncementsView.show", announcement_id=item.id))
             except (RuleError, ScopeError) as exc:
                 db.session.rollback()
-                flash(f"{exc.rule}: {exc}" if isinstance(exc, RuleError) else str(exc), "danger")
+                flash(exc.shown() if isinstance(exc, RuleError) else str(exc), "danger")
         audiences = board.audience_choices(current_user)
         return self.render_template(
             "announcements/form.html", audiences=audiences, labels=board.AUDIENCE_LABELS,
@@ -102,7 +103,7 @@ class AnnouncementsView(BaseView):
             flash(_("Объявление снято с показа (оно сохранено в списке)."), "success")
         except (RuleError, ScopeError) as exc:
             db.session.rollback()
-            flash(f"{exc.rule}: {exc}" if isinstance(exc, RuleError) else str(exc), "danger")
+            flash(exc.shown() if isinstance(exc, RuleError) else str(exc), "danger")
         return redirect(url_for("AnnouncementsView.show", announcement_id=announcement_id))
 
 

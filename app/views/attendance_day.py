@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
 from ..models import AttendanceCode, Learner, LearnerGroup
 from ..scoping import current_scope
@@ -44,7 +45,7 @@ class AttendanceDayView(BaseView):
         if group_id is not None and group_id not in {g.id for g in groups}:
             abort(404)
         try:
-            day = dt.date.fromisoformat(request.args["date"]) if request.args.get("date") else dt.date.today()
+            day = dt.date.fromisoformat(request.args["date"]) if request.args.get("date") else clock.today()
         except ValueError:
             abort(400)
         sheet = day_sheet(session, group_id, day) if group_id else None
@@ -76,5 +77,5 @@ class AttendanceDayView(BaseView):
                     name=learner.short_name, date=day.strftime("%d.%m.%Y"), n=n), "success")
         except RuleError as exc:
             session.rollback()
-            flash(f"{exc.rule}: {exc}", "danger")
+            flash(exc.shown(), "danger")
         return redirect(url_for("AttendanceDayView.day", group=learner.group_id, date=day.isoformat()))

@@ -108,7 +108,7 @@ def apply_rule_action(action, success, back: str):
         flash(success, "success")
     except RuleError as exc:
         db.session.rollback()
-        flash(f"{exc.rule}: {exc}", "danger")
+        flash(exc.shown(), "danger")
     return redirect(back)
 
 
@@ -243,4 +243,4 @@ class EjournalRestApi(ModelRestApi):
 
 def _refusal(exc) -> str:
     """The Russian message of a refusal, with the rule's number when a rule refused."""
-    return f"{exc.rule}: {exc}" if isinstance(exc, RuleError) else str(exc)
+    return exc.shown() if isinstance(exc, RuleError) else str(exc)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import clock
 from ..extensions import db
 from ..scoping import ScopeError, current_scope
 from ..security import role_names_of
@@ -63,7 +64,7 @@ class ConsentView(BaseView):
             people = learners + guardians
         elif show_staff:
             people = svc.issuable_staff(session)
-        today = dt.date.today()
+        today = clock.today()
         consents = svc.consents_of(session, [p.id for p in people])
         by_person: dict[int, list] = {}
         for c in consents:
@@ -123,7 +124,7 @@ class ConsentView(BaseView):
         session, scope, roles = self._context()
         try:
             consent = svc.checked_consent(session, scope, roles, consent_id)
-            blocked = svc.withdraw_consent(session, consent, _date("withdrawn_on", dt.date.today()))
+            blocked = svc.withdraw_consent(session, consent, _date("withdrawn_on", clock.today()))
             flash(_("Согласие отозвано."), "success")
             for account in blocked:
                 flash(_("Учётная запись %(login)s заблокирована: нет действующего согласия.", login=account.username),
@@ -141,7 +142,7 @@ class ConsentView(BaseView):
         try:
             consent = svc.checked_consent(session, scope, roles, consent_id)
             if consent.withdrawn_on is None:
-                svc.withdraw_consent(session, consent, max(dt.date.today(), consent.signed_on))
+                svc.withdraw_consent(session, consent, max(clock.today(), consent.signed_on))
             session.delete(consent)
             session.commit()
             flash(_("Запись о согласии удалена."), "success")

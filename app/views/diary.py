@@ -10,6 +10,7 @@ from flask_appbuilder.api import BaseApi, protect
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
 from ..models import GuardianLink, Learner, LearnerGroup, Period
 from ..scoping import current_scope
@@ -44,7 +45,7 @@ def resolve_learner(session, learner_id: int | None) -> Learner | None:
 
 def monday_of(value: str | None) -> dt.date:
     try:
-        day = dt.date.fromisoformat(value) if value else dt.date.today()
+        day = dt.date.fromisoformat(value) if value else clock.today()
     except ValueError:
         abort(400)
     return day - dt.timedelta(days=day.weekday())

@@ -3,7 +3,6 @@
 a PDF of slips to cut. The one-time passwords exist only in that PDF."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 from pathlib import Path
@@ -14,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import clock
 from ..extensions import db
 from ..scoping import ScopeError, current_scope
 from ..security import role_names_of
@@ -82,7 +82,7 @@ class IssueLoginsView(BaseView):
                 group = svc.checked_group(session, scope, roles, group_id)
             except RuleError as exc:
                 flash(str(exc), "danger")
-        today = dt.date.today()
+        today = clock.today()
         if group is not None:
             learners, guardians, children = svc.group_people(session, group)
             people = learners + guardians
@@ -112,7 +112,7 @@ class IssueLoginsView(BaseView):
         group_id = request.form.get("group", type=int)
         try:
             result = svc.issue_for_group(session, scope, roles, group_id, request.form.getlist("learner", type=int),
-                                         request.form.getlist("guardian", type=int), dt.date.today())
+                                         request.form.getlist("guardian", type=int), clock.today())
         except (RuleError, ScopeError) as exc:
             session.rollback()
             flash(str(exc), "danger")
@@ -126,7 +126,7 @@ class IssueLoginsView(BaseView):
         host = current_app.extensions["ejournal"]
         try:
             result = svc.issue_for_staff(session, scope, roles, request.form.get("staff", type=int),
-                                         request.form.get("role", ""), host, dt.date.today())
+                                         request.form.get("role", ""), host, clock.today())
         except (RuleError, ScopeError) as exc:
             session.rollback()
             flash(str(exc), "danger")
@@ -140,4 +140,4 @@ class IssueLoginsView(BaseView):
             return redirect(url_for(".index", group=group_id))
         org = current_user.organisation
         pdf = slips_pdf(result, _("Логины и пароли для входа в электронный журнал"), org.name if org else "")
-        return _pdf_response(pdf, f"logins-{dt.date.today():%Y%m%d}.pdf")
+        return _pdf_response(pdf, f"logins-{clock.today():%Y%m%d}.pdf")

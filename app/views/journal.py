@@ -1,8 +1,6 @@
 """Журнал → Классный журнал: the grid a teacher fills every day."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, current_app, jsonify, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
@@ -10,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
+from .. import clock
 from ..extensions import db
 from ..models import LearnerGroup, Lesson, Subgroup, Subject, TeachingAssignment
 from ..scoping import current_scope
@@ -93,7 +92,7 @@ class JournalView(BaseView):
         codes = [c for c in _codes(session)]
         return self.render_template(
             "journal/grid.html", subgroups=subgroups, subgroup_id=subgroup_id, cells=cell_renderer(grid, can_write) if grid else None, pairs=pairs, group_id=group_id, subject_id=subject_id, periods=periods or [],
-            period=period, grid=grid, can_write=can_write, codes=codes, today=dt.date.today(),
+            period=period, grid=grid, can_write=can_write, codes=codes, today=clock.today(),
         )
 
     @expose("/save", methods=["POST"])
@@ -106,7 +105,7 @@ class JournalView(BaseView):
         scope = current_scope()
         host = current_app.extensions["ejournal"]
         teacher = scope.person_id if scope and scope.learner_ids is not None else None
-        now = dt.datetime.now()
+        now = clock.now()
         try:
             finals = [c for c in changes if c.get("kind") == "final"]
             cells = [c for c in changes if c.get("kind") != "final"]

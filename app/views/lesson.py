@@ -1,7 +1,6 @@
 """The lesson page: topic, distance format, assignments, homework with files."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from flask import abort, current_app, request, send_from_directory, url_for
@@ -9,6 +8,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
 from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson, Staff
 from ..scoping import current_scope
@@ -77,7 +77,7 @@ class LessonPageView(BaseView):
         f = request.form
         return self._apply(lesson, lambda: update_lesson(
             lesson, f.get("topic", ""), f.get("distance") == "y", f.get("distance_platform", ""),
-            f.get("distance_time", ""), dt.datetime.now()), _("Урок сохранён."))
+            f.get("distance_time", ""), clock.now()), _("Урок сохранён."))
 
     @expose("/<int:lesson_id>/assignment", methods=["POST"])
     @has_access
@@ -97,7 +97,7 @@ class LessonPageView(BaseView):
 
         def add():
             hw = add_homework(db.session, lesson, f.get("text", ""), f.get("due", ""),
-                              f.get("learner", type=int) or None, dt.datetime.now())
+                              f.get("learner", type=int) or None, clock.now())
             for storage in request.files.getlist("files"):
                 if storage and storage.filename:
                     store_attachment(db.session, hw, storage, upload_dir(), max_bytes)

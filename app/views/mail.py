@@ -174,7 +174,7 @@ class MailView(BaseView):
 
 
 def _refusal(exc) -> str:
-    return f"{exc.rule}: {exc}" if isinstance(exc, RuleError) else str(exc)
+    return exc.shown() if isinstance(exc, RuleError) else str(exc)
 
 
 def register_mail(app, appbuilder) -> None:

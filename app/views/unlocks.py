@@ -1,8 +1,6 @@
 """R1 unlocks (teacher asks, Завуч decides with a reason) and R15 substitutions."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, current_app, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
@@ -10,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
 from ..models import EditUnlock, LearnerGroup, Lesson, Staff, Subject, Substitution
 from ..services.edit_window import decide_unlock, request_unlock
@@ -89,7 +88,7 @@ class UnlockDecisionView(BaseView):
         if unlock is None:
             abort(404)
         grant = request.form.get("decision") == "grant"
-        return apply_rule_action(lambda: decide_unlock(unlock, grant, request.form.get("reason"), current_user.id, dt.datetime.now()),
+        return apply_rule_action(lambda: decide_unlock(unlock, grant, request.form.get("reason"), current_user.id, clock.now()),
                       _("Решение записано."), url_for("UnlockDecisionView.index"))
 
     @expose("/substitute/<int:lesson_id>", methods=["POST"])

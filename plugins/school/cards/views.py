@@ -12,8 +12,6 @@ audit entry per card shown.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
@@ -22,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import clock
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup
 from app.scoping import ScopeError, current_scope
@@ -109,7 +108,7 @@ class _CardView(BaseView):
         pages = max(1, -(-total // PER_PAGE))
         return _committed(self.render_template(
             "school/cards/list.html", view=self, rows=rows, total=total, page=page + 1, pages=pages, q=q,
-            group_id=group_id, only_cards=only_cards, groups=groups, extra=extra, svc=svc, today=dt.date.today()))
+            group_id=group_id, only_cards=only_cards, groups=groups, extra=extra, svc=svc, today=clock.today()))
 
     @expose("/<int:learner_id>")
     @has_access
@@ -121,7 +120,7 @@ class _CardView(BaseView):
         if card is not None:
             svc.log_card_views(db.session, self.model, [card])
         return _committed(self.render_template(self.show_template, view=self, learner=learner, card=card, svc=svc,
-                                               can_write=self._can_write(), today=dt.date.today(), **context))
+                                               can_write=self._can_write(), today=clock.today(), **context))
 
     @expose("/<int:learner_id>/edit")
     @has_access
@@ -134,7 +133,7 @@ class _CardView(BaseView):
         if card is not None:
             svc.log_card_views(db.session, self.model, [card])
         return _committed(self.render_template(self.form_template, view=self, learner=learner, card=card, svc=svc,
-                                               form=None, today=dt.date.today(), **context))
+                                               form=None, today=clock.today(), **context))
 
     @expose("/<int:learner_id>/edit", methods=["POST"])
     @has_access
@@ -148,7 +147,7 @@ class _CardView(BaseView):
         except (RuleError, ScopeError, IntegrityError, StaleDataError) as exc:
             db.session.rollback()
             if isinstance(exc, RuleError):
-                message = f"{exc.rule}: {exc}"
+                message = exc.shown()
             elif isinstance(exc, ScopeError):
                 message = str(exc)
             else:  # a card created or changed by someone else in the same moment
@@ -157,7 +156,7 @@ class _CardView(BaseView):
             learner = self._learner(learner_id)
             card = self._card(learner_id)
             return self.render_template(self.form_template, view=self, learner=learner, card=card, svc=svc,
-                                        form=request.form, today=dt.date.today(),
+                                        form=request.form, today=clock.today(),
                                         **self._context(learner, card)), 422
         flash(_("Карта сохранена."), "success")
         return redirect(url_for(f"{type(self).__name__}.show", learner_id=learner_id))
@@ -188,7 +187,7 @@ class MedicalCardView(_CardView):
     def _save(self, learner, card, form):
         conditions = svc.active_conditions(db.session, learner.org_id)
         current = {c.condition_id for c in card.conditions} if card is not None else set()
-        data = svc.parse_medical(form, conditions, dt.date.today(), current)
+        data = svc.parse_medical(form, conditions, clock.today(), current)
         svc.save_medical(db.session, learner, card, data, form)
 
 
@@ -203,7 +202,7 @@ class PsychoCardView(_CardView):
     form_template = "school/cards/psycho_form.html"
 
     def _save(self, learner, card, form):
-        data = svc.parse_psycho(form, dt.date.today())
+        data = svc.parse_psycho(form, clock.today())
         svc.save_psycho(db.session, learner, card, data, form)
 
 

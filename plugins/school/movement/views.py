@@ -12,12 +12,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup
 from app.services.marks import RuleError
 from app.views.base import apply_rule_action
 
-from .models import KINDS, MovementOrder
+from .models import KINDS
 from .services import MANUAL_KINDS, SCHOOL_KIND, apply_order, book_page, close_year, learner_history, \
     overdue_items, plan_closing
 
@@ -95,7 +96,7 @@ class MovementBookView(BaseView):
         return self.render_template(
             "school/movement/history.html", history=history, learner=learner, kinds=kind_labels(),
             manual_kinds=MANUAL_KINDS, classes=_open_classes(session), can_write=_can("Movement"),
-            today=dt.date.today(), title=_("История движения: %(name)s", name=learner.full_name))
+            today=clock.today(), title=_("История движения: %(name)s", name=learner.full_name))
 
     @expose("/learner/<int:learner_id>/order", methods=["POST"])
     @has_access
@@ -126,7 +127,7 @@ class MovementOverdueView(BaseView):
     @has_access
     def index(self):
         org_id = current_user.org_id
-        items = overdue_items(db.session, org_id, dt.date.today()) if org_id else []
+        items = overdue_items(db.session, org_id, clock.today()) if org_id else []
         return self.render_template("school/movement/overdue.html", items=items, title=self.title)
 
 
@@ -165,11 +166,11 @@ class YearClosingView(BaseView):
             return redirect(url_for("YearClosingView.index", year=year.id))
         host = current_app.extensions["ejournal"]
         try:
-            result = close_year(db.session, host, year, dt.date.today(), entered_by=current_user.id)
+            result = close_year(db.session, host, year, clock.today(), entered_by=current_user.id)
             db.session.commit()
         except RuleError as exc:
             db.session.rollback()
-            flash(f"{exc.rule}: {exc}", "danger")
+            flash(exc.shown(), "danger")
             return redirect(back)
         flash(_("Учебный год %(old)s закрыт, открыт %(new)s: переведено %(p)s, выпущено %(g)s, оставлено на "
                 "повторное обучение %(r)s.", old=year.name, new=result.new_year.name, p=result.counts["promoted"],

@@ -8,8 +8,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from app import demo
+from app.clock import utc_from_local
 from app.models import LearnerGroup, Subgroup, Subject
-from app.models.base import utc_from_local
 
 from .models import CurriculumEntry, LessonPlan, PlanTopic
 from .services import flow_topics, plan_lessons_query

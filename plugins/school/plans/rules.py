@@ -112,7 +112,7 @@ def _check_writes(session: Session, flush_context, instances) -> None:
         if isinstance(obj, Subject) and (obj.plugin or "school") == "school":
             problem = subject_name_problem(obj.name)
             if problem:
-                raise RuleRefusal(f"R8: {_l('Название предмета «%(name)s» не принято', name=obj.name)}: {problem}.")
+                raise RuleRefusal(f"{_l('Название предмета «%(name)s» не принято', name=obj.name)}: {problem}.")
         elif isinstance(obj, LearnerGroup) and obj.kind == "class":
             problem = class_name_problem(obj.name, obj.level)
             if problem:

@@ -73,13 +73,13 @@ class R13Result:
     @property
     def message(self) -> str:
         if self.expected is None:
-            return str(_l("R13: в плане %(planned)s ч, а в учебном плане этой параллели предмета нет — сверить не с чем.",
+            return str(_l("В плане %(planned)s ч, а в учебном плане этой параллели предмета нет — сверить не с чем.",
                           planned=self.planned))
         if self.ok:
-            return str(_l("R13: в плане %(planned)s ч — столько же, сколько по учебному плану (%(per_week)s ч в неделю, "
+            return str(_l("В плане %(planned)s ч — столько же, сколько по учебному плану (%(per_week)s ч в неделю, "
                           "учебных недель — %(weeks)s).", planned=self.planned, per_week=format_hours(self.per_week),
                           weeks=self.weeks))
-        return str(_l("R13: в плане %(planned)s ч, по учебному плану %(expected)s ч (%(per_week)s ч в неделю, "
+        return str(_l("В плане %(planned)s ч, по учебному плану %(expected)s ч (%(per_week)s ч в неделю, "
                       "учебных недель — %(weeks)s).", planned=self.planned, expected=format_hours(self.expected),
                       per_week=format_hours(self.per_week), weeks=self.weeks))
 

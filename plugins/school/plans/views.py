@@ -2,7 +2,6 @@
 editing, import, flow of topics)."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from flask import abort, current_app, flash, redirect, request, url_for
@@ -11,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from app import clock
 from app.extensions import db
 from app.models import AcademicYear, LearnerGroup, Organisation, Staff, Subgroup, Subject, TeachingAssignment
 from app.models.people import short_name
@@ -48,7 +48,7 @@ def current_year(session) -> AcademicYear | None:
     wanted = request.args.get("year", type=int)
     if wanted is not None:
         return next((y for y in years if y.id == wanted), None) or abort(404)
-    today = dt.date.today()
+    today = clock.today()
     return next((y for y in years if y.start <= today <= y.end), years[0] if years else None)
 
 
@@ -74,7 +74,7 @@ class CurriculumView(EjournalModelView):
         try:
             check_curriculum_entry(item.level, item.hours_per_week)
         except RuleError as exc:
-            raise ValueError(f"{exc.rule}: {exc}") from None
+            raise ValueError(exc.shown()) from None
         year_id = item.year.id if item.year is not None else item.year_id
         subject_id = item.subject.id if item.subject is not None else item.subject_id
         q = select(CurriculumEntry.id).where(CurriculumEntry.year_id == year_id, CurriculumEntry.level == item.level,
@@ -295,15 +295,15 @@ class LessonPlanView(BaseView):
         try:
             topics = parse()
             plan = replace_topics(session, group, subject.id, subgroup.id if subgroup else None, topics,
-                                  scope.person_id if scope else None, dt.datetime.now())
+                                  scope.person_id if scope else None, clock.now())
             session.commit()
         except PlanImportError as exc:
             session.rollback()
-            flash(f"{exc.rule}: {exc}", "danger")
+            flash(exc.shown(), "danger")
             return self._render_plan(session, group, subject, subgroup, True, errors=exc.errors, draft=draft)
         except RuleError as exc:
             session.rollback()
-            flash(f"{exc.rule}: {exc}", "danger")
+            flash(exc.shown(), "danger")
             return self._render_plan(session, group, subject, subgroup, True, draft=draft)
         org = session.get(Organisation, group.org_id)
         result = r13_check(session, current_app.extensions["ejournal"], org, plan, group)

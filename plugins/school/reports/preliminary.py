@@ -54,7 +54,7 @@ def preliminary(session, params) -> list[Table]:
             row.append(int(worth[p.value]) if p.value in worth and worth[p.value] is not None else p.value)
             if p.value in failing or not p.enough:
                 reason = _("прогноз «%(value)s»", value=p.value) if p.value in failing else \
-                    _("мало отметок: %(n)s из %(min)s (R5)", n=p.count, min=minimum)
+                    _("мало отметок: %(n)s из %(min)s", n=p.count, min=minimum)
                 risk.append([learner.full_name, subject.name,
                              round(p.average, 2) if p.average is not None else None, p.count, reason])
         row.append(unexcused.get(learner.id, 0))

@@ -32,7 +32,7 @@ def _finals(session, learner_ids, period_ids) -> dict[tuple[int, int, int], str]
 
 def _no_marks_table(title, group, period):
     return [Table(title, [_("Класс"), _("Период"), _("Примечание")],
-                  [[group.name, period.name, _("Параллель без отметок (правило R2): показатели не считаются.")]])]
+                  [[group.name, period.name, _("Параллель без отметок: показатели не считаются.")]])]
 
 
 def class_results(session, params) -> list[Table]:
@@ -86,7 +86,7 @@ def class_teacher_period(session, params) -> list[Table]:
     summary_cols = [_("Показатель"), _("Значение")]
     if not marks_given(session, group, period):
         rows = [[_("Обучающихся на конец периода"), len(learners)],
-                [_("Отметки"), _("не выставляются (правило R2)")], *map(list, missed)]
+                [_("Отметки"), _("не выставляются")], *map(list, missed)]
         return [Table(title, summary_cols, rows)]
     subjects = {s.id: s for s in subjects_of(session, group)}
     members = subgroup_members(session, group)

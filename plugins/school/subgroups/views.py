@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup, Subgroup, SubgroupMember, Subject, TeachingAssignment
 from app.scoping import current_scope
@@ -81,7 +82,7 @@ class SubgroupSplitView(BaseView):
                        SubgroupMember.valid_to)
                 .where(SubgroupMember.subgroup_id.in_([s.id for s in subs]))
                 .order_by(SubgroupMember.learner_id, SubgroupMember.valid_from)).all() if subs else []
-            today = dt.date.today()
+            today = clock.today()
             current = {m[0]: m[1] for m in members
                        if (m[2] is None or m[2] <= today) and (m[3] is None or m[3] >= today)}
             actor = _actor()
@@ -103,7 +104,7 @@ class SubgroupSplitView(BaseView):
         group = scoped_get(session, LearnerGroup, group_id)
         if group is None:
             # Another teacher's class is out of his reach: the same answer whether it exists or not.
-            flash(f"R9: {_('Делить класс на подгруппы может только его классный руководитель вместе с учителем предмета.')}",
+            flash(f"{_('Делить класс на подгруппы может только его классный руководитель вместе с учителем предмета.')}",
                   "danger")
             return redirect(url_for("SubgroupSplitView.index"))
         if scoped_get(session, Subject, subject_id) is None:

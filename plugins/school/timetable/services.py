@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.models import (
     AcademicYear, Assignment, Attendance, Homework, LearnerGroup, Lesson, Period, Staff, Subgroup, Subject,
     Substitution,
@@ -463,7 +464,7 @@ def diary_extras(session, learner, start: dt.date, end: dt.date) -> list[dict]:
 
 def current_year(session, on: dt.date | None = None) -> AcademicYear | None:
     """The academic year holding ``on`` (today), else the latest one."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     years = session.scalars(select(AcademicYear).order_by(AcademicYear.start.desc())).all()
     return next((y for y in years if y.start <= on <= y.end), years[0] if years else None)
 

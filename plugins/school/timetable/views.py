@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import AcademicYear, LearnerGroup, Period, Staff, Subgroup, Subject
 from app.scoping import current_scope
@@ -41,7 +42,7 @@ def _host():
 
 def _monday(value: str | None) -> dt.date:
     try:
-        day = dt.date.fromisoformat(value) if value else dt.date.today()
+        day = dt.date.fromisoformat(value) if value else clock.today()
     except ValueError:
         abort(400)
     return day - dt.timedelta(days=day.weekday())
@@ -76,7 +77,7 @@ class TimetableView(BaseView):
     def week(self):
         session = db.session
         year = _year_or_404()
-        today = dt.date.today()
+        today = clock.today()
         monday = _monday(request.args.get("date") or (None if year.start <= today <= year.end else
                                                       year.start.isoformat()))
         years = session.scalars(select(AcademicYear).order_by(AcademicYear.start.desc())).all()
@@ -142,7 +143,7 @@ class TimetableView(BaseView):
             staff=staff, rooms=rooms, group=group, teacher=teacher, room=room, here=here, can_write=can_write,
             subjects=subjects, subgroups=subgroups, periods=periods, edit=edit, change_entry=change_entry,
             change_date=request.args.get("on", ""), weekdays=WEEKDAYS[:grid["week_days"]] if grid else WEEKDAYS[:5],
-            change_kinds=CHANGE_KINDS, timedelta=dt.timedelta, today=dt.date.today(), fv=fv,
+            change_kinds=CHANGE_KINDS, timedelta=dt.timedelta, today=clock.today(), fv=fv,
             can_offdays=current_app.appbuilder.sm.level("TimetableOffDays") >= 1)
 
     def _back(self, keep_form: bool = False):
@@ -167,7 +168,7 @@ class TimetableView(BaseView):
             session.commit()
         except RuleError as exc:
             session.rollback()
-            flash(f"{exc.rule}: {exc}", "danger")
+            flash(exc.shown(), "danger")
             return redirect(self._back(keep_form=True))
         flash(_("Урок в расписании сохранён."), "success")
         return redirect(self._back())
@@ -296,7 +297,7 @@ class ClassEventView(BaseView):
              .where(LearnerGroup.year_id == year.id).order_by(ClassEvent.start.desc(), ClassEvent.id.desc()))
         rows = session.execute(q.offset((page - 1) * 50).limit(51)).all()
         return self.render_template("school/timetable/events.html", rows=rows[:50], more=len(rows) > 50, page=page,
-                                    groups=groups, kinds=EVENT_KINDS, can_write=_can("ClassEvents"), today=dt.date.today())
+                                    groups=groups, kinds=EVENT_KINDS, can_write=_can("ClassEvents"), today=clock.today())
 
     @expose("/add", methods=["POST"])
     @has_access
@@ -360,7 +361,7 @@ class _CalendarView(EjournalModelView):
 def _late_warning(item, first_day: dt.date, message) -> None:
     """Seed 004: holidays two weeks ahead, transfers two working days ahead — said, not refused."""
     year = db.session.get(AcademicYear, item.year_id)
-    today = dt.date.today()
+    today = clock.today()
     if year is None or first_day is None or first_day < today:
         return
     if callable(message):
@@ -532,7 +533,7 @@ class TimetableApi(BaseApi):
         if year is None:
             return self.response_404()
         try:
-            day = dt.date.fromisoformat(request.args["date"]) if request.args.get("date") else dt.date.today()
+            day = dt.date.fromisoformat(request.args["date"]) if request.args.get("date") else clock.today()
         except ValueError:
             return self.response_400(message=_("Дата указывается как ГГГГ-ММ-ДД."))
         monday = day - dt.timedelta(days=day.weekday())
