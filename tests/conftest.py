@@ -55,6 +55,17 @@ def make_database(name: str | None = None, template: str | None = None) -> str:
     return f"sqlite:///{path}"
 
 
+def renew_database(url: str, template: str) -> None:
+    """Lay the database at ``url`` anew as a copy of ``template`` (no connection may be open)."""
+    if PG_URL:
+        name = make_url(url).database
+        with _pg_admin().connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"'))
+    else:
+        shutil.copyfile(make_url(template).database, make_url(url).database)
+
+
 def drop_database(url: str) -> None:
     if PG_URL:
         with _pg_admin().connect() as conn:
@@ -89,14 +100,32 @@ def template_db():
     drop_database(url)
 
 
-@pytest.fixture
-def app(template_db):
-    url, _ids = template_db
-    copy = make_database(template=url)
-    app = create_app(base_config(copy))
-    yield app
+@pytest.fixture(scope="session")
+def _shared_app(template_db):
+    """One app for the session's tests (building one costs more than most tests);
+    its database is laid anew from the template before each test."""
+    url = make_database(template=template_db[0])
+    app = create_app(base_config(url))
+    yield app, url, dict(app.config)
     dispose(app)
-    drop_database(copy)
+    drop_database(url)
+
+
+@pytest.fixture
+def app(_shared_app, template_db):
+    app, url, config = _shared_app
+    dispose(app)
+    renew_database(url, template_db[0])
+    pm = app.extensions["ejournal"].pm
+    plugins = set(pm.get_plugins())
+    yield app
+    # What a test changed in the app goes with it.
+    dispose(app)
+    app.config.clear()
+    app.config.update(config)
+    app.extensions.pop("ejournal_throttle", None)
+    for plugin in set(pm.get_plugins()) - plugins:
+        pm.unregister(plugin)
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def test_class_teacher_posts_for_own_class_only(app, client, login, world):
             "shown_to": (TODAY + dt.timedelta(days=2)).isoformat()}
     page = client.post("/announcements/new", data={**form, "audience": "groups", "groups": [world.org1_other_group]},
                        follow_redirects=True).get_data(as_text=True)
-    assert "Объявления:" in page and "только для своих классов" in page
+    assert "Классный руководитель публикует объявления только для своих классов и групп." in page
     page = client.post("/announcements/new", data={**form, "audience": "all"}, follow_redirects=True).get_data(as_text=True)
     assert "только для своих классов" in page
     assert _count(app) == 0

@@ -233,7 +233,7 @@ def save_finals(session, host, changes: list[dict], now: dt.datetime, teacher_id
             deadline = period.end - dt.timedelta(days=days)
             warning = ""
             if clock.local_from_utc(now).date() > deadline:
-                warning = str(_l("итоговые отметки выставляются не позднее %(date)s; отметка сохранена с опозданием.",
+                warning = str(_l("Итоговые отметки выставляются не позднее %(date)s; отметка сохранена с опозданием.",
                                  date=deadline.strftime("%d.%m.%Y")))
             results.append(CellResult(key, "saved", warning, value=row.value, version=row.version))
         except RuleError as exc:
@@ -300,7 +300,7 @@ def save_cells(session, host, changes: list[dict], now: dt.datetime, teacher_id:
         if teacher_id is not None and teacher_id not in (lesson.teacher_id, lesson.substitute_id) \
                 and not (change["kind"] == "attendance" and group.leader_id == teacher_id):
             results.append(CellResult(key, "error", str(_l(
-                "урок ведёт другой учитель; отметки ставит он или замещающий учитель."))))
+                "Урок ведёт другой учитель; отметки ставит он или замещающий учитель."))))
             continue
         kind = host.group_kinds.get(group.kind)
         try:
