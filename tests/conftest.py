@@ -128,6 +128,28 @@ def app(_shared_app, template_db):
         pm.unregister(plugin)
 
 
+def build_demo_app(name: str, *args: str):
+    """A database built as `make run` builds it (init, then demo with ``args``) and its app."""
+    url = make_database(name)
+    app = create_app(base_config(url))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["demo", *args])
+    assert result.exit_code == 0, result.output
+    assert "созданы" in result.output
+    return app, url
+
+
+@pytest.fixture(scope="session")
+def demo_app():
+    """The demo on the world's day, built once a session: tests only read it."""
+    app, url = build_demo_app(f"demo_{uuid.uuid4().hex[:6]}")
+    yield app
+    dispose(app)
+    drop_database(url)
+
+
 @pytest.fixture
 def world(template_db) -> World:
     return World(dict(template_db[1]))

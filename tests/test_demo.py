@@ -6,38 +6,17 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.demo import AUTHORITY_NAME, PASSWORD, demo_counts, demo_logins
 from app.extensions import db
 from app.models import (
     Account, Assignment, Attendance, AttendanceCode, Authority, GuardianLink, Learner, LearnerGroup, Lesson, Mark,
     Organisation, Period, Person,
 )
-from tests.conftest import base_config, dispose, drop_database, make_database
+from tests.conftest import build_demo_app, dispose, drop_database
 
 # Roles no demo login stands for: FAB's own, and the one derived from leading a class
 # (it has its own row, «Классный руководитель», for a teacher who leads a class).
 NOT_LOGINS = {"Admin", "Public"}
-
-
-def _demo_app(name: str, *args: str):
-    url = make_database(name)
-    app = create_app(base_config(url))
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["init"])
-    assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["demo", *args])
-    assert result.exit_code == 0, result.output
-    assert "созданы" in result.output
-    return app, url
-
-
-@pytest.fixture(scope="module")
-def demo_app():
-    app, url = _demo_app("demo")
-    yield app
-    dispose(app)
-    drop_database(url)
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +136,7 @@ def test_second_run_changes_nothing(demo_app):
 
 
 def test_scale_two_makes_two_schools_and_two_colleges():
-    app, url = _demo_app("demo-scale", "--scale", "2")
+    app, url = build_demo_app("demo-scale", "--scale", "2")
     try:
         with app.app_context():
             assert len(_orgs("school")) == 2

@@ -2,25 +2,12 @@
 with ОВЗ, one on внутришкольный учёт — entered by the demo nurse and psychologist."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from app.demo import PASSWORD
 from app.extensions import db
 from app.models import AuditEntry, Learner, LearnerGroup, Organisation
 from plugins.school.cards.models import MedicalCard, MedicalCardCondition, PsychoCard
-from tests.conftest import dispose, drop_database
-from tests.test_demo import _demo_app
-
-
-@pytest.fixture(scope="module")
-def demo_app():
-    app, url = _demo_app("cards-demo")
-    yield app
-    dispose(app)
-    drop_database(url)
-
-
 def test_demo_cards_are_realistic_and_signed_by_the_specialists(demo_app):
     with demo_app.app_context():
         s = db.session

@@ -241,19 +241,8 @@ def test_plan_pages_run_a_bounded_number_of_queries(app, client, login, world, u
     assert large["n"] == small["n"], (small, large)
 
 
-@pytest.fixture(scope="module")
-def plans_demo():
-    from tests.conftest import dispose, drop_database
-    from tests.test_demo import _demo_app
-
-    app, url = _demo_app("plans-demo")
-    yield app
-    dispose(app)
-    drop_database(url)
-
-
-def test_demo_has_curriculum_plans_topics_in_lessons_and_an_r13_warning(plans_demo):
-    app = plans_demo
+def test_demo_has_curriculum_plans_topics_in_lessons_and_an_r13_warning(demo_app):
+    app = demo_app
     with app.app_context():
         s = db.session
         levels = set(s.scalars(select(CurriculumEntry.level).distinct()))

@@ -9,10 +9,9 @@ from app.models import AcademicYear, LearnerGroup, Lesson, Organisation
 from plugins.school.timetable.models import (
     Bell, ClassEvent, Holiday, Room, TimetableChange, TimetableEntry, TimetableLesson,
 )
-from tests.test_demo import demo_app  # noqa: F401  (the module's demo, built once)
 
 
-def test_every_class_of_the_demo_school_has_its_timetable(demo_app):  # noqa: F811
+def test_every_class_of_the_demo_school_has_its_timetable(demo_app):
     with demo_app.app_context():
         s = db.session
         school = next(o for o in s.scalars(select(Organisation).order_by(Organisation.id)) if "school" in o.plugins)
