@@ -189,6 +189,8 @@ def test_app_counts_in_redis_when_configured(app, client, world):
 
 def test_logout_ends_the_session_on_the_server(app, client, login):
     login("teacher1")
+    with app.app_context():
+        epoch = db.session.scalar(select(Account.session_epoch).where(Account.username == "teacher1"))
     assert client.get("/journal/").status_code == 200
     cookie = client.get_cookie("session").value
     client.get("/logout/")
@@ -196,7 +198,7 @@ def test_logout_ends_the_session_on_the_server(app, client, login):
     client.set_cookie("session", cookie)  # the old cookie replayed
     assert client.get("/journal/").status_code != 200
     with app.app_context():
-        assert db.session.scalar(select(Account.session_epoch).where(Account.username == "teacher1")) == 1
+        assert db.session.scalar(select(Account.session_epoch).where(Account.username == "teacher1")) == epoch + 1
 
 
 def test_session_lifetime_is_a_setting(app, client, login, monkeypatch):
@@ -211,3 +213,24 @@ def test_session_lifetime_is_a_setting(app, client, login, monkeypatch):
     response = login("teacher1")
     assert "Expires=" in response.headers["Set-Cookie"]  # a permanent session: the lifetime applies
     assert app.permanent_session_lifetime == app.config["PERMANENT_SESSION_LIFETIME"]
+
+
+@pytest.mark.parametrize("how", ["own page", "fab form"])
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, world, how):
+    """A parent changes a password on a phone: the laptop left signed in is signed out."""
+    phone, laptop = app.test_client(), app.test_client()
+
+    def on(device, method, url, **kwargs):
+        with app.app_context():  # a context of its own: the signed-in user is kept in `g`
+            return getattr(device, method)(url, **kwargs)
+
+    for device in (phone, laptop):
+        assert on(device, "post", "/login/", data={"username": "parent1", "password": PASSWORD}).status_code == 302
+        assert on(device, "get", "/diary/").status_code == 200
+    new = "Осень2026лес"
+    if how == "own page":
+        on(phone, "post", "/password/change", data={"old_password": PASSWORD, "password": new, "confirm": new})
+    else:
+        on(phone, "post", "/resetmypassword/form", data={"password": new, "conf_password": new})
+    assert on(phone, "get", "/diary/").status_code == 200
+    assert on(laptop, "get", "/diary/").headers["Location"].endswith("/login/")

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from .. import clock
-from ..models import Account, Consent, Guardian, GuardianLink, Learner, LearnerGroup, Person, Staff
+from ..models import AcademicYear, Account, Consent, Guardian, GuardianLink, Learner, LearnerGroup, Person, Staff
 from ..models.consent import SIGNED_BY_GUARDIAN, SIGNED_BY_SELF
 from ..registry import SCOPE_ORGANISATION
 from ..scoping import Scope, acting_as
@@ -82,24 +82,35 @@ def consents_of(session, person_ids) -> list[Consent]:
                                 .order_by(Consent.signed_on, Consent.id)))
 
 
-def withdraw_consent(session, consent: Consent, day: dt.date) -> list[Account]:
-    """Withdraw ``consent`` on ``day``; when the person has no other consent in
-    force, close his accounts in the same transaction (audited). Returns them."""
+def _check_withdrawal(consent: Consent, day: dt.date) -> None:
     if consent.withdrawn_on is not None:
         raise RuleError("R11", _l("Согласие уже отозвано %(day)s.", day=f"{consent.withdrawn_on:%d.%m.%Y}"))
     if day < consent.signed_on:
         raise RuleError("R11", _l("Дата отзыва раньше даты подписания согласия."))
-    consent.withdrawn_on = day
+
+
+def accounts_closed_by_withdrawal(session, consent: Consent, day: dt.date) -> list[Account]:
+    """The accounts that withdrawing ``consent`` on ``day`` would close (nothing changes)."""
+    _check_withdrawal(consent, day)
     person = session.get(Person, consent.person_id)
-    remaining, _ = consent_rule(person, consents_of(session, [person.id]), day)
-    blocked = []
-    if remaining is None:
-        with _organisation_wide():
-            for account in session.scalars(select(Account).where(Account.person_id == person.id,
-                                                                 Account.active.is_(True)).order_by(Account.id)):
-                account.active = False
-                account.session_epoch = (account.session_epoch or 0) + 1  # open sessions end too
-                blocked.append(account)
+    others = [c for c in consents_of(session, [person.id]) if c.id != consent.id]
+    remaining, _ = consent_rule(person, others, day)
+    if remaining is not None:
+        return []
+    with _organisation_wide():
+        return list(session.scalars(select(Account).where(Account.person_id == person.id,
+                                                          Account.active.is_(True)).order_by(Account.id)))
+
+
+def withdraw_consent(session, consent: Consent, day: dt.date) -> list[Account]:
+    """Withdraw ``consent`` on ``day``; when the person has no other consent in
+    force, close his accounts in the same transaction (audited). Returns them."""
+    blocked = accounts_closed_by_withdrawal(session, consent, day)
+    consent.withdrawn_on = day
+    with _organisation_wide():
+        for account in blocked:
+            account.active = False
+            account.session_epoch = (account.session_epoch or 0) + 1  # open sessions end too
     session.commit()
     return blocked
 
@@ -115,8 +126,9 @@ def may_issue_staff(role_names: set[str]) -> bool:
 
 
 def issuable_groups(session, scope: Scope, role_names: set[str]) -> list[LearnerGroup]:
-    """Groups the user may issue logins for (and record consents in)."""
-    q = select(LearnerGroup).order_by(LearnerGroup.level, LearnerGroup.name, LearnerGroup.id)
+    """Groups of the open years the user may issue logins for (and record consents in)."""
+    q = (select(LearnerGroup).join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
+         .where(AcademicYear.closed.is_(False)).order_by(LearnerGroup.level, LearnerGroup.name, LearnerGroup.id))
     if not may_issue_any_group(role_names) or scope.kind != SCOPE_ORGANISATION:
         if scope.person_id is None:
             return []
@@ -268,7 +280,8 @@ def issue_for_group(session, scope: Scope, role_names: set[str], group_id: int, 
 
     Every chosen id must belong to the group (a tampered form is refused as a
     whole, nothing written); people without a valid consent are skipped with the
-    reason. One commit for the batch."""
+    reason. Nothing is committed here: the caller commits once the slips with the
+    new passwords are safely built, so a crash in between changes no password."""
     group = checked_group(session, scope, role_names, group_id)
     learners, guardians, _children = group_people(session, group)
     learner_ids, guardian_ids = {int(i) for i in learner_ids}, {int(i) for i in guardian_ids}
@@ -292,7 +305,7 @@ def issue_for_group(session, scope: Scope, role_names: set[str], group_id: int, 
             role = ROLE_LEARNER if person.kind == "learner" else ROLE_PARENT
             result.slips.append(_issue_one(session, person, role, group.org_id, taken, existing.get(person.id),
                                            staff=False, group=group.name))
-        session.commit()
+        session.flush()
     return result
 
 
@@ -306,7 +319,7 @@ def staff_roles(host) -> list[str]:
 
 def issue_for_staff(session, scope: Scope, role_names: set[str], staff_id: int, role_name: str, host,
                     day: dt.date) -> IssueResult:
-    """Issue (or re-issue) the account of one employee with ``role_name``."""
+    """Issue (or re-issue) the account of one employee with ``role_name`` (not committed)."""
     if not may_issue_staff(role_names) or scope.kind != SCOPE_ORGANISATION:
         raise RuleError("R11", _l("Учётные записи сотрудников выдают Администратор и Специалист по кадрам."))
     if role_name not in staff_roles(host):
@@ -322,7 +335,7 @@ def issue_for_staff(session, scope: Scope, role_names: set[str], staff_id: int, 
     existing = accounts_by_person(session, [person.id]).get(person.id)
     result.slips.append(_issue_one(session, person, role_name, person.org_id, set(), existing, staff=True,
                                    group=person.position or ""))
-    session.commit()
+    session.flush()  # committed by the caller with the slips built, as for a group
     return result
 
 
@@ -385,16 +398,18 @@ def add_consent(session, scope: Scope, role_names: set[str], person_id: int, *, 
         raise RuleError("R11", _l("Законный представитель подписывает согласие только за обучающегося."))
     if signed_on > clock.today():
         raise RuleError("R11", _l("Дата подписания согласия не может быть в будущем."))
-    if guardian_id is not None:
+    if signed_by == SIGNED_BY_SELF:
+        # Whatever the form still holds of a representative, the person signed himself.
+        guardian_id, signer_name = None, person.full_name
+    elif guardian_id is not None:
         linked = session.scalar(select(func.count()).select_from(GuardianLink).where(
             GuardianLink.guardian_id == guardian_id, GuardianLink.learner_id == person.id))
         if not linked:
             raise RuleError("R11", _l("Этот законный представитель не связан с обучающимся."))
         if not signer_name:
             signer_name = session.get(Person, guardian_id).full_name
-    consent = Consent(org_id=person.org_id, person_id=person.id, signed_by=signed_by,
-                      guardian_id=guardian_id if signed_by == SIGNED_BY_GUARDIAN else None,
-                      signer_name=(signer_name or (person.full_name if signed_by == SIGNED_BY_SELF else "")).strip(),
+    consent = Consent(org_id=person.org_id, person_id=person.id, signed_by=signed_by, guardian_id=guardian_id,
+                      signer_name=(signer_name or "").strip(),
                       signed_on=signed_on, scope=(scope_text or DEFAULT_SCOPE).strip(),
                       document_ref=(document_ref or "").strip())
     session.add(consent)

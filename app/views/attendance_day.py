@@ -11,16 +11,18 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..models import AttendanceCode, Learner, LearnerGroup
+from ..models import AcademicYear, AttendanceCode, Learner, LearnerGroup
 from ..scoping import current_scope
 from ..services.attendance import REASON_CATEGORIES, convert_day, day_sheet, month_sheet, open_absences
 from ..services.marks import RuleError
 
 
 def _groups(session):
-    """A class teacher his own classes; an organisation-wide role every group."""
+    """A class teacher his own classes; an organisation-wide role every group;
+    this year's only (last year's classes, closed, have no days left to reconcile)."""
     scope = current_scope()
-    q = select(LearnerGroup).order_by(LearnerGroup.level, LearnerGroup.name)
+    q = (select(LearnerGroup).join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
+         .where(AcademicYear.closed.is_(False)).order_by(LearnerGroup.level, LearnerGroup.name))
     if scope is not None and scope.learner_ids is not None:
         q = q.where(LearnerGroup.leader_id == scope.person_id)
     return session.scalars(q).all()

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
+from ..models import Person
 from ..scoping import ScopeError, current_scope
 from ..security import role_names_of
 from ..services import accounts as svc
@@ -121,10 +122,17 @@ class ConsentView(BaseView):
     @expose("/<int:consent_id>/withdraw", methods=["POST"])
     @has_access
     def withdraw(self, consent_id: int):
+        """Asks first, naming the accounts that will be closed; withdraws on «confirm»."""
         session, scope, roles = self._context()
         try:
             consent = svc.checked_consent(session, scope, roles, consent_id)
-            blocked = svc.withdraw_consent(session, consent, _date("withdrawn_on", clock.today()))
+            day = _date("withdrawn_on", clock.today())
+            if request.form.get("confirm") != "yes":
+                closing = svc.accounts_closed_by_withdrawal(session, consent, day)
+                person = session.get(Person, consent.person_id)
+                return self.render_template("accounts/consent_withdraw.html", consent=consent, person=person,
+                                            day=day, closing=closing, back=request.form.get("back") or "")
+            blocked = svc.withdraw_consent(session, consent, day)
             flash(_("Согласие отозвано."), "success")
             for account in blocked:
                 flash(_("Учётная запись %(login)s заблокирована: нет действующего согласия.", login=account.username),

@@ -134,10 +134,19 @@ class IssueLoginsView(BaseView):
         return self._slips(result, None)
 
     def _slips(self, result: svc.IssueResult, group_id):
+        """The new passwords are committed only with their slips built: should the
+        PDF fail (or the process die) first, every old password still works."""
+        session = db.session
         for name, reason in result.skipped:
             flash(_("Не выдан логин: %(name)s — %(reason)s", name=name, reason=reason), "warning")
         if not result.slips:
+            session.commit()
             return redirect(url_for(".index", group=group_id))
         org = current_user.organisation
-        pdf = slips_pdf(result, _("Логины и пароли для входа в электронный журнал"), org.name if org else "")
+        try:
+            pdf = slips_pdf(result, _("Логины и пароли для входа в электронный журнал"), org.name if org else "")
+        except Exception:
+            session.rollback()
+            raise
+        session.commit()
         return _pdf_response(pdf, f"logins-{clock.today():%Y%m%d}.pdf")

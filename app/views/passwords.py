@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from flask import current_app, flash, g, redirect, request, session, url_for
+from flask import current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_babel import gettext as _
@@ -44,9 +44,14 @@ def is_staff(account) -> bool:
 
 
 def _on_password_set(target, value, oldvalue, initiator):
-    """Any new password: its date is recorded (R12) and a pending change is done."""
+    """Any new password: its date is recorded (R12), a pending change is done, and
+    the account's other sessions end (a stolen session must not outlive the change);
+    the session that changed its own password stays open."""
     target.password_changed_at = now()
     target.must_change_password = False
+    target.session_epoch = (target.session_epoch or 0) + 1
+    if has_request_context() and current_user.is_authenticated and current_user.id == target.id:
+        session[EPOCH_KEY] = target.session_epoch
     return value
 
 
