@@ -31,8 +31,12 @@ def _plain(value):
     return value
 
 
-def _is_audited(obj) -> bool:
-    return getattr(obj, "__audited__", False) or getattr(obj, "__tablename__", "") == "ab_role"
+def _is_audited(obj, action: str) -> bool:
+    """``__audited__`` is True (every change) or the actions to record, e.g. ("update", "delete")."""
+    audited = getattr(obj, "__audited__", False)
+    if isinstance(audited, (tuple, set, frozenset, list)):
+        return action in audited
+    return bool(audited) or getattr(obj, "__tablename__", "") == "ab_role"
 
 
 def _changes(obj) -> tuple[dict, dict]:
@@ -73,15 +77,15 @@ def _collect(session: Session, flush_context, instances) -> None:
     """Before the flush, while history is intact: remember what will change."""
     pending = session.info.setdefault("audit_pending", [])
     for obj in session.new:
-        if _is_audited(obj):
+        if _is_audited(obj, "insert"):
             pending.append(("insert", obj, None))
     for obj in session.dirty:
-        if _is_audited(obj) and session.is_modified(obj):
+        if _is_audited(obj, "update") and session.is_modified(obj):
             old, new = _changes(obj)
             if new:
                 pending.append(("update", obj, (old, new)))
     for obj in session.deleted:
-        if _is_audited(obj):
+        if _is_audited(obj, "delete"):
             pending.append(("delete", obj, (_values(obj), None)))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEntry, GuardianLink
+from app.models import AttendanceCode, AuditEntry, GuardianLink
 
 
 def _entries(app, entity, entity_id=None, action=None):
@@ -28,10 +28,14 @@ def test_mark_change_keeps_old_and_new(app, client, login, world):
 
 
 def test_attendance_person_and_link_changes_are_audited(app, client, login, world):
+    with app.app_context():
+        db.session.add(AttendanceCode(org_id=world.org1, code="Б", name="Болезнь", category="illness"))
+        db.session.commit()
+        illness = db.session.scalar(select(AttendanceCode.id).where(AttendanceCode.code == "Б"))
     login("admin1")
-    assert client.put(f"/api/v1/attendance/{world.org1_absence}", json={"comment": "справка"}).status_code == 200
+    assert client.put(f"/api/v1/attendance/{world.org1_absence}", json={"code": "Б"}).status_code == 200
     (att,) = _entries(app, "Attendance", world.org1_absence, "update")
-    assert att.new == {"comment": "справка"}
+    assert att.old == {"code_id": world.org1_code} and att.new == {"code_id": illness}
     created = client.post("/api/v1/learners/", json={"last_name": "Новенький", "first_name": "Пётр",
                                                      "group": world.org1_group}).get_json()["id"]
     (ins,) = _entries(app, "Learner", created, "insert")

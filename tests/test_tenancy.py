@@ -145,13 +145,17 @@ def test_organisation_list_of_a_school_admin(client, login, world):
 
 
 def test_unticked_checkbox_is_not_a_missing_field(app, client, login, world):
+    from app.models import AcademicYear
+
     login("admin1")
-    response = client.post(f"/markview/edit/{world.org1_mark}", data={
-        "assignment": world.org1_assignment, "learner": world.org1_child, "value": "4", "comment": ""})
+    with app.app_context():
+        db.session.get(AcademicYear, world.org1_year).closed = True
+        db.session.commit()
+    response = client.post(f"/academicyearview/edit/{world.org1_year}", data={
+        "name": "2026/2027", "start": "2026-09-01", "end": "2027-06-30"})  # «closed» unticked
     assert response.status_code == 302
     with app.app_context():
-        mark = db.session.get(Mark, world.org1_mark)
-        assert (mark.value, mark.is_debt) == ("4", False)
+        assert db.session.get(AcademicYear, world.org1_year).closed is False
 
 
 def test_flush_refuses_a_foreign_key_into_another_organisation(app, world):

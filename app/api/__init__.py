@@ -5,9 +5,13 @@ payload is refused with 422 and a Russian message.
 """
 from __future__ import annotations
 
-from .. import clock
-from ..models import Attendance, Learner, LearnerGroup, Lesson, Mark
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Assignment, Attendance, Learner, LearnerGroup, Lesson, Mark
 from ..views.base import EjournalRestApi, interface
+from ..views.catalog import LessonRecordRules
+from .journal import JournalCellApi
 
 
 class LearnerApi(EjournalRestApi):
@@ -29,7 +33,7 @@ class GroupApi(EjournalRestApi):
     search_columns = ["name", "kind", "level"]
 
 
-class LessonApi(EjournalRestApi):
+class LessonApi(LessonRecordRules, EjournalRestApi):
     resource_name = "lessons"
     class_permission_name = "Lessons"
     datamodel = interface(Lesson)
@@ -38,57 +42,59 @@ class LessonApi(EjournalRestApi):
     search_columns = ["date", "group", "subject", "teacher"]
 
 
-class MarkApi(EjournalRestApi):
+class MarkApi(JournalCellApi):
+    """Marks. Written by the journal's service, as in the grid: POST ``{assignment,
+    learner, value}`` (value «.» is a debt), PUT ``{value, version}``, DELETE."""
+
     resource_name = "marks"
     class_permission_name = "Marks"
     datamodel = interface(Mark)
     list_columns = show_columns = ["id", "assignment.id", "learner.id", "value", "is_debt", "comment", "version"]
-    add_columns = ["assignment", "learner", "value", "is_debt", "comment"]
-    edit_columns = ["value", "is_debt", "comment"]
+    add_columns = ["assignment", "learner", "value"]
+    edit_columns = ["value"]
     search_columns = ["learner", "assignment", "value"]
+    kind = "mark"
 
-    # The same rules as the journal grid: the scale (R2, R3) and the edit window (R1).
-    def pre_add(self, item):
-        check_mark_rules(item)
+    def new_change(self, payload: dict) -> dict:
+        assignment = self.found(Assignment, payload.get("assignment"), "assignment")
+        return {"lesson_id": assignment.lesson_id, "assignment_id": assignment.id,
+                "learner_id": self.found(Learner, payload.get("learner"), "learner").id,
+                "value": self.text(payload.get("value")), "version": None}
 
-    def pre_update(self, item):
-        check_mark_rules(item)
+    def changed(self, item: Mark, payload: dict) -> dict:
+        return {"lesson_id": item.assignment.lesson_id, "assignment_id": item.assignment_id,
+                "learner_id": item.learner_id, "value": self.text(payload.get("value"))}
+
+    def saved_id(self, change: dict, result) -> int | None:
+        return db.session.scalar(select(Mark.id).where(Mark.assignment_id == result.assignment_id,
+                                                       Mark.learner_id == change["learner_id"]))
 
 
-class AttendanceApi(EjournalRestApi):
+class AttendanceApi(JournalCellApi):
+    """Attendance by lesson. Written by the journal's service: POST ``{lesson,
+    learner, code}`` (a code such as «ОТ», «УП», «Б»), PUT ``{code, version}``, DELETE."""
+
     resource_name = "attendance"
     class_permission_name = "Attendance"
     datamodel = interface(Attendance)
     list_columns = show_columns = ["id", "date", "learner.id", "lesson.id", "code.code", "comment", "version"]
-    add_columns = ["learner", "lesson", "date", "code", "comment"]
-    edit_columns = ["code", "comment"]
+    add_columns = ["learner", "lesson", "code"]
+    edit_columns = ["code"]
     search_columns = ["learner", "lesson", "date"]
+    kind = "attendance"
+    value_field = "code"
 
+    def new_change(self, payload: dict) -> dict:
+        return {"lesson_id": self.found(Lesson, payload.get("lesson"), "lesson").id,
+                "learner_id": self.found(Learner, payload.get("learner"), "learner").id,
+                "value": self.text(payload.get("code")), "version": None}
 
-def check_mark_rules(mark: Mark) -> None:
-    from flask import current_app
-    from sqlalchemy import select
+    def changed(self, item: Attendance, payload: dict) -> dict:
+        return {"lesson_id": item.lesson_id, "learner_id": item.learner_id, "value": self.text(payload.get("code"))}
 
-    from ..extensions import db
-    from ..models import Assignment, EditUnlock, LearnerGroup, Lesson, Organisation
-    from ..services.edit_window import check_editable
-    from ..services.journal import _marks_allowed
-    from ..services.marks import RuleError, check_value
-
-    host = current_app.extensions["ejournal"]
-    assignment = mark.assignment or db.session.get(Assignment, mark.assignment_id)
-    if assignment is None:
-        return  # the foreign-key checks answer for a missing assignment
-    lesson = db.session.get(Lesson, assignment.lesson_id)
-    group = db.session.get(LearnerGroup, lesson.group_id)
-    org = db.session.get(Organisation, group.org_id)
-    if not _marks_allowed(host, org, group, lesson.date):
-        raise RuleError("R2", "В этом классе отметки не ставятся.")
-    if mark.value and not mark.is_debt:
-        mark.value = check_value(host.scale_for(group.kind), mark.value)
-    window = host.setting(org, host.group_kinds[group.kind].plugin, "edit_window_days")
-    unlocks = db.session.scalars(select(EditUnlock).where(EditUnlock.group_id == group.id)).all()
-    check_editable(lesson.date, group.id, lesson.subject_id, window, clock.now(), unlocks)
+    def saved_id(self, change: dict, result) -> int | None:
+        return db.session.scalar(select(Attendance.id).where(Attendance.lesson_id == change["lesson_id"],
+                                                             Attendance.learner_id == change["learner_id"]))
 
 
 APIS = [LearnerApi, GroupApi, LessonApi, MarkApi, AttendanceApi]

@@ -14,6 +14,9 @@ class Lesson(OrgScoped, Versioned, Model):
 
     __tablename__ = "lesson"
     __table_args__ = (Index("ix_lesson_group_date", "group_id", "date"),)
+    # Lessons are made in bulk from the timetable; what the log keeps is every
+    # change to one (date, teacher, substitute, topic) and every removal.
+    __audited__ = ("update", "delete")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("learner_group.id"), index=True, nullable=False)

@@ -107,3 +107,67 @@ def assign_substitute(session, lesson: Lesson, substitute_id: int, reason: str, 
     session.add(entry)
     session.flush()
     return entry
+
+
+# What makes a lesson the lesson its marks were given at: once a lesson has marks,
+# attendance or homework, these stay (a moved date would reopen the edit window).
+# Each is a column and, but for the date, a relationship: forms set the one,
+# services the other.
+JOURNAL_FIELDS = {"date": None, "group_id": "group", "subgroup_id": "subgroup", "subject_id": "subject",
+                  "teacher_id": "teacher"}
+
+
+def _stored(session, lesson: Lesson) -> dict | None:
+    """The lesson's row as the database has it (before this request's changes)."""
+    if lesson.id is None:
+        return None
+    columns = [*JOURNAL_FIELDS, "substitute_id"]
+    with session.no_autoflush:
+        row = session.execute(select(*(getattr(Lesson, c) for c in columns)).where(Lesson.id == lesson.id)).first()
+    return dict(zip(columns, row)) if row else None
+
+
+def _wanted(lesson: Lesson, column: str, relationship: str | None):
+    target = getattr(lesson, relationship) if relationship else None
+    return target.id if target is not None else getattr(lesson, column)
+
+
+def _has_journal_data(session, lesson_id: int) -> bool:
+    from sqlalchemy import exists
+
+    from ..models import Attendance, Mark
+
+    with session.no_autoflush:
+        return bool(session.scalar(select(
+            exists().where(Mark.assignment_id == Assignment.id, Assignment.lesson_id == lesson_id)
+            | exists().where(Attendance.lesson_id == lesson_id)
+            | exists().where(Homework.lesson_id == lesson_id))))
+
+
+def check_lesson_record(session, lesson: Lesson, scope, *, deleting: bool = False) -> None:
+    """The rules of the «Уроки» list and the lessons REST resource (their one way in).
+
+    A teacher changes his lessons on the lesson page only (topic, format,
+    homework, the substitute with a reason: R15); the timetable and the Завуч
+    schedule them. Nobody rewrites or deletes a lesson that already holds journal
+    data, and a substitute is named with a reason on the lesson page, so that
+    the journal of substitutions has it.
+    """
+    if scope is not None and scope.learner_ids is not None:
+        raise RuleError("R15", _l("Урок меняется на странице урока: тема, формат, домашнее задание и замещение. "
+                                  "Дату, класс и учителя урока меняет завуч в расписании."))
+    stored = _stored(session, lesson)
+    if stored is None:
+        if lesson.substitute_id or lesson.substitute is not None:
+            raise RuleError("R15", _l("Замещение оформляется на странице урока с указанием причины: "
+                                      "так оно попадает в журнал замещений."))
+        return
+    if not deleting and _wanted(lesson, "substitute_id", "substitute") != stored["substitute_id"]:
+        raise RuleError("R15", _l("Замещение оформляется на странице урока с указанием причины: "
+                                  "так оно попадает в журнал замещений."))
+    changed = any(_wanted(lesson, c, r) != stored[c] for c, r in JOURNAL_FIELDS.items())
+    if (deleting or changed) and _has_journal_data(session, lesson.id):
+        if deleting:
+            raise RuleError("R16", _l("Урок с отметками, посещаемостью или домашним заданием не удаляется."))
+        raise RuleError("R16", _l("По уроку уже есть отметки, посещаемость или домашнее задание: "
+                                  "его дату, класс, предмет и учителя не меняют."))

@@ -22,7 +22,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload

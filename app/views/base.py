@@ -161,6 +161,13 @@ class EjournalModelView(SafeActionsMixin, ModelView):
         self.datamodel.prefetch = tuple(c for c in self.list_columns if c in relationships)
 
 
+class ReadOnlyModelView(EjournalModelView):
+    """A list and record pages only: these records are written by their service
+    elsewhere (the journal grid, the attendance of the day), never by a generic form."""
+
+    base_permissions = ["can_read"]
+
+
 def display_value(value):
     """How a value reads on list and show pages."""
     import datetime as dt

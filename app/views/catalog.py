@@ -23,7 +23,11 @@ from ..models import (
     Subject,
     TeachingAssignment,
 )
-from .base import EjournalModelView, interface
+from ..extensions import db
+from ..scoping import current_scope
+from ..services.lessons import check_lesson_record
+from .base import EjournalModelView, ReadOnlyModelView, interface
+
 
 def _host():
     return current_app.extensions["ejournal"]
@@ -167,7 +171,21 @@ class GuardianLinkView(EjournalModelView):
     search_columns = ["relation"]
 
 
-class LessonView(EjournalModelView):
+class LessonRecordRules:
+    """The «Уроки» list and the lessons REST resource write through the lessons'
+    rules (``services.lessons.check_lesson_record``)."""
+
+    def pre_add(self, item):
+        check_lesson_record(db.session, item, current_scope())
+
+    def pre_update(self, item):
+        check_lesson_record(db.session, item, current_scope())
+
+    def pre_delete(self, item):
+        check_lesson_record(db.session, item, current_scope(), deleting=True)
+
+
+class LessonView(LessonRecordRules, EjournalModelView):
     datamodel = interface(Lesson)
     class_permission_name = "Lessons"
     title = _l("Уроки")
@@ -186,7 +204,7 @@ class AssignmentTypeView(EjournalModelView):
     search_columns = ["name"]
 
 
-class MarkView(EjournalModelView):
+class MarkView(ReadOnlyModelView):
     datamodel = interface(Mark)
     class_permission_name = "Marks"
     title = _l("Отметки")
@@ -207,7 +225,7 @@ class AttendanceCodeView(EjournalModelView):
     formatters_columns = {"category": attendance_category_name}
 
 
-class AttendanceView(EjournalModelView):
+class AttendanceView(ReadOnlyModelView):
     datamodel = interface(Attendance)
     class_permission_name = "Attendance"
     title = _l("Посещаемость")
@@ -217,7 +235,7 @@ class AttendanceView(EjournalModelView):
     base_order = ("date", "desc")
 
 
-class FinalMarkView(EjournalModelView):
+class FinalMarkView(ReadOnlyModelView):
     datamodel = interface(FinalMark)
     class_permission_name = "FinalMarks"
     title = _l("Итоговые отметки")
