@@ -10,7 +10,7 @@ from flask import g
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Account, Attendance, AuditEntry, GuardianLink, Learner, Mark
+from app.models import Account, Attendance, AuditEntry, GuardianLink, Learner, Lesson, Mark
 from app.scoping import resolve_scope
 
 
@@ -193,3 +193,14 @@ def test_nobody_edits_or_deletes_the_log(app, client, login, world, user):
     with app.app_context():
         assert _total(app) == total
         assert db.session.get(AuditEntry, own_id).new == own_new
+
+
+def test_a_lesson_changed_on_the_list_page_is_audited(app, client, login, world):
+    login("deputy1")
+    with app.app_context():
+        lesson = db.session.get(Lesson, world.org1_other_lesson)
+        form = {"date": lesson.date.isoformat(), "number": "3", "group": world.org1_other_group,
+                "subject": world.org1_subject, "teacher": world.org1_other_teacher, "topic": "Уравнения"}
+    assert client.post(f"/lessonview/edit/{world.org1_other_lesson}", data=form).status_code == 302
+    (entry,) = _entries(app, "Lesson", world.org1_other_lesson, "update")
+    assert (entry.username, entry.old, entry.new) == ("deputy1", {"number": 2}, {"number": 3})
