@@ -368,6 +368,8 @@ def _guard_restricted(scope: Scope, session: Session) -> None:
 
 
 def _guard(session: Session, flush_context, instances) -> None:
+    from .services.records import InvalidRecord, check_record
+
     scope = current_scope()
     if scope is None:
         return
@@ -376,9 +378,14 @@ def _guard(session: Session, flush_context, instances) -> None:
         return
     with session.no_autoflush:
         new, dirty, deleted = list(session.new), [o for o in session.dirty if session.is_modified(o)], list(session.deleted)
+        try:
+            for obj in new + dirty:
+                check_record(session, obj)
+        except InvalidRecord as exc:
+            _refuse(str(exc))
         for obj in new + dirty + deleted:
             if isinstance(obj, Account):
-                _guard_account(scope, obj, obj in new)
+                _guard_account(session, scope, obj, obj in new)
             elif isinstance(obj, OrgScoped):
                 _guard_row(scope, obj, obj in new)
             elif obj.__tablename__.startswith("ab_"):
@@ -405,11 +412,17 @@ def _guard_row(scope: Scope, obj, is_new: bool) -> None:
             _refuse(_l("Эта группа вам недоступна."))
 
 
-def _guard_account(scope: Scope, obj, is_new: bool) -> None:
+def _guard_account(session: Session, scope: Scope, obj, is_new: bool) -> None:
+    from .services.grants import GrantRefused, check_account_write
+
     if scope.kind == ANONYMOUS:
         if is_new or not set(_changed_columns(obj)) <= _LOGIN_FIELDS:
             _refuse(_l("Войдите в систему."))
         return
+    try:
+        check_account_write(session, scope, obj, is_new)
+    except GrantRefused as exc:
+        _refuse(str(exc))
     if obj.id is not None and obj.id == scope.user_id and not is_new:
         return  # own password, own login bookkeeping
     if is_new and obj.org_id is None:

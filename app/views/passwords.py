@@ -44,13 +44,16 @@ def is_staff(account) -> bool:
 
 
 def _on_password_set(target, value, oldvalue, initiator):
-    """Any new password: its date is recorded (R12), a pending change is done, and
-    the account's other sessions end (a stolen session must not outlive the change);
-    the session that changed its own password stays open."""
+    """Any new password: its date is recorded (R12) and the account's other sessions
+    end (a stolen session must not outlive the change). A password set by someone
+    else, on a new account or a reset one, is one-time: it is changed at the next
+    login. The session that changed its own password stays open."""
+    own = has_request_context() and current_user.is_authenticated and current_user.id == target.id
+    by_someone_else = has_request_context() and current_user.is_authenticated and not own
     target.password_changed_at = now()
-    target.must_change_password = False
+    target.must_change_password = by_someone_else
     target.session_epoch = (target.session_epoch or 0) + 1
-    if has_request_context() and current_user.is_authenticated and current_user.id == target.id:
+    if own:
         session[EPOCH_KEY] = target.session_epoch
     return value
 
