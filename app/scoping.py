@@ -378,11 +378,6 @@ def _guard(session: Session, flush_context, instances) -> None:
         return
     with session.no_autoflush:
         new, dirty, deleted = list(session.new), [o for o in session.dirty if session.is_modified(o)], list(session.deleted)
-        try:
-            for obj in new + dirty:
-                check_record(session, obj)
-        except InvalidRecord as exc:
-            _refuse(str(exc))
         for obj in new + dirty + deleted:
             if isinstance(obj, Account):
                 _guard_account(session, scope, obj, obj in new)
@@ -390,6 +385,11 @@ def _guard(session: Session, flush_context, instances) -> None:
                 _guard_row(scope, obj, obj in new)
             elif obj.__tablename__.startswith("ab_"):
                 _refuse(_l("Изменять общие роли и права может только администратор системы."))
+        try:  # after the rows' guard, which gives a new row its organisation
+            for obj in new + dirty:
+                check_record(session, obj)
+        except InvalidRecord as exc:
+            _refuse(str(exc))
         _check_foreign_keys(session, new + dirty)
 
 

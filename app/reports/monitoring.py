@@ -205,8 +205,9 @@ def final_marks_deadline(session, params) -> list[Table]:
         .group_by(Learner.group_id)).all())
     finals = {(g, s): (n, late) for g, s, n, late in session.execute(
         select(Learner.group_id, FinalMark.subject_id, func.count(FinalMark.id),
-               func.sum(case((FinalMark.created_at >= dt.datetime.combine(deadline + dt.timedelta(days=1),
-                                                                           dt.time()), 1), else_=0)))
+               # stored in UTC: late from the school's midnight after the deadline
+               func.sum(case((FinalMark.created_at >= utc_from_local(dt.datetime.combine(
+                   deadline + dt.timedelta(days=1), dt.time())), 1), else_=0)))
         .join(Learner, Learner.id == FinalMark.learner_id)
         .where(FinalMark.period_id == period.id).group_by(Learner.group_id, FinalMark.subject_id))}
     skip = _no_marks_groups(session, org.id)

@@ -82,6 +82,9 @@ def check_account_write(session, scope: Scope, account, is_new: bool) -> None:
         added = {r.name for r in (account.roles if is_new else history.added)}
         refused = sorted(added - grantable_roles(session, host, actor_roles, org_id))
         if refused:
+            if refused[0] not in organisation_roles(host):
+                raise GrantRefused(_l("Роль «%(role)s» может назначить только администратор системы.",
+                                      role=refused[0]))
             raise GrantRefused(_l("Роль «%(role)s» может назначить только администратор организации.",
                                   role=refused[0]))
         own = not is_new and account.id == scope.user_id

@@ -445,7 +445,7 @@ def late_finals(session, host, limit: int = 100) -> list[dict]:
         days = host.setting(orgs[final.org_id], period.plugin, "final_mark_days_before_end") \
             if (period.plugin, "final_mark_days_before_end") in host.rule_settings else 2
         deadline = period.end - dt.timedelta(days=days)
-        if final.created_at.date() > deadline:
+        if clock.local_from_utc(final.created_at).date() > deadline:  # the school's day, not UTC's
             out.append({"learner": learner.full_name, "group": group or "", "subject": subject, "period": period.name,
                         "value": final.value, "set_on": final.created_at, "deadline": deadline})
     return out[:limit]
