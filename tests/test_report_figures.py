@@ -12,6 +12,18 @@ from app.extensions import db
 from app.models import FinalMark, Learner, LearnerGroup, Subgroup, SubgroupMember, Subject, TeachingAssignment
 from app.scoping import acting_as
 from app.services.figures import summarise
+from tests.world import QUARTERS, TODAY, YEAR_START, current_quarter
+
+pytestmark = pytest.mark.dates
+
+_number, QUARTER, QUARTER_START, QUARTER_END = current_quarter()
+MONTHS = ["Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
+          "Ноябрь", "Декабрь"]
+SHORT_MONTHS = ["янв.", "фев.", "март", "апр.", "май", "июнь", "июль", "авг.", "сен.", "окт.", "нояб.", "дек."]
+
+
+def _weekdays(start: dt.date, end: dt.date) -> int:
+    return sum((start + dt.timedelta(days=i)).weekday() < 5 for i in range((end - start).days + 1))
 
 
 def _scale(app):
@@ -36,7 +48,7 @@ def test_nobody_counted_gives_no_percentages(app):
 @pytest.fixture
 def klass(app, world):
     """5А of org1: Иванов, Петрова, Сидоров (world) and Новиков, who is in no
-    English subgroup; Ушедший left in the middle of the period."""
+    English subgroup; Ушедший left in the middle of the period (the world's quarter)."""
     with app.app_context(), acting_as(None):
         s, org, period = db.session, world.org1, world.org1_period
         english = Subject(org_id=org, name="Английский язык", plugin="school")
@@ -47,7 +59,7 @@ def klass(app, world):
         novikov = Learner(org_id=org, last_name="Новиков", first_name="Семён", group_id=world.org1_group,
                           enrolled_on=dt.date(2022, 9, 1))
         gone = Learner(org_id=org, last_name="Ушедший", first_name="Антон", group_id=world.org1_group,
-                       enrolled_on=dt.date(2022, 9, 1), left_on=dt.date(2026, 11, 12))
+                       enrolled_on=dt.date(2022, 9, 1), left_on=QUARTER_START + (QUARTER_END - QUARTER_START) // 2)
         s.add_all([novikov, gone])
         s.flush()
         sg1 = Subgroup(org_id=org, group_id=world.org1_group, subject_id=english.id, name="1 группа")
@@ -88,7 +100,7 @@ def test_class_teacher_report_lists(app, world, klass):
     figures = dict(summary.rows)
     assert (figures["Отличники"], figures["Хорошисты"], figures["С одной «3»"], figures["Неуспевающие"]) == (1, 0, 2, 1)
     assert figures["Успеваемость, %"] == 75.0 and figures["Качество, %"] == 25.0
-    assert figures["в т. ч. причина не выяснена («ОТ»)"] == 1  # Сидоров's absence of 20.11
+    assert figures["в т. ч. причина не выяснена («ОТ»)"] == 1  # Сидоров's absence of TODAY
     assert lists.rows == [["Отличник", "Иванов Иван", ""], ["С одной «3»", "Новиков Семён", "Математика"],
                           ["С одной «3»", "Петрова Мария", "Английский язык"],
                           ["Неуспевающий", "Сидоров Пётр", "Английский язык"]]
@@ -96,7 +108,7 @@ def test_class_teacher_report_lists(app, world, klass):
 
 def test_ledger_keeps_departed_learners_and_numbers(app, world, klass):
     (table,) = _run(app, "school.ledger", organisation=world.org1, group=world.org1_group)
-    assert table.title == "2 четверть" and table.columns == ["ФИО", "Английский язык", "Математика"]
+    assert table.title == QUARTER and table.columns == ["ФИО", "Английский язык", "Математика"]
     rows = {r[0]: r[1:] for r in table.rows}
     assert rows["Иванов Иван"] == [5, 5] and rows["Новиков Семён"] == ["—", 3]
     assert rows["Ушедший Антон"] == ["—", 2]  # kept in the ledger for the time they were in the class
@@ -134,9 +146,10 @@ def test_results_chart_on_the_page_and_in_the_pdf(client, login, world, klass):
 
 def test_attendance_by_month_counts_reasons(app, world):
     (table,) = _run(app, "school.attendance_by_month", organisation=world.org1, group=world.org1_group)
-    rows = {r[0]: r[1:] for r in table.rows}
-    assert rows["Ноябрь 2026"] == [1, 0, 0, 0, 1, 0, 0]  # Сидоров's «ОТ» of 20.11
-    assert rows["Итого за год"] == [1, 0, 0, 0, 1, 0, 0] and rows["Октябрь 2026"] == [0] * 7
+    absent = [1, 0, 0, 0, 1, 0, 0]  # Сидоров's «ОТ» of TODAY
+    months = [(2026, m) for m in range(9, 13)] + [(2027, m) for m in range(1, 7)]  # the school year
+    assert table.rows == [[f"{MONTHS[m - 1]} {y}", *(absent if (y, m) == (TODAY.year, TODAY.month) else [0] * 7)]
+                          for y, m in months] + [["Итого за год", *absent]]
     assert table.chart is not None
 
 
@@ -149,14 +162,14 @@ def test_preliminary_report_forecasts_and_risks(app, world):
     # one mark each, the organisation asks for three (R5): everyone is at risk of not being assessed
     assert [(r[0], r[4]) for r in risk.rows] == [("Иванов Иван", "мало отметок: 1 из 3"),
                                                  ("Петрова Мария", "мало отметок: 1 из 3"),
-                                                 ("Сидоров Пётр", "мало отметок: 0 из 3 (R5)")]
+                                                 ("Сидоров Пётр", "мало отметок: 0 из 3")]
     assert absences.rows == [["Сидоров Пётр", 1]]
 
 
 def test_journal_print_form(app, world):
     marks, topics = _run(app, "school.journal_print", organisation=world.org1, group=world.org1_group,
                          subject=world.org1_subject, period=world.org1_period)
-    assert marks.columns == ["ФИО", "20.11", "Итог"]
+    assert marks.columns == ["ФИО", f"{TODAY:%d.%m}", "Итог"]
     assert marks.rows == [["Иванов Иван", "5", "5"], ["Петрова Мария", "4", ""], ["Сидоров Пётр", "ОТ", ""]]
     assert topics.rows[0][1:3] == [1, "Дроби"] and topics.rows[0][4] == "Учителева А. П."
 
@@ -164,19 +177,17 @@ def test_journal_print_form(app, world):
 def test_attendance_ledger_by_learner_and_month(app, world):
     (table,) = _run(app, "school.attendance_ledger", organisation=world.org1, group=world.org1_group)
     rows = {r[0]: r[1:] for r in table.rows}
-    november = table.columns.index("нояб.") - 1
-    assert rows["Сидоров Пётр"][november] == 1 and rows["Сидоров Пётр"][-4:] == [1, 0, 0, 1]
+    month = table.columns.index(SHORT_MONTHS[TODAY.month - 1]) - 1
+    assert rows["Сидоров Пётр"][month] == 1 and rows["Сидоров Пётр"][-4:] == [1, 0, 0, 1]
     assert sum(rows["Иванов Иван"]) == 0
 
 
 def test_year_results_outcomes(app, world):
-    import datetime as dt
-
     from app.models import Period
 
     with app.app_context(), acting_as(None):
         year = Period(org_id=world.org1, year_id=world.org1_year, plugin="school", type_code="year", name="Год",
-                      start=dt.date(2026, 9, 1), end=dt.date(2027, 5, 26), order=5, is_final=True)
+                      start=YEAR_START, end=QUARTERS[-1][2], order=5, is_final=True)
         db.session.add(year)
         db.session.flush()
         db.session.add_all([FinalMark(org_id=world.org1, learner_id=l, subject_id=world.org1_subject,
@@ -199,26 +210,27 @@ def test_journal_print_refused_for_another_class(client, login, world):
 
 
 def test_movement_reports_add_up(app, world):
-    import datetime as dt
-
     from app.models import Learner, LearnerGroup
     from plugins.school.movement.services import apply_order
 
+    month_start = TODAY.replace(day=1)
+    month_end = (month_start + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
     with app.app_context(), acting_as(None):
         s = db.session
         five, six = s.get(LearnerGroup, world.org1_group), s.get(LearnerGroup, world.org1_other_group)
         newcomer = Learner(org_id=world.org1, last_name="Новенький", first_name="Илья")
         s.add(newcomer)
         s.flush()
-        apply_order(s, s.get(Learner, world.org1_sibling), "transfer", number="12-у", date=dt.date(2026, 11, 10),
-                    to_group=six)
-        apply_order(s, newcomer, "enrol", number="14-у", date=dt.date(2026, 11, 12), to_group=six,
+        # Orders of this month, none later than TODAY (on the month's first day all three are of that day).
+        first, second, third = (max(month_start, TODAY - dt.timedelta(days=d)) for d in (5, 3, 0))
+        apply_order(s, s.get(Learner, world.org1_sibling), "transfer", number="12-у", date=first, to_group=six)
+        apply_order(s, newcomer, "enrol", number="14-у", date=second, to_group=six,
                     destination="прибыл из МБОУ СОШ № 3")
-        apply_order(s, s.get(Learner, world.org1_learner3), "depart", number="15-у", date=dt.date(2026, 11, 15),
+        apply_order(s, s.get(Learner, world.org1_learner3), "depart", number="15-у", date=third,
                     destination="МБОУ СОШ № 5 г. Самара")
         s.commit()
         assert five.name == "5А"
-    dates = dict(organisation=world.org1, dates_from=dt.date(2026, 11, 1), dates_to=dt.date(2026, 11, 30))
+    dates = dict(organisation=world.org1, dates_from=month_start, dates_to=month_end)
     (dynamics,) = _run(app, "school.movement_dynamics", **dates)
     assert dynamics.rows == [["5А", 3, 0, 2, 1], ["6Б", 1, 2, 0, 3], ["Итого", 4, 2, 2, 4]]
     (ledger,) = _run(app, "school.movement_ledger", **dates)
@@ -228,18 +240,34 @@ def test_movement_reports_add_up(app, world):
     assert ledger.rows[2][7] == "МБОУ СОШ № 5 г. Самара"
 
 
-def test_material_covered_against_the_plan(app, world):
-    import datetime as dt
+def _school_days(start: dt.date, step: int, n: int) -> list[dt.date]:
+    """``n`` weekdays counted from ``start`` (not itself) forwards (step 1) or backwards (-1), in date order."""
+    days, day = [], start
+    while len(days) < n:
+        day += dt.timedelta(days=step)
+        if day.weekday() < 5:
+            days.append(day)
+    return sorted(days)
 
+
+def test_material_covered_against_the_plan(app, world):
     from app.models import Lesson
     from plugins.school.plans.models import LessonPlan, PlanTopic
     from plugins.school.plans.services import flow_topics
 
+    # Three lessons given by the report's date (two of the plan, the world's lesson of TODAY
+    # with the teacher's own topic) and one after it. The two are the school days before
+    # TODAY in the quarter, and on its first days the two after it (the report's date then too).
+    earlier = _school_days(TODAY, -1, 2)
+    if earlier[0] < QUARTER_START:
+        earlier = _school_days(TODAY, 1, 2)
+    on = max(TODAY, earlier[-1])
+    (later,) = _school_days(on, 1, 1)
     with app.app_context(), acting_as(None):
         s = db.session
         s.add_all([Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
-                          teacher_id=world.org1_teacher, date=dt.date(2026, 11, d), number=1, topic="")
-                   for d in (16, 18, 25)])
+                          teacher_id=world.org1_teacher, date=d, number=1, topic="")
+                   for d in (*earlier, later)])
         plan = LessonPlan(org_id=world.org1, year_id=world.org1_year, group_id=world.org1_group,
                           subject_id=world.org1_subject)
         s.add(plan)
@@ -249,7 +277,8 @@ def test_material_covered_against_the_plan(app, world):
         s.flush()
         flow_topics(s, plan)
         s.commit()
-    (table,) = _run(app, "school.material_covered", organisation=world.org1, date=dt.date(2026, 11, 20))
-    # 10 h planned; 12 of the 38 study weekdays of «2 четверть» past → 3 h due; three lessons given,
-    # two on the plan's topics, the world's lesson of 20.11 with the teacher's own «Дроби».
-    assert table.rows == [["5А", "Математика", 10, 3, 3, 2, 1, 0]]
+    (table,) = _run(app, "school.material_covered", organisation=world.org1, date=on)
+    # 10 h planned, spread over the study weekdays of the quarter (the world's only period):
+    # the share past by the date is due. Three lessons given, two on the plan's topics.
+    due = round(10 * _weekdays(QUARTER_START, min(on, QUARTER_END)) / _weekdays(QUARTER_START, QUARTER_END))
+    assert table.rows == [["5А", "Математика", 10, due, 3, 2, 1, max(due - 3, 0)]]
