@@ -102,6 +102,25 @@ class PluginHost:
         return merged
 
     @cached_property
+    def role_plugins(self) -> dict[str, frozenset[str]]:
+        """Role name → the plugins that declare it («core» for the core's own)."""
+        found: dict[str, set[str]] = {}
+        for impl in self.pm.hook.register_roles.get_hookimpls():
+            for spec in impl.function(host=self) or []:
+                found.setdefault(spec.name, set()).add(impl.plugin_name)
+        return {name: frozenset(plugins) for name, plugins in found.items()}
+
+    def roles_for(self, plugins: Iterable[str]) -> list[RoleSpec]:
+        """The roles of an organisation served by ``plugins``: those declared by the
+        core or by one of them, less the leader roles of other plugins' group kinds
+        (a school has no «Куратор», a college no «Классный руководитель»)."""
+        plugins = set(plugins) | {"core"}
+        leaders = {k.leader for k in self.group_kinds.values()}
+        own_leaders = {k.leader for k in self.group_kinds.values() if k.plugin in plugins}
+        return [spec for name, spec in self.roles.items()
+                if self.role_plugins.get(name, frozenset()) & plugins and (name not in leaders or name in own_leaders)]
+
+    @cached_property
     def restricted(self) -> dict[type, str]:
         """Models of restricted personal data → the resource guarding each (hook ``restricted_models``)."""
         return {r.model: r.resource for r in self._collect("restricted_models")}

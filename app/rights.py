@@ -8,9 +8,11 @@ from .models import OrgRolePermission
 from .security import LEVELS
 
 
-def assignable_roles(host) -> list:
-    """Roles an organisation's Администратор manages: all but the authority's."""
-    return [spec for spec in host.roles.values() if spec.scope not in {"system", "authority"}]
+def assignable_roles(host, plugins=None) -> list:
+    """Roles an organisation's Администратор manages: all but the system's and the
+    authority's; with ``plugins``, those of an organisation served by them."""
+    specs = host.roles.values() if plugins is None else host.roles_for(plugins)
+    return [spec for spec in specs if spec.scope not in {"system", "authority"}]
 
 
 def matrix(session, host, org_id: int) -> dict[tuple[str, str], str]:

@@ -76,6 +76,10 @@ class Scope:
     # None: all (headless runs). Filled per request by ``security.scope_for_request``.
     restricted_read: frozenset[str] | None = frozenset()
     restricted_write: frozenset[str] | None = frozenset()
+    # For a user whose rights follow his groups: (resource, learner ids) that each
+    # restricted resource reaches; a class teacher's right reaches his class only.
+    restricted_reach_read: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    restricted_reach_write: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     @property
     def is_system(self) -> bool:
@@ -244,11 +248,23 @@ def _restricted_criteria(scope: Scope) -> list:
         return []
     hidden = [model for model, resource in _restricted().items() if resource not in scope.restricted_read]
     if not hidden:
-        return []
+        return _reach_criteria(scope)
     names = tuple(sorted(m.__name__ for m in hidden))
     opts = [with_loader_criteria(model, false(), include_aliases=True) for model in hidden]
     opts.append(with_loader_criteria(AuditEntry, lambda cls: cls.entity.not_in(names), include_aliases=True))
-    return opts
+    return opts + _reach_criteria(scope)
+
+
+def _reach_criteria(scope: Scope) -> list:
+    """Restricted rows of the learners the user's right reaches, not of every learner he teaches."""
+    reach = dict(scope.restricted_reach_read)
+    return [_learner_cut(model, reach[resource]) for model, resource in _restricted().items()
+            if resource in reach and "learner_id" in model.__table__.columns]
+
+
+def _learner_cut(model, learners: tuple[int, ...]):
+    # A function of its own: each cut closes over its own learners (a lambda in a loop would share them).
+    return with_loader_criteria(model, lambda c: c.learner_id.in_(learners), include_aliases=True)
 
 
 def _hidden_tables(scope: Scope) -> frozenset[str]:
@@ -361,9 +377,13 @@ def _guard_restricted(scope: Scope, session: Session) -> None:
     restricted = _restricted()
     if not restricted:
         return
+    reach = dict(scope.restricted_reach_write)
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         resource = restricted.get(type(obj))
-        if resource is not None and resource not in scope.restricted_write:
+        if resource is None:
+            continue
+        if resource not in scope.restricted_write or (
+                resource in reach and getattr(obj, "learner_id", None) not in reach[resource]):
             _refuse(_l("Нет прав на изменение этих данных: они доступны только ответственному специалисту."))
 
 

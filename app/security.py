@@ -42,8 +42,9 @@ def role_names_of(session, account) -> set[str]:
     return names
 
 
-def effective_levels(session, account, org_id) -> dict[str, int]:
-    """resource → level for ``account`` in ``org_id``: the widest over its roles."""
+def role_levels(session, account, org_id) -> dict[str, dict[str, int]]:
+    """role → resource → level for each role of ``account`` (the derived leader role
+    included) in ``org_id``: the plugins' defaults with the organisation's changes."""
     roles = host().roles
     names = role_names_of(session, account)
     overrides: dict[tuple[str, str], str] = {}
@@ -54,14 +55,64 @@ def effective_levels(session, account, org_id) -> dict[str, int]:
         ).all()
         role_ids = {r.id: r.name for r in _roles_by_name(session, names)}
         overrides = {(role_ids[rid], res): lvl for res, lvl, rid in rows if rid in role_ids}
-    levels: dict[str, int] = {}
+    out: dict[str, dict[str, int]] = {}
     for name in names:
         spec = roles.get(name)
         defaults = spec.permissions if spec else {}
-        for resource in host().resources:
-            level = overrides.get((name, resource), defaults.get(resource, "none"))
-            levels[resource] = max(levels.get(resource, 0), LEVELS[level])
+        out[name] = {resource: LEVELS[overrides.get((name, resource), defaults.get(resource, "none"))]
+                     for resource in host().resources}
+    return out
+
+
+def reach_of(session, account, resource: str, level: str) -> tuple[int, ...]:
+    """The groups where ``account``'s group-bound roles give ``level`` on ``resource``
+    (see :func:`group_reach`); computed once per request."""
+    cache = g.setdefault("ejournal_reach", {})
+    if account.id not in cache:
+        per_role = g.get("ejournal_role_levels") if current_user and getattr(current_user, "id", None) == account.id \
+            else None
+        if per_role is None:
+            per_role = role_levels(session, account, account.org_id or None)
+        cache[account.id] = group_reach(session, account, per_role)
+    return cache[account.id].get((resource, LEVELS[level]), ())
+
+
+def effective_levels(session, account, org_id) -> dict[str, int]:
+    """resource → level for ``account`` in ``org_id``: the widest over its roles."""
+    levels: dict[str, int] = {}
+    for per_resource in role_levels(session, account, org_id).values():
+        for resource, level in per_resource.items():
+            levels[resource] = max(levels.get(resource, 0), level)
     return levels
+
+
+def group_reach(session, account, per_role: dict[str, dict[str, int]]) -> dict[tuple[str, int], tuple[int, ...]]:
+    """(resource, level) → the groups where a group-bound role of ``account`` holds
+    that level: a leader role (Классный руководитель, Куратор, Воспитатель) in the
+    groups the person leads, any other (Учитель) in the groups he teaches. Rights of
+    organisation-wide roles reach the whole organisation and are not listed here."""
+    from .models import TeachingAssignment
+    from .registry import SCOPE_GROUPS
+
+    specs, kinds = host().roles, host().group_kinds
+    bound = [name for name in per_role if name in specs and specs[name].scope == SCOPE_GROUPS]
+    if not bound or not account.person_id:
+        return {}
+    led: dict[str, set[int]] = {}
+    for group_id, kind in session.execute(select(LearnerGroup.id, LearnerGroup.kind)
+                                          .where(LearnerGroup.leader_id == account.person_id)):
+        if kind in kinds:
+            led.setdefault(kinds[kind].leader, set()).add(group_id)
+    leaders = {k.leader for k in kinds.values()}
+    taught = set(session.scalars(select(TeachingAssignment.group_id)
+                                 .where(TeachingAssignment.teacher_id == account.person_id)))
+    reach: dict[tuple[str, int], set[int]] = {}
+    for name in bound:
+        groups = led.get(name, set()) if name in leaders else taught
+        for resource, level in per_role[name].items():
+            for needed in range(1, level + 1):
+                reach.setdefault((resource, needed), set()).update(groups)
+    return {key: tuple(sorted(groups)) for key, groups in reach.items()}
 
 
 def _roles_by_name(session, names):
@@ -82,7 +133,13 @@ class EjournalSecurityManager(SecurityManager):
             elif "Admin" in {r.name for r in user.roles}:
                 rights = ("system", {})
             else:
-                rights = ("user", effective_levels(self.session, user, user.org_id or None))
+                per_role = role_levels(self.session, user, user.org_id or None)
+                g.ejournal_role_levels = per_role
+                levels: dict[str, int] = {}
+                for per_resource in per_role.values():
+                    for resource, level in per_resource.items():
+                        levels[resource] = max(levels.get(resource, 0), level)
+                rights = ("user", levels)
             g.ejournal_rights = rights
         return rights
 
@@ -164,8 +221,28 @@ def scope_for_request(session, app_host):
         if resources and current_user.is_authenticated:
             kind, levels = current_app.appbuilder.sm._request_rights()
             if kind == "user":
-                g.ejournal_scope = replace(
-                    scope,
-                    restricted_read=frozenset(r for r in resources if levels.get(r, 0) >= LEVELS["read"]),
-                    restricted_write=frozenset(r for r in resources if levels.get(r, 0) >= LEVELS["write"]),
-                )
+                read = frozenset(r for r in resources if levels.get(r, 0) >= LEVELS["read"])
+                write = frozenset(r for r in resources if levels.get(r, 0) >= LEVELS["write"])
+                g.ejournal_scope = replace(scope, restricted_read=read, restricted_write=write,
+                                           **_restricted_reach(session, scope, read, write))
+
+
+def _restricted_reach(session, scope, read, write) -> dict:
+    """For a user whose rights follow his groups: the learners each restricted resource
+    reaches, by the role that gives it (a class teacher's right: his class only)."""
+    if scope.learner_ids is None or not read:
+        return {}
+    from .models import Learner
+    from .scoping import acting_as
+
+    with acting_as(None):
+        account = session.get(Account, scope.user_id)
+
+        def learners(resource, level):
+            groups = reach_of(session, account, resource, level)
+            if not groups:
+                return ()
+            return tuple(sorted(session.scalars(select(Learner.id).where(Learner.group_id.in_(groups)))))
+
+        return {"restricted_reach_read": tuple((r, learners(r, "read")) for r in sorted(read)),
+                "restricted_reach_write": tuple((r, learners(r, "write")) for r in sorted(write))}

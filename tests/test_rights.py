@@ -30,8 +30,9 @@ def _post_mark(client, assignment, learner):
 
 
 def _selected(html: str, role: str, resource: str) -> str:
-    select_html = re.search(rf'<select[^>]*name="p:{role}:{resource}"[^>]*>(.*?)</select>', html, re.S).group(1)
-    return re.search(r'<option[^>]*value="(\w+)"[^>]*selected', select_html).group(1)
+    """The level checked for ``role`` and ``resource`` on the rights page."""
+    (level,) = re.findall(rf'<input type="radio" name="p:{role}:{resource}" value="(\w+)"\s+checked', html)
+    return level
 
 
 def test_marks_read_only_for_teachers_of_one_organisation(app, client, login, world):
@@ -39,9 +40,9 @@ def test_marks_read_only_for_teachers_of_one_organisation(app, client, login, wo
     login("teacher1")
     assert _post_mark(client, a1, world.org1_child).status_code == 201  # before: the default lets him
     login("admin1")
-    assert _selected(client.get("/rights/").get_data(as_text=True), "Учитель", "Marks") == "write"
+    assert _selected(client.get("/rights/?role=Учитель").get_data(as_text=True), "Учитель", "Marks") == "write"
     assert client.post("/rights/", data={"p:Учитель:Marks": "read"}).status_code == 302
-    assert _selected(client.get("/rights/").get_data(as_text=True), "Учитель", "Marks") == "read"
+    assert _selected(client.get("/rights/?role=Учитель").get_data(as_text=True), "Учитель", "Marks") == "read"
     with app.app_context():
         (row,) = db.session.scalars(select(OrgRolePermission)).all()
         assert (row.org_id, row.resource, row.level) == (world.org1, "Marks", "read")
@@ -53,7 +54,7 @@ def test_marks_read_only_for_teachers_of_one_organisation(app, client, login, wo
     login("teacher3")
     assert _post_mark(client, a3, world.org3_sibling).status_code == 201
     login("admin3")
-    assert _selected(client.get("/rights/").get_data(as_text=True), "Учитель", "Marks") == "write"
+    assert _selected(client.get("/rights/?role=Учитель").get_data(as_text=True), "Учитель", "Marks") == "write"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Mark)) == before + 1
         assert db.session.get(Mark, world.org1_mark).value == "5"
@@ -73,7 +74,7 @@ def test_rights_change_is_audited_with_old_and_new(app, client, login, world):
 
 def test_system_and_authority_roles_are_not_the_schools_to_change(app, client, login, world):
     login("admin1")
-    page = client.get("/rights/").get_data(as_text=True)
+    page = client.get("/rights/?role=Учитель").get_data(as_text=True)
     assert 'name="p:Admin:' not in page and 'name="p:Сотрудник УО:' not in page
     for key in ("p:Admin:Marks", "p:Сотрудник УО:Marks", "p:Учитель:НетТакого"):
         response = client.post("/rights/", data={key: "write"}, follow_redirects=True)
@@ -89,7 +90,7 @@ def test_only_the_administrator_changes_rights(app, client, login, world):
     with app.app_context():
         assert db.session.scalar(select(OrgRolePermission)) is None
     login("teacher1")
-    assert client.get("/rights/").status_code in (302, 403)
+    assert client.get("/rights/?role=Учитель").status_code in (302, 403)
     home = client.get("/").get_data(as_text=True)
     assert "Администрирование" not in home and "Права ролей" not in home
     login("admin1")
@@ -106,6 +107,27 @@ def test_system_administrator_picks_the_organisation(app, client, login, world):
         (row,) = db.session.scalars(select(OrgRolePermission)).all()
         assert (row.org_id, row.resource, row.level) == (world.org3, "Marks", "read")
     login("admin1")  # an organisation's administrator has no picker and no other organisation
-    page = client.get(f"/rights/?org={world.org3}").get_data(as_text=True)
+    page = client.get(f"/rights/?org={world.org3}&role=Учитель").get_data(as_text=True)
     assert 'id="rights-org"' not in page
     assert _selected(page, "Учитель", "Marks") == "write"
+
+
+def test_a_school_sees_its_own_roles_one_at_a_time_with_defaults_and_reach(client, login, world):
+    login("admin1")  # org1: a school with a preschool group
+    page = client.get("/rights/?role=Классный руководитель").get_data(as_text=True)
+    roles = set(re.findall(r'href="/rights/\?role=([^"&]+)', page))
+    assert "Куратор" not in {r.replace("+", " ") for r in roles} and "Воспитатель" in page
+    assert "которыми человек руководит" in page  # where a derived role's rights reach
+    assert len(re.findall(r'<input type="radio" name="p:([^:"]+):', page)) == \
+        len(re.findall(r'<input type="radio" name="p:Классный руководитель:', page))  # one role at a time
+    table = page[page.index('class="table table-condensed table-hover rights-table"'):]
+    assert "Специальности" not in table  # a college's section
+    assert "Медицинские карты" in table  # the school's own
+
+
+def test_back_to_defaults_for_a_whole_role(app, client, login, world):
+    login("admin1")
+    client.post("/rights/", data={"p:Учитель:Marks": "read", "p:Учитель:Lessons": "none"})
+    client.post("/rights/", data={"reset": "Учитель"})
+    with app.app_context():
+        assert db.session.scalars(select(OrgRolePermission)).all() == []

@@ -125,19 +125,28 @@ def may_issue_staff(role_names: set[str]) -> bool:
     return bool(role_names & STAFF_ISSUERS)
 
 
-def issuable_groups(session, scope: Scope, role_names: set[str]) -> list[LearnerGroup]:
-    """Groups of the open years the user may issue logins for (and record consents in)."""
+def issuable_groups(session, scope: Scope, role_names: set[str], resource: str = "IssueLogins") -> list[LearnerGroup]:
+    """Groups of the open years the user may issue logins for (``resource`` «Consents»:
+    keep consents in). The Администратор and the Секретарь: every group; anyone else
+    where his right reaches: a class teacher's right his class, a teacher's the
+    classes he teaches."""
+    from ..security import reach_of
+
     q = (select(LearnerGroup).join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
          .where(AcademicYear.closed.is_(False)).order_by(LearnerGroup.level, LearnerGroup.name, LearnerGroup.id))
     if not may_issue_any_group(role_names) or scope.kind != SCOPE_ORGANISATION:
-        if scope.person_id is None:
+        if scope.user_id is None:
             return []
-        q = q.where(LearnerGroup.leader_id == scope.person_id)
+        with acting_as(None):
+            groups = reach_of(session, session.get(Account, scope.user_id), resource, "write")
+        if not groups:
+            return []
+        q = q.where(LearnerGroup.id.in_(groups))
     return list(session.scalars(q))
 
 
-def checked_group(session, scope: Scope, role_names: set[str], group_id) -> LearnerGroup:
-    group = next((g for g in issuable_groups(session, scope, role_names) if g.id == group_id), None)
+def checked_group(session, scope: Scope, role_names: set[str], group_id, resource: str = "IssueLogins") -> LearnerGroup:
+    group = next((g for g in issuable_groups(session, scope, role_names, resource) if g.id == group_id), None)
     if group is None:
         raise RuleError("R11", _l("Выдавать логины и вести согласия можно только для своих классов и групп."))
     return group
@@ -375,7 +384,7 @@ def check_consent_access(session, scope: Scope, role_names: set[str], person: Pe
         raise refused
     if may_issue_any_group(role_names) and scope.kind == SCOPE_ORGANISATION and person.org_id in scope.write_org_ids:
         return person
-    groups = {g.id for g in issuable_groups(session, scope, role_names)}
+    groups = {g.id for g in issuable_groups(session, scope, role_names, "Consents")}
     if person.kind == "learner" and person.group_id in groups:
         return person
     if person.kind == "guardian" and groups:

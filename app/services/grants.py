@@ -27,9 +27,19 @@ class GrantRefused(Exception):
     """A role the user may not give, or an account he may not change (Russian message)."""
 
 
-def organisation_roles(host) -> set[str]:
-    """Roles an organisation gives its people: not the system's nor the authority's."""
-    return {spec.name for spec in host.roles.values() if spec.scope not in {SCOPE_SYSTEM, SCOPE_AUTHORITY}}
+def organisation_roles(host, plugins=None) -> set[str]:
+    """Roles an organisation (served by ``plugins``) gives its people: not the
+    system's nor the authority's, nor those of other kinds of institution."""
+    from ..rights import assignable_roles
+
+    return {spec.name for spec in assignable_roles(host, plugins)}
+
+
+def _plugins_of(session, org_id) -> list[str]:
+    from ..models import Organisation
+
+    org = session.get(Organisation, org_id)
+    return list(org.plugins or []) if org is not None else []
 
 
 def powerful_roles(session, host, org_id: int) -> set[str]:
@@ -47,7 +57,7 @@ def grantable_roles(session, host, actor_roles: set[str], org_id: int | None) ->
         return set(host.roles) | {SYSTEM_ADMIN}
     if org_id is None:
         return set()
-    ordinary = organisation_roles(host)
+    ordinary = organisation_roles(host, _plugins_of(session, org_id))
     if ADMINISTRATOR in actor_roles:
         return ordinary
     return ordinary - powerful_roles(session, host, org_id)

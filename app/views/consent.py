@@ -48,7 +48,7 @@ class ConsentView(BaseView):
     @has_access
     def index(self):
         session, scope, roles = self._context()
-        groups = svc.issuable_groups(session, scope, roles)
+        groups = svc.issuable_groups(session, scope, roles, "Consents")
         group_id = request.args.get("group", type=int)
         show_staff = request.args.get("staff") == "1" and svc.may_issue_any_group(roles) and scope.kind == "organisation"
         group = None
@@ -56,7 +56,7 @@ class ConsentView(BaseView):
             group_id = groups[0].id
         if group_id is not None and not show_staff:
             try:
-                group = svc.checked_group(session, scope, roles, group_id)
+                group = svc.checked_group(session, scope, roles, group_id, "Consents")
             except RuleError as exc:
                 flash(str(exc), "danger")
         people, children = [], {}

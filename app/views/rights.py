@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import rights
 from ..extensions import db
 from ..models import Organisation
+from ..registry import SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_SELF
 from ..scoping import ScopeError, current_scope
 
 
@@ -49,12 +51,17 @@ class RightsView(BaseView):
     def index(self):
         host = current_app.extensions["ejournal"]
         org_id = self._org_id()
+        org = db.session.get(Organisation, org_id)
+        plugins = list(org.plugins or [])
+        roles = rights.assignable_roles(host, plugins)
+        wanted = request.args.get("role")
+        role = next((r for r in roles if r.name == wanted), roles[0] if roles else None)
+        matrix = rights.matrix(db.session, host, org_id)
+        changed = {r.name: sum(1 for res in host.resources
+                               if matrix[(r.name, res)] != r.permissions.get(res, "none")) for r in roles}
         return self.render_template(
-            "rights.html",
-            roles=rights.assignable_roles(host),
-            resources=list(host.resources.values()),
-            matrix=rights.matrix(db.session, host, org_id),
-            levels=[("none", _("нет")), ("read", _("чтение")), ("write", _("изменение"))],
+            "rights.html", roles=roles, role=role, sections=_sections(host, plugins), matrix=matrix,
+            changed=changed, reach=_reach_note(host, role), levels=LEVELS,
             can_write=current_app.appbuilder.sm.level("Rights") >= 2,
             org_id=org_id, organisations=self._organisations(),
         )
@@ -69,6 +76,10 @@ class RightsView(BaseView):
             if key.startswith("p:"):
                 _p, role, resource = key.split(":", 2)
                 wanted[(role, resource)] = level
+        reset = request.form.get("reset")
+        if reset in host.roles:  # «Вернуть по умолчанию»: every section of the role
+            spec = host.roles[reset]
+            wanted = {(reset, res): spec.permissions.get(res, "none") for res in host.resources}
         try:
             changed = rights.save(db.session, host, org_id, wanted)
             db.session.commit()
@@ -80,4 +91,43 @@ class RightsView(BaseView):
         return redirect(self._back(org_id))
 
     def _back(self, org_id):
-        return url_for("RightsView.index", org=None if current_user.org_id else org_id)
+        role = request.form.get("role") or request.form.get("reset")
+        return url_for("RightsView.index", org=None if current_user.org_id else org_id, role=role or None)
+
+
+LEVELS = [("none", _l("нет")), ("read", _l("чтение")), ("write", _l("изменение"))]
+
+
+def _sections(host, plugins) -> list[tuple[str, list]]:
+    """The organisation's resources grouped as the menu groups them: [(label, [Resource])]."""
+    wanted = set(plugins) | {"core"}
+    resources = {name: res for name, res in host.resources.items() if res.plugin in wanted}
+    groups, seen = [], set()
+    for item in current_app.appbuilder.menu.get_list():
+        names = [c.name for c in item.childs or []] or [item.name]
+        found = [resources[n] for n in names if n in resources and n not in seen]
+        if found:
+            seen.update(r.name for r in found)
+            groups.append((str(item.label), found))
+    rest = [res for name, res in resources.items() if name not in seen]
+    if rest:
+        groups.append((str(_l("Другие разделы")), sorted(rest, key=lambda r: str(r.label))))
+    return groups
+
+
+def _reach_note(host, role) -> str:
+    """Where a role's rights apply, said on the page (see ``security.group_reach``)."""
+    if role is None:
+        return ""
+    leaders = {k.leader: k for k in host.group_kinds.values()}
+    if role.name in leaders:
+        kind = leaders[role.name]
+        return str(_l("Права этой роли действуют только в тех группах (%(kinds)s), которыми человек руководит.",
+                      kinds=str(kind.name_plural).lower()))
+    if role.scope == SCOPE_GROUPS:
+        return str(_l("Права этой роли действуют только в классах и группах, где человек ведёт уроки."))
+    if role.scope == SCOPE_CHILDREN:
+        return str(_l("Родитель видит только своих детей."))
+    if role.scope == SCOPE_SELF:
+        return str(_l("Обучающийся видит только себя."))
+    return str(_l("Права этой роли действуют во всей организации."))
