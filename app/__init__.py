@@ -89,6 +89,7 @@ def configure_views(app: Flask) -> None:
     from .views.unlocks import UnlockDecisionView, UnlockRequestView
     from .views.reports import ReportsView
     from .views.rights import RightsView
+    from .views.settings import RuleSettingsView
 
     appbuilder = app.appbuilder
     journal_label, journal_icon = CATEGORIES["Journal"]
@@ -111,6 +112,8 @@ def configure_views(app: Flask) -> None:
     admin_label, admin_icon = CATEGORIES["Administration"]
     appbuilder.add_view(RightsView, "Rights", label=RightsView.menu_label(), category="Administration",
                         category_label=admin_label, category_icon=admin_icon)
+    appbuilder.add_view(RuleSettingsView, "RuleSettings", label=RuleSettingsView.menu_label(),
+                        category="Administration")
     appbuilder.add_view(AuditView, "Audit", label=AuditView.title, category="Administration")
     for api in APIS:
         appbuilder.add_api(api)

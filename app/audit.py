@@ -13,7 +13,7 @@ import decimal
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from .models import AuditEntry
+from .models import AuditEntry, Organisation
 from .models.base import now
 
 # Never copy secrets into the log: only the fact that they changed.
@@ -117,7 +117,7 @@ def _write(session: Session, flush_context) -> None:
             at=at,
             user_id=user_id,
             username=username,
-            org_id=getattr(obj, "org_id", None),
+            org_id=getattr(obj, "org_id", None) or (obj.id if isinstance(obj, Organisation) else None),
             entity=type(obj).__name__,
             entity_id=inspect(obj).identity[0] if inspect(obj).identity else getattr(obj, "id", None),
             action=action,

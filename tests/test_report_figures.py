@@ -88,10 +88,10 @@ def test_class_results_by_subject(app, world, klass):
     (table,) = _run(app, "school.class_results", organisation=world.org1, group=world.org1_group,
                     period=world.org1_period)
     rows = {r[0]: r[1:] for r in table.rows}
-    # counted, «5», «4», «3», «2», не аттестовано, успеваемость, качество, средний балл
-    assert rows["Математика"] == [4, 1, 1, 1, 0, 1, 75.0, 50.0, 4.0]  # Ушедший's «2» is not counted
-    assert rows["Английский язык"] == [3, 1, 0, 1, 1, 0, 66.7, 33.3, 3.33]  # Новиков is in no subgroup
-    assert rows["Итого по классу"] == [4, 2, 1, 2, 1, 0, 75.0, 25.0, 3.67]
+    # counted, «5», «4», «3», «2», не аттестовано, аттестовано, успеваемость, качество, средний балл
+    assert rows["Математика"] == [4, 1, 1, 1, 0, 1, "3 из 4", 75.0, 50.0, 4.0]  # Ушедший's «2» is not counted
+    assert rows["Английский язык"] == [3, 1, 0, 1, 1, 0, "3 из 3", 66.7, 33.3, 3.33]  # Новиков is in no subgroup
+    assert rows["Итого по классу"] == [4, 2, 1, 2, 1, 0, "4 из 4", 75.0, 25.0, 3.67]
 
 
 def test_class_teacher_report_lists(app, world, klass):
@@ -100,6 +100,7 @@ def test_class_teacher_report_lists(app, world, klass):
     figures = dict(summary.rows)
     assert (figures["Отличники"], figures["Хорошисты"], figures["С одной «3»"], figures["Неуспевающие"]) == (1, 0, 2, 1)
     assert figures["Успеваемость, %"] == 75.0 and figures["Качество, %"] == 25.0
+    assert figures["Аттестовано"] == "4 из 4"  # the basis of the percentages
     assert figures["в т. ч. причина не выяснена («ОТ»)"] == 1  # Сидоров's absence of TODAY
     assert lists.rows == [["Отличник", "Иванов Иван", ""], ["С одной «3»", "Новиков Семён", "Математика"],
                           ["С одной «3»", "Петрова Мария", "Английский язык"],

@@ -26,6 +26,8 @@ class Organisation(Model):
     """Образовательная организация (ОО): the tenant, with its plugins and settings."""
 
     __tablename__ = "organisation"
+    # Its name, plugins and rule settings: who changed a setting, from what, to what.
+    __audited__ = ("update",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int | None] = mapped_column(ForeignKey("authority.id"), index=True)

@@ -30,6 +30,11 @@ def _finals(session, learner_ids, period_ids) -> dict[tuple[int, int, int], str]
     return {(l, s, p): v for l, s, p, v in rows}
 
 
+def _assessed(assessed: int, of: int) -> str:
+    """The basis of the percentages beside them: «7 из 8»."""
+    return _("%(n)s из %(of)s", n=assessed, of=of)
+
+
 def _no_marks_table(title, group, period):
     return [Table(title, [_("Класс"), _("Период"), _("Примечание")],
                   [[group.name, period.name, _("Параллель без отметок: показатели не считаются.")]])]
@@ -46,7 +51,8 @@ def class_results(session, params) -> list[Table]:
     members = subgroup_members(session, group)
     finals = _finals(session, [l.id for l in learners], [period.id])
     sc = scale(group)
-    columns = [_("Предмет"), _("Обучающихся"), "«5»", "«4»", "«3»", "«2»", _("Не аттестовано"),
+    # The percentages are of every learner taking the subject: «аттестовано» says how many of them have the mark.
+    columns = [_("Предмет"), _("Обучающихся"), "«5»", "«4»", "«3»", "«2»", _("Не аттестовано"), _("Аттестовано"),
                _("Успеваемость, %"), _("Качество, %"), _("Средний балл")]
     rows, by_learner = [], {l.id: [] for l in learners}
     for subject in subjects:
@@ -54,12 +60,14 @@ def class_results(session, params) -> list[Table]:
         for learner_id, m in marks.items():
             by_learner[learner_id] += m
         f = summarise(marks, sc)
-        rows.append([subject.name, f.counted, *(f.counts.get(v, 0) for v in VALUES),
-                     f.counted - f.passing - f.failing, f.progress_pct, f.quality_pct, f.mean])
+        not_assessed = f.counted - f.passing - f.failing
+        rows.append([subject.name, f.counted, *(f.counts.get(v, 0) for v in VALUES), not_assessed,
+                     _assessed(f.counted - not_assessed, f.counted), f.progress_pct, f.quality_pct, f.mean])
     total = summarise(by_learner, sc)
     rows.append([_("Итого по классу"), total.counted, *(total.counts.get(v, 0) for v in VALUES),
-                 total.not_assessed, total.progress_pct, total.quality_pct, total.mean])
-    chart = Chart(_("Успеваемость и качество по предметам, %"), 0, (7, 8), skip_last=True, y_label="%", y_max=100)
+                 total.not_assessed, _assessed(total.counted - total.not_assessed, total.counted),
+                 total.progress_pct, total.quality_pct, total.mean])
+    chart = Chart(_("Успеваемость и качество по предметам, %"), 0, (8, 9), skip_last=True, y_label="%", y_max=100)
     return [Table(title, columns, rows, chart)]
 
 
@@ -102,6 +110,7 @@ def class_teacher_period(session, params) -> list[Table]:
         [_("С одной «3»"), total.one_three],
         [_("Неуспевающие"), total.failing],
         [_("Не аттестованы"), total.not_assessed],
+        [_("Аттестовано"), _assessed(total.counted - total.not_assessed, total.counted)],
         [_("Успеваемость, %"), total.progress_pct],
         [_("Качество, %"), total.quality_pct],
         [_("Средний балл"), total.mean],
