@@ -90,7 +90,9 @@ def test_two_first_marks_of_a_lesson_make_one_default_assignment(app, world):
     clients = {}
     for username in ("teacher1", "otherteacher1"):
         clients[username] = app.test_client()
-        clients[username].post("/login/", data={"username": username, "password": PASSWORD})
+        with app.app_context():  # a context of its own: the signed-in user is kept in `g`
+            assert clients[username].post("/login/", data={"username": username, "password": PASSWORD}
+                                          ).status_code == 302
     learners = {"teacher1": world.org1_child, "otherteacher1": world.org1_sibling}
     for number in range(10):
         with app.app_context():
