@@ -2,6 +2,8 @@
 the real migrations; ``TEST_DATABASE_URL`` switches the suite to PostgreSQL."""
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import os
 import shutil
@@ -12,7 +14,7 @@ os.environ.setdefault("EJOURNAL_INSTANCE_DIR", tempfile.mkdtemp(prefix="ejournal
 os.environ.setdefault("SECRET_KEY", "tests-only-secret")
 
 import pytest  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import clock, create_app  # noqa: E402
@@ -162,10 +164,34 @@ def login(client):
     def _login(username: str, password: str = PASSWORD):
         client.get("/logout/")
         response = client.post("/login/", data={"username": username, "password": password})
-        assert response.status_code in (200, 302)
+        # A refused login renders the form again (200); a signed-in user is sent on.
+        assert response.status_code == 302 and not response.headers["Location"].endswith("/login/"), \
+            f"{username} could not log in"
         return response
 
     return _login
+
+
+@contextlib.contextmanager
+def count_queries(app):
+    """``with count_queries(app) as n:`` counts the SQL statements run inside (``n["n"]``)."""
+    counter = {"n": 0}
+    # The session's identity map holds objects weakly: whether a page finds them there
+    # depended on when the garbage collector last ran. Collect first, so that it never does.
+    gc.collect()
+
+    def _count(*_a, **_k):
+        counter["n"] += 1
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
 
 
 def pytest_report_header(config):

@@ -13,14 +13,14 @@ from .conftest import base_config, dispose, drop_database, make_database
 
 
 def test_upgrade_from_empty_gives_the_models_schema():
-    """`flask db upgrade` on an empty database, then autogenerate finds nothing."""
+    """`flask db upgrade` on an empty database, then autogenerate finds nothing, types included."""
     url = make_database()
     app = create_app(base_config(url))
     try:
         result = app.test_cli_runner().invoke(args=["db", "upgrade"])
         assert result.exit_code == 0, result.output
         with app.app_context(), db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Model.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Model.metadata)
         assert diff == []
     finally:
         dispose(app)

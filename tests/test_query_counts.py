@@ -1,34 +1,12 @@
 """Pages run a bounded number of SQL queries, whatever the size of the school."""
 from __future__ import annotations
 
-import contextlib
-import gc
 import datetime as dt
 
 import pytest
-from sqlalchemy import event
-
 from app.extensions import db
 from app.models import LearnerGroup, Learner, Lesson, Staff
-
-
-@contextlib.contextmanager
-def count_queries(app):
-    counter = {"n": 0}
-    # The session's identity map holds objects weakly: whether a page finds them there
-    # depended on when the garbage collector last ran. Collect first, so that it never does.
-    gc.collect()
-
-    def _count(*_a, **_k):
-        counter["n"] += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
+from tests.conftest import count_queries  # noqa: F401  (other modules import it from here too)
 
 
 def _grow(app, world, groups: int, learners_per_group: int):
