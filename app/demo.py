@@ -553,8 +553,10 @@ def past_finals(session, host, organisation, year: AcademicYear, rng: random.Ran
     """Final marks of the periods already over (the demo journal holds only the
     last weeks): every subject of the learner's group gets a mark near the
     learner's current average in it (or overall), set a few days before the
-    period's end (R4), so that ledgers and results have a past."""
+    period's end (R4), so that ledgers and results have a past. Only the periods the
+    group studies by get them (quarters, or halves for the grades the year's mode names)."""
     from .services.marks import WeightedMark, propose_final
+    from .services.periods import study_periods
 
     periods = session.scalars(select(Period).where(Period.year_id == year.id, Period.is_final.is_(False),
                                                    Period.end < today())).all()
@@ -577,6 +579,7 @@ def past_finals(session, host, organisation, year: AcademicYear, rng: random.Ran
     for learner_id, subject_id, value, weight in rows:
         given.setdefault((learner_id, subject_id), []).append((value, float(weight)))
         given.setdefault((learner_id, None), []).append((value, float(weight)))
+    studied: dict[int, set[int]] = {}
     finals = []
     for learner_id, group_id in learners:
         group = groups[group_id]
@@ -585,6 +588,8 @@ def past_finals(session, host, organisation, year: AcademicYear, rng: random.Ran
             continue  # no marks at all: a no-marks grade (R2)
         worth = {v.value: v.worth for v in scale.values}
         plugin = host.group_kinds[group.kind].plugin
+        if group_id not in studied:
+            studied[group_id] = {p.id for p in study_periods(session, host, group)}
         for subject_id in sorted(subjects.get(group_id, ())):
             own = given.get((learner_id, subject_id)) or given[(learner_id, None)]
             base = propose_final([WeightedMark(worth.get(v), w) for v, w in own], scale, 0.6, 1).average
@@ -594,7 +599,8 @@ def past_finals(session, host, organisation, year: AcademicYear, rng: random.Ran
                 if period.plugin != plugin:
                     continue
                 mark = propose_final([WeightedMark(base + rng.gauss(0, 0.35), 1)], scale, 0.5, 1)
-                if mark.value is not None:
+                # (drawn for every period of the plugin: the rest of the demo keeps its random sequence)
+                if mark.value is not None and period.id in studied[group_id]:
                     finals.append(FinalMark(
                         org_id=organisation.id, learner_id=learner_id, subject_id=subject_id, period_id=period.id,
                         value=mark.value,

@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
 from app.extensions import db
 from app.models import Account, Announcement, AnnouncementGroup, LearnerGroup
 from app.scoping import acting_as
 from tests.test_query_counts import count_queries
+from tests.world import TODAY
 
-TODAY = clock.today()
+pytestmark = pytest.mark.dates
 
 
 def _post(app, world, title, audience="all", groups=(), start=None, end=None, org=None, author="admin1"):

@@ -1,6 +1,7 @@
 """The demo authority: what `flask --app app demo` builds, its logins, idempotence, --scale."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -13,6 +14,9 @@ from app.models import (
     Organisation, Period, Person,
 )
 from tests.conftest import build_demo_app, dispose, drop_database
+from tests.world import TODAY
+
+pytestmark = pytest.mark.dates  # the demo is built on TODAY
 
 # Roles no demo login stands for: FAB's own, and the one derived from leading a class
 # (it has its own row, «Классный руководитель», for a teacher who leads a class).
@@ -148,30 +152,43 @@ def test_scale_two_makes_two_schools_and_two_colleges():
 
 
 def test_the_school_has_a_past_and_homework(demo_app):
-    """Ledgers and results need final marks of the quarter already over; the diary
-    needs homework; the grade-1 classes (R2) get neither."""
-    import datetime as dt
-
-    from app.demo import today
-    from app.models import FinalMark, Homework
+    """Ledgers and results need final marks of the periods already over, in each class of the
+    periods it studies by (quarters; halves in grades 10–11, the demo year's mode); the diary
+    needs homework of the lessons given so far; the grade-1 classes (R2) get neither.
+    The demo is built on TODAY: on 1 September nothing of the year is over, so no final marks."""
+    from app.models import AcademicYear, FinalMark, Homework
 
     with demo_app.app_context():
         s = db.session
         school = next(o for o in s.scalars(select(Organisation).order_by(Organisation.id)) if "school" in o.plugins)
-        over = s.scalars(select(Period.id).where(Period.org_id == school.id, Period.plugin == "school",
-                                                 Period.is_final.is_(False), Period.end < today())).all()
-        levels = dict(s.execute(
-            select(LearnerGroup.level, func.count(FinalMark.id))
-            .join(Learner, Learner.group_id == LearnerGroup.id).join(FinalMark, FinalMark.learner_id == Learner.id)
-            .where(FinalMark.period_id.in_(over)).group_by(LearnerGroup.level)).all())
-        assert over and 1 not in levels and all(levels.get(level, 0) > 0 for level in range(2, 12))
-        set_on = s.execute(select(FinalMark.created_at, Period.end).join(Period, Period.id == FinalMark.period_id)
-                           .where(FinalMark.period_id.in_(over))).all()
-        assert all(created.date() <= end - dt.timedelta(days=2) for created, end in set_on)  # before R4's deadline
-        homework = s.execute(select(Homework.entered_at, Lesson.date, LearnerGroup.level)
+        year = s.scalar(select(AcademicYear).where(AcademicYear.org_id == school.id, AcademicYear.closed.is_(False)))
+        classes = s.scalars(select(LearnerGroup).where(LearnerGroup.year_id == year.id,
+                                                       LearnerGroup.kind == "class")).all()
+        periods = s.scalars(select(Period).where(Period.year_id == year.id, Period.plugin == "school",
+                                                 Period.is_final.is_(False))).all()
+
+        def over(level):
+            studied = "half" if level >= 10 else "quarter"
+            return {p.id for p in periods if p.type_code == studied and p.end < TODAY} if level > 1 else set()
+
+        finals = s.execute(select(Learner.group_id, FinalMark.period_id, FinalMark.created_at, Period.end)
+                           .join(Learner, Learner.id == FinalMark.learner_id)
+                           .join(Period, Period.id == FinalMark.period_id)
+                           .where(FinalMark.org_id == school.id, Period.year_id == year.id,
+                                  Period.is_final.is_(False))).all()
+        periods_with_finals = {g.id: set() for g in classes}
+        for group_id, period_id, _created, _end in finals:
+            periods_with_finals.setdefault(group_id, set()).add(period_id)
+        assert periods_with_finals == {g.id: over(g.level) for g in classes}
+        assert all(created.date() <= end - dt.timedelta(days=2) for _g, _p, created, end in finals)  # R4's deadline
+        lessons = set(s.scalars(select(Lesson.id).join(LearnerGroup, LearnerGroup.id == Lesson.group_id)
+                                .where(LearnerGroup.year_id == year.id, LearnerGroup.kind == "class",
+                                       LearnerGroup.level > 1, Lesson.date <= TODAY)))
+        homework = s.execute(select(Homework.lesson_id, Homework.entered_at, Lesson.date, LearnerGroup.level)
                              .join(Lesson, Lesson.id == Homework.lesson_id)
                              .join(LearnerGroup, LearnerGroup.id == Lesson.group_id)
                              .where(Homework.org_id == school.id)).all()
-        assert len(homework) > 500
-        assert all(entered.date() == day for entered, day, _level in homework)  # R7: on the lesson's day
-        assert all(level > 1 for _entered, _day, level in homework)
+        assert {lesson for lesson, *_rest in homework} <= lessons  # lessons given so far, not in grade 1
+        assert len(homework) > len(lessons) / 2  # most of them
+        assert {level for *_rest, level in homework} == set(range(2, 12))
+        assert all(entered.date() == day for _lesson, entered, day, _level in homework)  # R7: on the lesson's day

@@ -3,16 +3,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from app.extensions import db
 from app.models import Homework
+from tests.world import TODAY, current_quarter
 
-WEEK_OF_WORLD_LESSON = "2026-11-18"  # the world's lesson of 5А is on Friday 20.11.2026
+pytestmark = pytest.mark.dates
+# Another day of the week of the world's lesson (on TODAY): the diary shows the whole week.
+WEEK_OF_WORLD_LESSON = (TODAY + dt.timedelta(days=1 if TODAY.weekday() == 0 else -1)).isoformat()
+DUE = TODAY + dt.timedelta(days=3)  # homework of the world's lesson, due a few days later
 
 
 def _homework(app, world, learner=None, text="№ 245, 246"):
     with app.app_context():
         db.session.add(Homework(org_id=world.org1, lesson_id=world.org1_lesson, learner_id=learner, text=text,
-                                due_date=dt.date(2026, 11, 23)))
+                                due_date=DUE))
         db.session.commit()
 
 
@@ -52,8 +58,8 @@ def test_staff_without_the_diary_right_are_refused(client, login, world):
 def test_diary_json_has_marks_with_type_and_weight(client, login, world):
     login("parent1")
     data = client.get(f"/api/v1/diary/{world.org1_child}/week?date={WEEK_OF_WORLD_LESSON}").get_json()
-    friday = next(d for d in data["days"] if d["date"] == "2026-11-20")
-    (lesson,) = friday["lessons"]
+    today = next(d for d in data["days"] if d["date"] == TODAY.isoformat())
+    (lesson,) = today["lessons"]
     assert lesson["subject"] == "Математика" and lesson["topic"] == "Дроби"
     assert lesson["marks"] == [{"value": "5", "type": "Ответ на уроке", "weight": 1.0, "debt": False, "comment": ""}]
 
@@ -64,9 +70,10 @@ def test_period_view_has_average_forecast_and_final(client, login, world):
     (math,) = data["subjects"]
     assert math["average"] == 5.0 and math["forecast"] == "5"
     assert math["enough_marks"] is False  # one mark, the school's minimum is 3
-    assert math["final"] == {"2 четверть": "5"}
+    quarter = current_quarter()[1]  # the world's period
+    assert math["final"] == {quarter: "5"}
     page = client.get(f"/diary/period?period={world.org1_period}").get_data(as_text=True)
-    assert "мало отметок" in page and "2 четверть: <strong>5</strong>" in page
+    assert "мало отметок" in page and f"{quarter}: <strong>5</strong>" in page
 
 
 def test_openapi_describes_the_diary(client, login):
@@ -83,7 +90,7 @@ def test_parent_downloads_homework_files_of_own_child_only(app, client, login, w
     login("teacher1")
     for learner, name in [("", "всем.pdf"), (str(world.org1_sibling), "петровой.pdf")]:
         client.post(f"/lesson/{world.org1_lesson}/homework", data={
-            "text": f"Задание {name}", "due": "2026-11-23", "learner": learner,
+            "text": f"Задание {name}", "due": DUE.isoformat(), "learner": learner,
             "files": [(io.BytesIO(name.encode()), name)]}, content_type="multipart/form-data")
     from sqlalchemy import select
 

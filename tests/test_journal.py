@@ -3,23 +3,51 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
 from app.models import Assignment, Attendance, AuditEntry, Learner, LearnerGroup, Lesson, Mark
+from tests.world import QUARTERS, TODAY, YEAR_START, current_quarter
 
 from .test_query_counts import count_queries
 
+pytestmark = pytest.mark.dates
+QUARTER_START, QUARTER_END = current_quarter()[2:]  # the world's period
 
-def _lesson(app, world, days_ago=0, group="org1_group", teacher="org1_teacher", number=3):
+
+def _lesson(app, world, days_ago=0, group="org1_group", teacher="org1_teacher", number=3, on=None):
+    """A lesson of 5А (or ``group``) on ``on``, else ``days_ago`` days before today."""
     with app.app_context():
         lesson = Lesson(org_id=world.org1, group_id=world.ids[group], subject_id=world.org1_subject,
-                        teacher_id=world.ids[teacher], date=clock.today() - dt.timedelta(days=days_ago),
+                        teacher_id=world.ids[teacher], date=on or clock.today() - dt.timedelta(days=days_ago),
                         number=number, topic="Сложение дробей")
         db.session.add(lesson)
         db.session.commit()
         return lesson.id
+
+
+def _at(day: dt.date) -> dt.datetime:
+    """``day`` at the world's hour (10:00), to pin the clock to."""
+    return dt.datetime.combine(day, dt.time(10, 0))
+
+
+def _lesson_days_back(days: int) -> tuple[dt.date, dt.date]:
+    """A lesson day of the world's quarter and the day ``days`` later to act on: TODAY when
+    the quarter reaches that far back, else a later day of the quarter."""
+    lesson_day = max(TODAY - dt.timedelta(days=days), QUARTER_START)
+    return lesson_day, lesson_day + dt.timedelta(days=days)
+
+
+def _final_deadline(app, world) -> dt.date:
+    """R4: the last day to set the world period's final marks without a warning."""
+    from app.models import Organisation
+
+    with app.app_context():
+        org = db.session.get(Organisation, world.org1)
+        days = app.extensions["ejournal"].setting(org, "school", "final_mark_days_before_end")
+    return QUARTER_END - dt.timedelta(days=days)
 
 
 def _save(client, *changes):
@@ -90,9 +118,11 @@ def test_value_outside_the_scale_is_refused_and_nothing_changes(app, client, log
 
 
 def test_edit_window_refuses_old_lessons(app, client, login, world):
-    lesson = _lesson(app, world, days_ago=30)
+    lesson_day, thirty_days_later = _lesson_days_back(30)
+    lesson = _lesson(app, world, on=lesson_day)
     login("teacher1")
-    result = _save(client, _mark(lesson, world.org1_sibling, "4")).get_json()["results"][0]
+    with clock.pinned(_at(thirty_days_later)):
+        result = _save(client, _mark(lesson, world.org1_sibling, "4")).get_json()["results"][0]
     assert result["status"] == "error" and result["message"].startswith("Срок исправления истёк")
     assert "Запросите разблокировку у завуча" in result["message"]
 
@@ -164,7 +194,7 @@ def test_grid_runs_a_fixed_number_of_queries(app, client, login, world):
         s.flush()
         for d in range(15):
             lesson = Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
-                            teacher_id=world.org1_teacher, date=dt.date(2026, 11, 5) + dt.timedelta(days=d), number=4)
+                            teacher_id=world.org1_teacher, date=QUARTER_START + dt.timedelta(days=d), number=4)
             s.add(lesson)
             s.flush()
             for t in range(2):
@@ -197,12 +227,15 @@ def test_final_column_proposes_the_weighted_average(client, login, world):
 def test_final_marks_refuse_na_and_save_with_versions(app, client, login, world):
     from app.models import FinalMark
 
+    # In time (R4): TODAY, or the deadline when TODAY is in the quarter's last days.
+    in_time = min(TODAY, _final_deadline(app, world))
     login("teacher1")
-    refused = _save(client, _final(world, world.org1_sibling, "н/а")).get_json()["results"][0]
+    with clock.pinned(_at(in_time)):
+        refused = _save(client, _final(world, world.org1_sibling, "н/а")).get_json()["results"][0]
+        saved = _save(client, _final(world, world.org1_sibling, "4")).get_json()["results"][0]
+        stale = _save(client, _final(world, world.org1_child, "3", version=None)).get_json()["results"][0]
     assert refused["status"] == "error" and refused["message"] == "Итоговая отметка не может быть «н/а»."
-    saved = _save(client, _final(world, world.org1_sibling, "4")).get_json()["results"][0]
     assert saved["status"] == "saved" and saved["version"] == 1 and saved["message"] == ""
-    stale = _save(client, _final(world, world.org1_child, "3", version=None)).get_json()["results"][0]
     assert stale["status"] == "conflict" and stale["value"] == "5"  # the world's final mark of Иванов
     with app.app_context():
         values = dict(db.session.execute(select(FinalMark.learner_id, FinalMark.value)
@@ -211,15 +244,13 @@ def test_final_marks_refuse_na_and_save_with_versions(app, client, login, world)
 
 
 def test_late_final_mark_is_saved_with_the_r4_warning(app, client, login, world):
-    from app.models import Period
-
-    with app.app_context():
-        period = db.session.get(Period, world.org1_period)
-        period.end = clock.today() - dt.timedelta(days=1)
-        db.session.commit()
+    deadline = _final_deadline(app, world)
     login("teacher1")
-    result = _save(client, _final(world, world.org1_sibling, "4")).get_json()["results"][0]
-    assert result["status"] == "saved" and result["message"].startswith("Итоговые отметки выставляются не позднее")
+    with clock.pinned(_at(QUARTER_END + dt.timedelta(days=1))):  # the world's quarter is over
+        result = _save(client, _final(world, world.org1_sibling, "4")).get_json()["results"][0]
+    assert result["status"] == "saved"
+    assert result["message"] == (f"Итоговые отметки выставляются не позднее {deadline:%d.%m.%Y}; "
+                                 "отметка сохранена с опозданием.")
 
 
 def test_other_teacher_cannot_set_final_marks(client, login, world):
@@ -231,6 +262,8 @@ def test_other_teacher_cannot_set_final_marks(client, login, world):
 def test_subgroup_grid_shows_its_learners_and_lessons_only(app, client, login, world):
     from app.models import Subgroup, SubgroupMember
 
+    # The subgroup's lesson is on another day of the quarter than the world's lesson of the whole class.
+    another_day = TODAY - dt.timedelta(days=1) if TODAY > QUARTER_START else TODAY + dt.timedelta(days=1)
     with app.app_context():
         s = db.session
         first, second = (Subgroup(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
@@ -240,7 +273,7 @@ def test_subgroup_grid_shows_its_learners_and_lessons_only(app, client, login, w
         s.add_all([SubgroupMember(org_id=world.org1, subgroup_id=first.id, learner_id=world.org1_child),
                    SubgroupMember(org_id=world.org1, subgroup_id=second.id, learner_id=world.org1_sibling)])
         s.add(Lesson(org_id=world.org1, group_id=world.org1_group, subgroup_id=second.id, subject_id=world.org1_subject,
-                     teacher_id=world.org1_teacher, date=dt.date(2026, 11, 19), number=4, topic="Только вторая"))
+                     teacher_id=world.org1_teacher, date=another_day, number=4, topic="Только вторая"))
         s.commit()
         second_id = second.id
     login("teacher1")
@@ -259,28 +292,35 @@ def test_a_class_outside_the_choices_is_refused(client, login, world):
 def test_year_column_proposes_from_period_marks(app, client, login, world):
     from app.models import FinalMark, Period
 
+    # Another quarter of the year: the one before the world's, in the first quarter the next one
+    # (then the clock moves into it, as if its final marks were being set).
+    number = current_quarter()[0]
+    order = number - 1 if number > 1 else number + 1
+    name, start, end = QUARTERS[order - 1]
     with app.app_context():
         s = db.session
-        q1 = Period(org_id=world.org1, year_id=world.org1_year, plugin="school", type_code="quarter",
-                    name="1 четверть", start=dt.date(2026, 9, 1), end=dt.date(2026, 10, 24), order=1)
+        other = Period(org_id=world.org1, year_id=world.org1_year, plugin="school", type_code="quarter",
+                       name=name, start=start, end=end, order=order)
         year = Period(org_id=world.org1, year_id=world.org1_year, plugin="school", type_code="year", name="Год",
-                      start=dt.date(2026, 9, 1), end=dt.date(2027, 5, 26), order=5, is_final=True)
-        s.add_all([q1, year])
+                      start=YEAR_START, end=QUARTERS[-1][2], order=5, is_final=True)
+        s.add_all([other, year])
         s.flush()
-        # Иванов: «4» for the first quarter, the world's «5» for the second: 4.5, below the threshold 0.6 → «4»
+        # Иванов: «4» for the other quarter, the world's «5» for this one: 4.5, below the threshold 0.6 → «4»
         s.add(FinalMark(org_id=world.org1, learner_id=world.org1_child, subject_id=world.org1_subject,
-                        period_id=q1.id, value="4"))
+                        period_id=other.id, value="4"))
         s.commit()
         year_id = year.id
     login("teacher1")
-    html = client.get(f"/journal/?group={world.org1_group}&subject={world.org1_subject}&period={world.org1_period}"
-                      ).get_data(as_text=True)
+    with clock.pinned(_at(max(TODAY, start))):
+        html = client.get(f"/journal/?group={world.org1_group}&subject={world.org1_subject}"
+                          f"&period={world.org1_period}").get_data(as_text=True)
+        result = client.post("/journal/save", json={"changes": [{
+            "key": "y", "kind": "final", "group_id": world.org1_group, "subject_id": world.org1_subject,
+            "period_id": year_id, "learner_id": world.org1_child, "value": "5", "version": None}]}
+        ).get_json()["results"][0]
     assert ">Год</th>" in html
     flat = " ".join(html.split())
     assert f'data-period="{year_id}" data-learner="{world.org1_child}" data-final-version="" placeholder="4"' in flat
-    result = client.post("/journal/save", json={"changes": [{
-        "key": "y", "kind": "final", "group_id": world.org1_group, "subject_id": world.org1_subject,
-        "period_id": year_id, "learner_id": world.org1_child, "value": "5", "version": None}]}).get_json()["results"][0]
     assert result["status"] == "saved"
 
 
@@ -296,11 +336,14 @@ def test_rest_marks_obey_the_same_rules(app, client, login, world):
     assert bad.status_code == 422 and str(bad.get_json()["message"]).startswith("Отметка «7» не из шкалы")
     ok = client.post("/api/v1/marks/", json={"assignment": assignment, "learner": world.org1_sibling, "value": "4"})
     assert ok.status_code == 201
-    old = _lesson(app, world, days_ago=40)
+    lesson_day, forty_days_later = _lesson_days_back(40)
+    old = _lesson(app, world, on=lesson_day, number=4)
     with app.app_context():
         a = Assignment(org_id=world.org1, lesson_id=old, type_id=world.org1_type, weight=1)
         db.session.add(a)
         db.session.commit()
         old_assignment = a.id
-    late = client.post("/api/v1/marks/", json={"assignment": old_assignment, "learner": world.org1_sibling, "value": "4"})
+    with clock.pinned(_at(forty_days_later)):
+        late = client.post("/api/v1/marks/", json={"assignment": old_assignment, "learner": world.org1_sibling,
+                                                   "value": "4"})
     assert late.status_code == 422 and str(late.get_json()["message"]).startswith("Срок исправления истёк")

@@ -1,12 +1,19 @@
 """The lesson page: topic required, distance format, assignments with weight, homework with files."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Assignment, Homework, HomeworkAttachment, Lesson
+from tests.world import TODAY
+
+pytestmark = pytest.mark.dates
+# The world's lessons are on TODAY: homework is due a few days later.
+DUE = (TODAY + dt.timedelta(days=3)).isoformat()
 
 
 def test_topic_is_required_and_its_time_recorded(app, client, login, world):
@@ -40,7 +47,7 @@ def test_homework_individual_and_files(app, client, login, world, tmp_path):
     app.config["UPLOAD_DIR"] = str(tmp_path)
     login("teacher1")
     client.post(f"/lesson/{world.org1_lesson}/homework", data={
-        "text": "Карточка № 3", "due": "2026-11-23", "learner": str(world.org1_sibling),
+        "text": "Карточка № 3", "due": DUE, "learner": str(world.org1_sibling),
         "files": [(io.BytesIO(b"%PDF-1.4 test"), "карточка.pdf")]}, content_type="multipart/form-data")
     with app.app_context():
         hw = db.session.scalar(select(Homework).where(Homework.lesson_id == world.org1_lesson))
@@ -52,7 +59,7 @@ def test_homework_individual_and_files(app, client, login, world, tmp_path):
     assert download.status_code == 200 and download.data == b"%PDF-1.4 test"
     # an executable is refused and nothing is half-saved
     response = client.post(f"/lesson/{world.org1_lesson}/homework", data={
-        "text": "Ещё", "due": "2026-11-23", "files": [(io.BytesIO(b"MZ"), "virus.exe")]},
+        "text": "Ещё", "due": DUE, "files": [(io.BytesIO(b"MZ"), "virus.exe")]},
         content_type="multipart/form-data", follow_redirects=True)
     assert "Файлы такого типа не принимаются" in response.get_data(as_text=True)
     with app.app_context():
@@ -61,7 +68,8 @@ def test_homework_individual_and_files(app, client, login, world, tmp_path):
 
 def test_homework_due_before_the_lesson_is_refused(client, login, world):
     login("teacher1")
-    response = client.post(f"/lesson/{world.org1_lesson}/homework", data={"text": "x", "due": "2026-11-01"},
+    the_day_before = (TODAY - dt.timedelta(days=1)).isoformat()
+    response = client.post(f"/lesson/{world.org1_lesson}/homework", data={"text": "x", "due": the_day_before},
                            follow_redirects=True)
     assert "раньше урока" in response.get_data(as_text=True)
 
@@ -81,7 +89,7 @@ def test_another_class_homework_file_is_not_reachable(app, client, login, world,
     app.config["UPLOAD_DIR"] = str(tmp_path)
     login("otherteacher1")
     client.post(f"/lesson/{world.org1_other_lesson}/homework", data={
-        "text": "Для 6Б", "due": "2026-11-23", "files": [(io.BytesIO(b"secret"), "6b.txt")]},
+        "text": "Для 6Б", "due": DUE, "files": [(io.BytesIO(b"secret"), "6b.txt")]},
         content_type="multipart/form-data")
     with app.app_context():
         att = db.session.scalar(select(HomeworkAttachment))
