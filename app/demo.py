@@ -247,9 +247,11 @@ def add_learners(session, organisation, group: LearnerGroup, names: Names, count
 # Calendar, timetable and the journal
 # --------------------------------------------------------------------------
 def current_period(session, year: AcademicYear, plugin: str) -> Period | None:
-    """The plugin's non-final period holding today (or the last one begun)."""
+    """The plugin's non-final period holding today (or the last one begun); of a
+    quarter and a half begun the same day, the quarter (the shorter one, last here)."""
     periods = session.scalars(select(Period).where(Period.year_id == year.id, Period.plugin == plugin,
-                                                   Period.is_final.is_(False)).order_by(Period.start)).all()
+                                                   Period.is_final.is_(False))
+                              .order_by(Period.start, Period.end.desc(), Period.id)).all()
     begun = [p for p in periods if p.start <= today()]
     holding = [p for p in begun if p.end >= today()]
     return (holding or begun or periods or [None])[-1]

@@ -82,3 +82,13 @@ def test_others_read_or_are_refused(client, login):
     assert client.post("/rule-settings/", data={"school.edit_window_days": "30"}).status_code == 403
     login("teacher1")
     assert client.get("/rule-settings/").status_code == 403
+
+
+def test_the_authority_reads_its_own_organisations_only(app, client, login, world):
+    login("uo_a")
+    page = client.get(f"/rule-settings/?org={world.org3}").get_data(as_text=True)
+    offered = set(re.findall(r'<option value="(\d+)"', page))
+    assert offered == {str(world.org1), str(world.org2)}  # «Школа № 3» is another authority's
+    assert client.post("/rule-settings/", data={"org": world.org1, "school.edit_window_days": "30"}).status_code == 403
+    with app.app_context():
+        assert db.session.get(Organisation, world.org1).settings == {}

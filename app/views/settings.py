@@ -6,6 +6,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Organisation
@@ -22,10 +23,21 @@ class RuleSettingsView(BaseView):
     def menu_label():
         return _l("Правила организации")
 
+    def _organisations(self) -> list[Organisation]:
+        """For a user of no organisation (the system administrator, the authority):
+        the organisations he reaches, to pick from."""
+        if current_user.org_id is not None:
+            return []
+        return list(db.session.scalars(select(Organisation).order_by(Organisation.short_name, Organisation.id)))
+
     def _organisation(self) -> Organisation:
-        org = db.session.get(Organisation, current_user.org_id) if current_user.org_id else None
+        if current_user.org_id is not None:
+            return db.session.get(Organisation, current_user.org_id)
+        orgs = self._organisations()
+        wanted = request.values.get("org", type=int)
+        org = next((o for o in orgs if o.id == wanted), orgs[0] if orgs else None)
         if org is None:
-            abort(404)  # the system administrator sets rules inside an organisation's account
+            abort(404)
         return org
 
     @expose("/")
@@ -34,7 +46,8 @@ class RuleSettingsView(BaseView):
         org = self._organisation()
         host = current_app.extensions["ejournal"]
         return self.render_template(
-            "rule_settings.html", organisation=org, rows=svc.rows_for(host, org), errors=errors or {},
+            "rule_settings.html", organisation=org, organisations=self._organisations(),
+            rows=svc.rows_for(host, org), errors=errors or {},
             form=form, fmt=svc.format_value, can_write=current_app.appbuilder.sm.level("RuleSettings") >= 2)
 
     @expose("/", methods=["POST"])
@@ -50,4 +63,4 @@ class RuleSettingsView(BaseView):
             return self.index(errors=exc.errors, form=request.form)
         db.session.commit()
         flash(_("Правила сохранены, изменений: %(n)s. Они действуют сразу.", n=changed), "success")
-        return redirect(url_for(".index"))
+        return redirect(url_for(".index", org=None if current_user.org_id else org.id))
