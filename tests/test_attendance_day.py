@@ -76,3 +76,23 @@ def test_month_view_counts_missed_lessons(app, client, login, world):
     # Сидоров has one «ОТ» on TODAY (unknown reason: counted as without a valid reason)
     row = flat[flat.rindex("Сидоров Пётр"):].split("</tr>")[0]  # the month table comes after the open list
     assert "<td>ОТ</td>" in row and row.rstrip().endswith("<td></td><td></td><td>1</td>")
+
+
+def test_the_class_teacher_opens_on_his_class_of_this_year(app, client, login, world):
+    """Last year he led 4А (the year is closed): the page opens on 5А, and 4А is not offered."""
+    import datetime as dt
+    import re
+
+    from app.models import AcademicYear, LearnerGroup
+
+    with app.app_context():
+        last = AcademicYear(org_id=world.org1, name="2025/2026", start=dt.date(2025, 9, 1), end=dt.date(2026, 6, 30),
+                            closed=True)
+        db.session.add(last)
+        db.session.flush()
+        db.session.add(LearnerGroup(org_id=world.org1, year_id=last.id, kind="class", name="4А", level=4,
+                                    leader_id=world.org1_teacher))
+        db.session.commit()
+    login("teacher1")
+    page = client.get("/attendance-day/").get_data(as_text=True)
+    assert re.findall(r'<option value="(\d+)" ?(selected)?>', page) == [(str(world.org1_group), "selected")]
