@@ -47,6 +47,7 @@ def test_the_page_lists_each_setting_with_its_rule_and_default(client, login):
     assert "Срок исправления отметок и посещаемости" in page  # the rule, in words
     assert "Порог округления средневзвешенного балла" in page and "0,6" in page  # a setting and its default
     assert "Срок действия пароля сотрудника, дней" in page
+    assert "— дошкольные группы" in page and "— классы" in page  # a school with a preschool group: whose rule
     assert "R1" not in page and "Куратор" not in page  # no codes; a school sees no college setting
 
 

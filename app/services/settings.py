@@ -41,6 +41,7 @@ class SettingRow:
     spec: RuleSetting
     value: Any
     is_default: bool
+    applies_to: str = ""  # whose groups it governs, when the organisation has several kinds
 
     @property
     def field(self) -> str:
@@ -62,12 +63,15 @@ class SettingsError(ValueError):
 def rows_for(host, organisation) -> list[SettingRow]:
     """The settings of the core and of the organisation's plugins, with the values in force."""
     plugins = {"core", *(organisation.plugins or [])}
+    kinds = {p: ", ".join(str(k.name_plural) for k in host.group_kinds.values() if k.plugin == p) for p in plugins}
+    several = len(plugins) > 2
     rows = []
     for (plugin, key), spec in host.rule_settings.items():
         if plugin not in plugins:
             continue
         own = (organisation.settings or {}).get(plugin, {})
-        rows.append(SettingRow(spec, own.get(key, spec.default), key not in own))
+        rows.append(SettingRow(spec, own.get(key, spec.default), key not in own,
+                               kinds.get(plugin, "") if several else ""))
     return sorted(rows, key=lambda r: (int(r.spec.rule[1:]) if r.spec.rule[1:].isdigit() else 99, r.spec.label))
 
 
