@@ -8,12 +8,14 @@ organisation against every role there is.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Account, Staff
-from tests.world import PASSWORD
+from tests.world import PASSWORD, TODAY
 
 # The roles that, with the default rights, keep accounts or change rights.
 POWERFUL = {"Администратор", "Секретарь", "Специалист по кадрам"}
@@ -154,3 +156,25 @@ def test_group_fields_are_checked_against_the_organisations_plugins(app, client,
 
         group = db.session.get(LearnerGroup, world.org1_group)
         assert (group.kind, group.level) == ("class", 5)
+
+
+def test_the_personnel_officer_issues_staff_logins_with_the_roles_he_may_grant_only(app, client, login, world):
+    from app.models import Consent
+    from app.services.accounts import SIGNED_BY_SELF
+
+    with app.app_context():
+        db.session.add(Consent(org_id=world.org1, person_id=world.org1_other_teacher, signed_by=SIGNED_BY_SELF,
+                               signer_name="Другова Вера", signed_on=TODAY, scope="ФИО"))
+        db.session.commit()
+    _make_user(app, world, "hr", "Специалист по кадрам")
+    login("hr")
+    page = client.get("/issue-logins/").get_data(as_text=True)
+    roles = re.search(r'<select id="il-role" name="role"[^>]*>(.*?)</select>', page, re.S).group(1)
+    offered = set(re.findall(r"<option>([^<]+)</option>", roles))
+    assert "Учитель" in offered and not offered & POWERFUL and "Куратор" not in offered
+    with app.app_context():
+        before = db.session.scalar(select(Account.password).where(Account.person_id == world.org1_other_teacher))
+    client.post("/issue-logins/staff", data={"staff": world.org1_other_teacher, "role": "Администратор"})
+    with app.app_context():
+        account = db.session.scalar(select(Account).where(Account.person_id == world.org1_other_teacher))
+        assert ([r.name for r in account.roles], account.password) == (["Учитель"], before)

@@ -322,8 +322,16 @@ def issuable_staff(session) -> list[Staff]:
     return list(session.scalars(select(Staff).order_by(Staff.last_name, Staff.first_name, Staff.id)))
 
 
-def staff_roles(host) -> list[str]:
-    return sorted(name for name, spec in host.roles.items() if spec.staff and name not in NOT_FOR_STAFF)
+def staff_roles(host, session=None, role_names: set[str] | None = None, org_id: int | None = None) -> list[str]:
+    """Roles an employee's account may get here; with the issuer's roles, only those
+    he may grant (the Специалист по кадрам does not make an Администратор)."""
+    names = sorted(name for name, spec in host.roles.items() if spec.staff and name not in NOT_FOR_STAFF)
+    if role_names is None:
+        return names
+    from .grants import grantable_roles
+
+    allowed = grantable_roles(session, host, role_names, org_id)
+    return [name for name in names if name in allowed]
 
 
 def issue_for_staff(session, scope: Scope, role_names: set[str], staff_id: int, role_name: str, host,
@@ -331,7 +339,7 @@ def issue_for_staff(session, scope: Scope, role_names: set[str], staff_id: int, 
     """Issue (or re-issue) the account of one employee with ``role_name`` (not committed)."""
     if not may_issue_staff(role_names) or scope.kind != SCOPE_ORGANISATION:
         raise RuleError("R11", _l("Учётные записи сотрудников выдают Администратор и Специалист по кадрам."))
-    if role_name not in staff_roles(host):
+    if role_name not in staff_roles(host, session, role_names, scope.default_org_id):
         raise RuleError("R11", _l("Роль «%(role)s» нельзя назначить сотруднику здесь.", role=role_name))
     person = session.get(Staff, staff_id)
     if person is None or person.org_id not in scope.write_org_ids:

@@ -103,7 +103,7 @@ class IssueLoginsView(BaseView):
                 consent, reason = svc.consent_rule(p, consents, today)
                 staff.append({"person": p, "consent": consent, "reason": reason, "account": accounts.get(p.id)})
         return self.render_template("accounts/issue_logins.html", groups=groups, group=group, rows=rows,
-                                    staff=staff, staff_roles=svc.staff_roles(host))
+                                    staff=staff, staff_roles=svc.staff_roles(host, session, roles, scope.default_org_id))
 
     @expose("/issue", methods=["POST"])
     @has_access
