@@ -13,6 +13,7 @@ from .registry import (
     SCOPE_GROUPS,
     SCOPE_ORGANISATION,
     SCOPE_SELF,
+    PluginInfo,
     Resource,
     RoleSpec,
     RuleSetting,
@@ -102,6 +103,11 @@ CORE_ROLES += [RoleSpec(name, scope, perms, staff=staff) for name, scope, perms,
     ("Родитель", SCOPE_CHILDREN, {"Announcements": R, "Mail": W}, False),
     ("Сотрудник УО", SCOPE_AUTHORITY, {"Mail": "none"}, True),
 ]]
+
+
+@hookimpl
+def describe_plugin(host):
+    return PluginInfo("core", "Общее")
 
 
 @hookimpl

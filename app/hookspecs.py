@@ -25,6 +25,17 @@ hookimpl = pluggy.HookimplMarker("ejournal")
 
 
 @hookspec
+def describe_plugin(host):
+    """Say who the plugin is.
+
+    Called once at load. Return an ``app.registry.PluginInfo``: the plugin's
+    code (the one organisations list in ``Organisation.plugins``) and its
+    Russian label, shown wherever a record (a subject, a period, a report) says
+    which kind of institution it belongs to.
+    """
+
+
+@hookspec
 def register_group_kinds(host):
     """Declare the kinds of learner group the plugin serves.
 
@@ -43,7 +54,8 @@ def register_period_types(host):
 
     Called once at load. Return a list of ``app.registry.PeriodType``
     (четверть, полугодие, триместр, семестр, месяц, год, экзамен, итог …), each
-    saying whether it is a final («итоговый») period.
+    saying whether it is a final («итоговый») period and whether it is the
+    year's (``whole_year``: the journal proposes its mark from the periods' marks).
     """
 
 

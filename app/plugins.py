@@ -64,6 +64,11 @@ class PluginHost:
         return found
 
     @cached_property
+    def plugin_labels(self) -> dict[str, str]:
+        """Plugin code → its Russian label (hook ``describe_plugin``)."""
+        return {info.code: info.label for info in self.pm.hook.describe_plugin(host=self) if info}
+
+    @cached_property
     def group_kinds(self) -> dict[str, GroupKind]:
         return self._unique(self._collect("register_group_kinds"), "group kind")
 

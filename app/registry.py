@@ -30,11 +30,19 @@ class GroupKind:
 
 
 @dataclass(frozen=True)
+class PluginInfo:
+    code: str  # as in ``Organisation.plugins``: «school»
+    label: str  # shown where a record says whose it is: «Школа»
+
+
+@dataclass(frozen=True)
 class PeriodType:
     code: str
     plugin: str
     name: str
     is_final: bool = False
+    # The year mark: the journal proposes it from the marks of the year's periods.
+    whole_year: bool = False
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def _year_proposals(host, org, group, year_periods, all_finals) -> dict:
     by_worth = {v.worth: v.value for v in scale.values if v.worth is not None}
     threshold = host.setting(org, host.group_kinds[group.kind].plugin, "rounding_threshold")
     terms = [p.id for p in year_periods if not p.is_final]
-    years = [p.id for p in year_periods if p.is_final and p.type_code in {"year", "college_year"}]
+    years = [p.id for p in year_periods if p.is_final and getattr(host.period_types.get(p.type_code), "whole_year", False)]
     out = {}
     for learner, finals in all_finals.items():
         values = [worth.get(finals[t][0]) for t in terms if t in finals and worth.get(finals[t][0]) is not None]

@@ -33,13 +33,9 @@ def _host():
     return current_app.extensions["ejournal"]
 
 
-# Codes stored in the rows, shown by their Russian names.
-PLUGIN_NAMES = {"school": _l("Школа"), "preschool": _l("Дошкольное образование"), "college": _l("Колледж (СПО)"),
-                "core": _l("Общее")}
-
-
 def plugin_name(code):
-    return PLUGIN_NAMES.get(code, code)
+    """A plugin's code stored in a row, shown by the plugin's own label."""
+    return _host().plugin_labels.get(code, code)
 
 
 def group_kind_name(code):

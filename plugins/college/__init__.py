@@ -13,12 +13,18 @@ from app.registry import (
     MarkValue,
     PeriodTemplate,
     PeriodType,
+    PluginInfo,
     Resource,
     RoleSpec,
     RuleSetting,
 )
 
 name = "college"
+
+
+@hookimpl
+def describe_plugin(host):
+    return PluginInfo(name, "Колледж (СПО)")
 
 
 @hookimpl
@@ -32,7 +38,7 @@ def register_period_types(host):
     return [
         PeriodType("semester", name, "Семестр"),
         PeriodType("session", name, "Сессия", is_final=True),
-        PeriodType("college_year", name, "Учебный год", is_final=True),
+        PeriodType("college_year", name, "Учебный год", is_final=True, whole_year=True),
     ]
 
 

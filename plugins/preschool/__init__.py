@@ -5,7 +5,7 @@ import datetime as dt
 
 from app import hookimpl
 from app.core_plugin import R, W
-from app.registry import SCOPE_GROUPS, GroupKind, PeriodTemplate, PeriodType, ReportParam, ReportSpec, RoleSpec, RuleSetting
+from app.registry import SCOPE_GROUPS, GroupKind, PeriodTemplate, PeriodType, PluginInfo, ReportParam, ReportSpec, RoleSpec, RuleSetting
 
 from .reports import attendance_sheet
 
@@ -13,6 +13,11 @@ name = "preschool"
 
 MONTHS = ["Сентябрь", "Октябрь", "Ноябрь", "Декабрь", "Январь", "Февраль", "Март", "Апрель", "Май",
           "Июнь", "Июль", "Август"]
+
+
+@hookimpl
+def describe_plugin(host):
+    return PluginInfo(name, "Дошкольное образование")
 
 
 @hookimpl

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app import hookimpl
-from app.registry import GroupKind, MarkScale, MarkValue, PeriodTemplate, PeriodType, RuleSetting
+from app.registry import GroupKind, MarkScale, MarkValue, PeriodTemplate, PeriodType, PluginInfo, RuleSetting
 
 from . import reports
 from .plans import hooks as plans_hooks
@@ -20,6 +20,11 @@ FIVE_POINT = [
 
 
 @hookimpl
+def describe_plugin(host):
+    return PluginInfo(name, "Школа")
+
+
+@hookimpl
 def register_group_kinds(host):
     return [GroupKind("class", name, "Класс", "Классы", "Классный руководитель", "Обучающийся",
                       "Обучающиеся", levels=tuple(range(1, 12)), level_name="Параллель")]
@@ -31,7 +36,7 @@ def register_period_types(host):
         PeriodType("quarter", name, "Четверть"),
         PeriodType("half", name, "Полугодие"),
         PeriodType("trimester", name, "Триместр"),
-        PeriodType("year", name, "Год", is_final=True),
+        PeriodType("year", name, "Год", is_final=True, whole_year=True),
         PeriodType("exam", name, "Экзамен", is_final=True),
         PeriodType("final", name, "Итог", is_final=True),
     ]
