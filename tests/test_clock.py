@@ -1,0 +1,43 @@
+"""The one clock: «today» is the organisation's day, times are stored in UTC, and
+the day can be pinned for tests, demos and training."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app import clock
+from app.services.edit_window import check_editable
+from app.services.marks import RuleError
+
+
+def test_after_midnight_in_moscow_it_is_already_tomorrow(app):
+    with app.app_context(), clock.pinned(dt.datetime(2027, 3, 10, 1, 30)):  # 01:30 in Moscow
+        assert clock.today() == dt.date(2027, 3, 10)
+        assert clock.now() == dt.datetime(2027, 3, 9, 22, 30)  # stored as UTC
+
+
+def test_the_edit_window_counts_the_schools_days_not_utcs(app):
+    """A lesson on 28.02, a 10-day window: at 01:30 on 11.03 in Moscow (still 10.03 in UTC) it is closed."""
+    with app.app_context(), clock.pinned(dt.datetime(2027, 3, 11, 1, 30)):
+        with pytest.raises(RuleError):
+            check_editable(dt.date(2027, 2, 28), 1, 1, 10, clock.now())
+
+
+def test_a_pinned_day_keeps_the_real_time_of_day(app):
+    with app.app_context(), clock.pinned(dt.date(2027, 3, 10)):
+        now = clock.local_now()
+        real = dt.datetime.now(clock.timezone())
+    seconds = lambda t: t.hour * 3600 + t.minute * 60 + t.second  # noqa: E731
+    assert now.date() == dt.date(2027, 3, 10) and abs(seconds(real) - seconds(now)) <= 5
+
+
+def test_the_configuration_pins_the_day(app):
+    previous = clock._pin
+    clock.pin(None)
+    try:
+        app.config["EJOURNAL_TODAY"] = "2027-03-10T09:30"
+        with app.app_context():
+            assert clock.local_now().replace(tzinfo=None) == dt.datetime(2027, 3, 10, 9, 30)
+    finally:
+        clock.pin(previous)
