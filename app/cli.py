@@ -63,7 +63,12 @@ def demo_banner_command():
     """Print where to log in and with which demo logins (for `make run`)."""
     from .demo import demo_logins
 
-    click.echo("\nЭлектронный журнал: http://127.0.0.1:8080\n\nДемонстрационные входы:")
+    from . import clock
+
+    click.echo("\nЭлектронный журнал: http://127.0.0.1:8080")
+    if clock.pinned_day() is not None:
+        click.echo(f"Журнал живёт днём {clock.today():%d.%m.%Y} (EJOURNAL_TODAY)")
+    click.echo("\nДемонстрационные входы:")
     for login in demo_logins():
         click.echo(f"  {login['role']:<32} {login['username']:<16} {login['password']:<16} {login['organisation']}")
     click.echo("")

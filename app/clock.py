@@ -50,6 +50,12 @@ def _configured_pin() -> dt.datetime | dt.date | None:
     return parse_pin(raw if raw is not None else os.environ.get("EJOURNAL_TODAY"))
 
 
+def pinned_day() -> dt.date | None:
+    """The pinned day, if the clock is pinned."""
+    pin_ = _configured_pin()
+    return pin_.date() if isinstance(pin_, dt.datetime) else pin_
+
+
 def local_now(tz: str | None = None) -> dt.datetime:
     """Now, as an aware time in the organisation's zone."""
     zone = timezone(tz)
