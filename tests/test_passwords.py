@@ -113,6 +113,14 @@ def test_expiry_rule():
     assert not password_expired(None, 365, now)
 
 
+# Asked without a signed-in user, the journal sends to the login page, which returns there.
+TO_LOGIN_FROM_JOURNAL = (302, "/login/?next=http://localhost/journal/")
+
+
+def _answer(response) -> tuple:
+    return response.status_code, response.headers.get("Location")
+
+
 def _fail(client, username, times):
     for _ in range(times):
         client.post("/login/", data={"username": username, "password": "неверный-пароль1"})
@@ -123,7 +131,7 @@ def test_failed_logins_are_throttled_per_account(app, client, world):
     page = client.post("/login/", data={"username": "teacher1", "password": PASSWORD},
                        follow_redirects=True).get_data(as_text=True)
     assert "Слишком много неудачных попыток входа" in page  # even the right password waits
-    assert client.get("/journal/").status_code != 200
+    assert _answer(client.get("/journal/")) == TO_LOGIN_FROM_JOURNAL
     client.post("/login/", data={"username": "deputy1", "password": PASSWORD})
     assert client.get("/journal/").status_code == 200  # another account from the same address still logs in
 
@@ -194,9 +202,9 @@ def test_logout_ends_the_session_on_the_server(app, client, login):
     assert client.get("/journal/").status_code == 200
     cookie = client.get_cookie("session").value
     client.get("/logout/")
-    assert client.get("/journal/").status_code != 200
+    assert _answer(client.get("/journal/")) == TO_LOGIN_FROM_JOURNAL
     client.set_cookie("session", cookie)  # the old cookie replayed
-    assert client.get("/journal/").status_code != 200
+    assert _answer(client.get("/journal/")) == TO_LOGIN_FROM_JOURNAL
     with app.app_context():
         assert db.session.scalar(select(Account.session_epoch).where(Account.username == "teacher1")) == epoch + 1
 
