@@ -10,9 +10,12 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Account, AuditEntry, Consent, Guardian, Learner, Staff
 from app.services.accounts import consent_rule
-from tests.test_issue_logins import give_consent
+from tests.test_issue_logins import SIGNED, give_consent
+from tests.world import TODAY
 
-DAY = dt.date(2026, 11, 20)
+pytestmark = pytest.mark.dates  # consents are signed, in force and withdrawn by the world's day
+
+DAY = dt.date(2026, 11, 20)  # the rule's own day; withdrawals below happen on the world's TODAY
 
 
 def _consents(app, person_id):
@@ -21,7 +24,7 @@ def _consents(app, person_id):
 
 
 def _add(client, person, **extra):
-    data = {"person": person, "signed_by": "guardian", "signed_on": "2026-09-01", "document_ref": "ПД-17",
+    data = {"person": person, "signed_by": "guardian", "signed_on": SIGNED.isoformat(), "document_ref": "ПД-17",
             "scope": "ФИО, отметки", **extra}
     return client.post("/consents/add", data=data, follow_redirects=True).get_data(as_text=True)
 
@@ -92,7 +95,7 @@ def test_unrelated_users_cannot_record_or_withdraw(app, client, login, world, us
     login(user)
     _add(client, world.org1_child)
     client.post(f"/consents/{consent.id}/edit", data={"document_ref": "подделка", "scope": "всё"})
-    client.post(f"/consents/{consent.id}/withdraw", data={"withdrawn_on": "2026-11-20"})
+    client.post(f"/consents/{consent.id}/withdraw", data={"withdrawn_on": TODAY.isoformat(), "confirm": "yes"})
     client.post(f"/consents/{consent.id}/delete")
     after = _consents(app, world.org1_child)
     assert len(after) == 1 and after[0].withdrawn_on is None and after[0].document_ref == "С-1"
@@ -110,9 +113,17 @@ def test_withdrawal_blocks_the_account_in_the_same_transaction(app, client, logi
     give_consent(app, world.org1_child)
     [consent] = _consents(app, world.org1_child)
     login("secretary1")
-    page = client.post(f"/consents/{consent.id}/withdraw", data={"withdrawn_on": "2026-11-20"},
+    # The first press only asks, naming the account that will be closed; nothing changes yet.
+    asked = client.post(f"/consents/{consent.id}/withdraw", data={"withdrawn_on": TODAY.isoformat()},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Учётная запись learner1" in asked and f"отзыв с {TODAY:%d.%m.%Y}" in asked
+    assert _consents(app, world.org1_child)[0].withdrawn_on is None
+    with app.app_context():
+        assert db.session.scalar(select(Account.active).where(Account.username == "learner1"))
+    page = client.post(f"/consents/{consent.id}/withdraw", data={"withdrawn_on": TODAY.isoformat(), "confirm": "yes"},
                        follow_redirects=True).get_data(as_text=True)
     assert "learner1 заблокирована" in page
+    assert _consents(app, world.org1_child)[0].withdrawn_on == TODAY
     with app.app_context():
         account = db.session.scalar(select(Account).where(Account.username == "learner1"))
         assert not account.active
@@ -120,7 +131,8 @@ def test_withdrawal_blocks_the_account_in_the_same_transaction(app, client, logi
                                                            AuditEntry.action == "update")
                                   .order_by(AuditEntry.id.desc()).limit(1))
         assert entry.username == "secretary1" and entry.new["active"] is False
-    again = client.post(f"/consents/{consent.id}/withdraw", data={"withdrawn_on": "2026-11-21"},
+    again = client.post(f"/consents/{consent.id}/withdraw",
+                        data={"withdrawn_on": (TODAY + dt.timedelta(days=1)).isoformat(), "confirm": "yes"},
                         follow_redirects=True).get_data(as_text=True)
     assert "уже отозвано" in again
 
@@ -136,7 +148,7 @@ def test_blocked_account_cannot_log_in(app, client, login, world):
     with app.test_request_context(), acting_as(None):  # the secretary, elsewhere
         secretary = db.session.scalar(select(Account).where(Account.username == "secretary1"))
         with acting_as(resolve_scope(db.session, secretary, app.extensions["ejournal"])):
-            withdraw_consent(db.session, db.session.get(Consent, consent.id), DAY)
+            withdraw_consent(db.session, db.session.get(Consent, consent.id), TODAY)
     assert client.get("/diary/").status_code in (302, 403)  # the open session ends too
     refused = client.post("/login/", data={"username": "learner1", "password": world_password()},
                           follow_redirects=True).get_data(as_text=True)
@@ -151,7 +163,8 @@ def test_another_consent_in_force_keeps_the_account(app, client, login, world):
     give_consent(app, world.org1_child)
     first = _consents(app, world.org1_child)[0]
     login("teacher1")
-    client.post(f"/consents/{first.id}/withdraw", data={"withdrawn_on": "2026-11-20"})
+    client.post(f"/consents/{first.id}/withdraw", data={"withdrawn_on": TODAY.isoformat(), "confirm": "yes"})
+    assert _consents(app, world.org1_child)[0].withdrawn_on == TODAY  # withdrawn indeed
     with app.app_context():
         assert db.session.scalar(select(Account.active).where(Account.username == "learner1"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -17,6 +18,8 @@ from app.services.periods import study_periods
 from plugins.school.timetable.calendar import ensure_periods, working_days
 from plugins.school.timetable.models import Holiday, SchoolYearMode, TimetableEntry, TransferredDay
 from plugins.school.timetable.services import generate_lessons
+
+pytestmark = pytest.mark.dates
 
 d = dt.date
 
@@ -215,7 +218,7 @@ def test_late_holidays_and_transfers_are_saved_with_a_warning(app, client, login
                                                  "start": soon.isoformat(), "end": soon.isoformat()},
                        follow_redirects=True).get_data(as_text=True)
     assert "не позднее чем за 2 недели" in page
-    far = clock.today() + dt.timedelta(days=40)
+    far = clock.today() + dt.timedelta(days=20)  # two weeks ahead and more, still in the year on its last study day
     page = client.post("/holidayview/add", data={"year": str(world.org1_year), "name": "Дни здоровья",
                                                  "start": far.isoformat(), "end": far.isoformat()},
                        follow_redirects=True).get_data(as_text=True)

@@ -21,11 +21,20 @@ from plugins.school.cards.models import HealthCondition, MedicalCard, MedicalCar
 from plugins.school.cards.services import DEFAULT_CONDITIONS
 from tests.test_query_counts import count_queries
 from tests.test_russian_ui import assert_russian, menu_urls, visible_text
-from tests.world import PASSWORD
+from tests.world import PASSWORD, TODAY
+
+pytestmark = pytest.mark.dates
 
 NURSE, PSYCHO = "Медицинский работник", "Психолог / социальный педагог"
 MED_SECRET = "сидеть за первой партой у окна"
 PSY_SECRET = "тревожность в ситуации проверки знаний"
+# A date on a card is never in the future (the forms refuse one): they are counted back from the world's day.
+EXAM_ON = TODAY - dt.timedelta(days=71)  # the last medical examination on the fixture's card
+NEW_EXAM_ON = TODAY - dt.timedelta(days=50)  # the one the nurse enters
+NOTED_ON = TODAY - dt.timedelta(days=66)  # a condition noted by the nurse
+WATCH_FROM = TODAY - dt.timedelta(days=50)  # on внутришкольный учёт since (the fixture's card)
+NEW_WATCH_FROM = TODAY - dt.timedelta(days=46)  # … as the psychologist enters it
+WATCH_TO = NEW_WATCH_FROM - dt.timedelta(days=34)  # an end of the watch before its start
 
 
 def _add_user(app, username, roles, org_id, person_id=None):
@@ -55,12 +64,12 @@ def cards(app, world):
         myopia = s.scalar(select(HealthCondition).where(HealthCondition.org_id == world.org1,
                                                         HealthCondition.name == "Миопия"))
         med = MedicalCard(org_id=world.org1, learner_id=world.org1_child, health_group="II", pe_group="main",
-                          allergies="пыльца берёзы", recommendations=MED_SECRET, last_exam_on=dt.date(2026, 9, 10))
+                          allergies="пыльца берёзы", recommendations=MED_SECRET, last_exam_on=EXAM_ON)
         med.conditions.append(MedicalCardCondition(org_id=world.org1, learner_id=world.org1_child,
                                                    condition_id=myopia.id, note="слабая степень",
                                                    noted_on=dt.date(2025, 5, 12)))
         psy = PsychoCard(org_id=world.org1, learner_id=world.org1_child, characteristic=PSY_SECRET,
-                         social_status=["large_family"], deviant_flags=[], school_watch_from=dt.date(2026, 10, 1))
+                         social_status=["large_family"], deviant_flags=[], school_watch_from=WATCH_FROM)
         s.add_all([med, psy])
         s.commit()
         ids = dict(med=med.id, psy=psy.id, myopia=myopia.id, teacher=teacher.id)
@@ -98,9 +107,9 @@ def _psy(app, learner_id):
 
 
 MED_FORM = {"health_group": "III", "pe_group": "preparatory", "allergies": "цитрусовые",
-            "recommendations": "сидеть за первой партой", "last_exam_on": "2026-10-01"}
+            "recommendations": "сидеть за первой партой", "last_exam_on": NEW_EXAM_ON.isoformat()}
 PSY_FORM = {"characteristic": "Спокоен, общителен", "social_status": ["low_income"], "deviant_flags": ["truancy"],
-            "school_watch_from": "2026-10-05", "ovz": "1", "ovz_category": "zpr", "pmpk_date": "2026-05-20",
+            "school_watch_from": NEW_WATCH_FROM.isoformat(), "ovz": "1", "ovz_category": "zpr", "pmpk_date": "2026-05-20",
             "pmpk_number": "147", "pmpk_program": "aoop", "pmpk_recommendation": "АООП для обучающихся с ЗПР, вариант 7.2"}
 
 CARDS = {"med": ("/medcards", MED_SECRET, MED_FORM, _med), "psy": ("/psychocards", PSY_SECRET, PSY_FORM, _psy)}
@@ -174,15 +183,15 @@ def test_nurse_saves_conditions_with_note_and_date(app, client, login, world, ca
         scoliosis = db.session.scalar(select(HealthCondition.id).where(HealthCondition.org_id == world.org1,
                                                                        HealthCondition.name == "Сколиоз"))
     data = {**MED_FORM, "condition": [str(scoliosis)], f"note_{scoliosis}": "I степень",
-            f"noted_on_{scoliosis}": "2026-09-15"}
+            f"noted_on_{scoliosis}": NOTED_ON.isoformat()}
     assert client.post(f"/medcards/{world.org1_child}/edit", data=data).status_code == 302
     with app.app_context():
         rows = db.session.execute(select(MedicalCardCondition.condition_id, MedicalCardCondition.note,
                                          MedicalCardCondition.noted_on, MedicalCardCondition.learner_id)).all()
     # myopia was unticked: removed; scoliosis added with its note and date
-    assert rows == [(scoliosis, "I степень", dt.date(2026, 9, 15), world.org1_child)]
+    assert rows == [(scoliosis, "I степень", NOTED_ON, world.org1_child)]
     html = client.get(f"/medcards/{world.org1_child}").get_data(as_text=True)
-    assert "Сколиоз" in html and "I степень" in html and "15.09.2026" in html and "Миопия" not in html
+    assert "Сколиоз" in html and "I степень" in html and f"{NOTED_ON:%d.%m.%Y}" in html and "Миопия" not in html
 
 
 def test_nurse_of_another_organisation_is_refused(app, client, login, world, cards):
@@ -253,7 +262,7 @@ def test_every_change_is_audited_with_old_and_new(app, client, login, world, car
     login("nurse1")
     version = _med(app, world.org1_child)["version"]
     data = {"health_group": "III", "pe_group": "main", "allergies": "пыльца берёзы", "recommendations": MED_SECRET,
-            "last_exam_on": "2026-09-10", "condition": [str(cards["myopia"])], f"note_{cards['myopia']}": "слабая степень",
+            "last_exam_on": EXAM_ON.isoformat(), "condition": [str(cards["myopia"])], f"note_{cards['myopia']}": "слабая степень",
             f"noted_on_{cards['myopia']}": "2025-05-12", "version": str(version)}
     assert client.post(f"/medcards/{world.org1_child}/edit", data=data).status_code == 302
     with app.app_context():
@@ -265,7 +274,7 @@ def test_every_change_is_audited_with_old_and_new(app, client, login, world, car
     version = _psy(app, world.org1_child)["version"]
     client.post(f"/psychocards/{world.org1_child}/edit", data={
         "characteristic": PSY_SECRET, "social_status": ["large_family", "low_income"],
-        "school_watch_from": "2026-10-01", "version": str(version)})
+        "school_watch_from": WATCH_FROM.isoformat(), "version": str(version)})
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "PsychoCard",
                                                            AuditEntry.action == "update"))
@@ -301,8 +310,8 @@ def test_bad_medical_input_is_refused_in_russian_and_changes_nothing(app, client
     ({"ovz": "1", "ovz_category": "zpr", "pmpk_date": ""}, "заключением ПМПК"),
     ({"ovz": "", "ovz_category": "zpr"}, "статус ОВЗ не отмечен"),
     ({"social_status": ["богатая семья"]}, "неизвестное значение"),
-    ({"school_watch_from": "2026-10-05", "school_watch_to": "2026-09-01"}, "раньше даты постановки"),
-    ({"school_watch_from": "", "school_watch_to": "2026-09-01"}, "укажите дату постановки"),
+    ({"school_watch_from": NEW_WATCH_FROM.isoformat(), "school_watch_to": WATCH_TO.isoformat()}, "раньше даты постановки"),
+    ({"school_watch_from": "", "school_watch_to": WATCH_TO.isoformat()}, "укажите дату постановки"),
 ])
 def test_bad_psycho_input_is_refused_in_russian_and_changes_nothing(app, client, login, world, cards, data, message):
     login("psych1")

@@ -2,12 +2,17 @@
 with ОВЗ, one on внутришкольный учёт — entered by the demo nurse and psychologist."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from app.demo import PASSWORD
 from app.extensions import db
 from app.models import AuditEntry, Learner, LearnerGroup, Organisation
 from plugins.school.cards.models import MedicalCard, MedicalCardCondition, PsychoCard
+
+pytestmark = pytest.mark.dates  # the demo is built on the world's day
+
+
 def test_demo_cards_are_realistic_and_signed_by_the_specialists(demo_app):
     with demo_app.app_context():
         s = db.session

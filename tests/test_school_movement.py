@@ -15,6 +15,11 @@ from plugins.school.movement.models import MovementOrder
 from plugins.school.movement.services import add_working_days, deadline, overdue_items
 
 from .test_query_counts import count_queries
+from .world import TODAY
+
+pytestmark = pytest.mark.dates
+
+DAY = dt.timedelta(days=1)
 
 
 def _new_learner(app, world, **fields) -> int:
@@ -27,46 +32,48 @@ def _new_learner(app, world, **fields) -> int:
 
 
 def _order(client, learner_id, **form):
-    data = {"date": "2026-11-20", **form}
+    data = {"date": TODAY.isoformat(), **form}  # orders are entered on the world's day
     return client.post(f"/school/movement/learner/{learner_id}/order", data=data, follow_redirects=True)
 
 
 def test_secretary_enrols_a_learner_and_the_history_shows_the_order(app, client, login, world):
     learner_id = _new_learner(app, world)
     login("secretary1")
-    page = _order(client, learner_id, kind="enrol", number="", to_group=world.org1_group, event_date="2026-11-19",
+    page = _order(client, learner_id, kind="enrol", number="", to_group=world.org1_group,
+                  event_date=(TODAY - DAY).isoformat(),
                   destination="Прибыла из МБОУ СОШ № 12 г. Тольятти").get_data(as_text=True)
     assert "Приказ внесён в книгу движения" in page
     with app.app_context():
         learner = db.session.get(Learner, learner_id)
-        assert learner.group_id == world.org1_group and learner.enrolled_on == dt.date(2026, 11, 19)
+        assert learner.group_id == world.org1_group and learner.enrolled_on == TODAY - DAY
         order = db.session.scalar(select(MovementOrder).where(MovementOrder.learner_id == learner_id))
-        assert order.kind == "enrol" and order.number == "Д-2026-001" and order.to_group_id == world.org1_group
+        number = f"Д-{TODAY.year}-001"  # generated: the first of the order's calendar year
+        assert order.kind == "enrol" and order.number == number and order.to_group_id == world.org1_group
         # The order is audited like every record of personal data (R16).
         assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "MovementOrder")) is not None
     history = client.get(f"/school/movement/learner/{learner_id}").get_data(as_text=True)
-    assert "Д-2026-001" in history and "Зачисление" in history and "2026/2027" in history
+    assert number in history and "Зачисление" in history and "2026/2027" in history
     assert "Тестов Secretary1" in history  # who entered it
     book = client.get("/school/movement/").get_data(as_text=True)
-    assert "Новикова Алиса" in book and "Д-2026-001" in book
+    assert "Новикова Алиса" in book and number in book
 
 
 def test_departure_needs_where_to_and_keeps_the_learners_marks(app, client, login, world):
     login("secretary1")
-    refused = _order(client, world.org1_child, kind="depart", event_date="2026-11-20", destination="")
+    refused = _order(client, world.org1_child, kind="depart", event_date=TODAY.isoformat(), destination="")
     assert "Укажите, куда выбыл обучающийся." in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Learner, world.org1_child).left_on is None
         assert db.session.scalar(select(func.count(MovementOrder.id))) == 0
-    _order(client, world.org1_child, kind="depart", number="17-у", event_date="2026-11-21",
+    _order(client, world.org1_child, kind="depart", number="17-у", event_date=(TODAY + DAY).isoformat(),
            destination="выбыл в МБОУ СОШ № 5 г. Самара")
     with app.app_context():
         learner = db.session.get(Learner, world.org1_child)
-        assert learner.left_on == dt.date(2026, 11, 21) and learner.group_id == world.org1_group
+        assert learner.left_on == TODAY + DAY and learner.group_id == world.org1_group
         assert db.session.get(Mark, world.org1_mark) is not None
         grid = load_grid(db.session, app.extensions["ejournal"], world.org1_group, world.org1_subject, world.org1_period)
         row = next(r for r in grid.rows if r.learner_id == world.org1_child)
-        assert row.left_on == dt.date(2026, 11, 21)  # the grid greys his cells after that day
+        assert row.left_on == TODAY + DAY  # the grid greys his cells after that day
         assert grid.marks[(world.org1_child, world.org1_assignment)][0] == "5"
     history = client.get(f"/school/movement/learner/{world.org1_child}").get_data(as_text=True)
     assert "выбыл в МБОУ СОШ № 5 г. Самара" in history and "17-у" in history
@@ -79,14 +86,15 @@ def test_transfer_between_classes_changes_the_class_and_shows_in_history(app, cl
     login("admin1")
     same = _order(client, world.org1_sibling, kind="transfer", to_group=world.org1_group).get_data(as_text=True)
     assert "Выберите другой класс" in same
-    _order(client, world.org1_sibling, kind="transfer", to_group=world.org1_other_group, event_date="2026-11-23")
+    _order(client, world.org1_sibling, kind="transfer", to_group=world.org1_other_group,
+           event_date=(TODAY + 3 * DAY).isoformat())
     with app.app_context():
         assert db.session.get(Learner, world.org1_sibling).group_id == world.org1_other_group
         # The old class's journal keeps her and her mark, greyed after her last day there.
         host = app.extensions["ejournal"]
         old = load_grid(db.session, host, world.org1_group, world.org1_subject, world.org1_period)
         row = next(r for r in old.rows if r.learner_id == world.org1_sibling)
-        assert row.left_on == dt.date(2026, 11, 22)
+        assert row.left_on == TODAY + 2 * DAY  # her last day in 5А: the day before the transfer
         assert old.marks[(world.org1_sibling, world.org1_assignment)][0] == "4"
         new = load_grid(db.session, host, world.org1_other_group, world.org1_subject, world.org1_period)
         assert world.org1_sibling in {r.learner_id for r in new.rows}
@@ -114,7 +122,7 @@ def test_teachers_parents_and_learners_are_refused(app, client, login, world, us
     for path in ["/school/movement/", f"/school/movement/learner/{world.org1_child}", "/school/movement-overdue/"]:
         assert client.get(path).status_code in (302, 403), path
     client.post(f"/school/movement/learner/{world.org1_child}/order",
-                data={"kind": "depart", "date": "2026-11-20", "destination": "Самара"})
+                data={"kind": "depart", "date": TODAY.isoformat(), "destination": "Самара"})
     with app.app_context():
         assert db.session.get(Learner, world.org1_child).left_on is None
 
@@ -126,7 +134,7 @@ def test_deputy_and_director_read_but_do_not_write(app, client, login, world):
         page = client.get(f"/school/movement/learner/{world.org1_child}").get_data(as_text=True)
         assert "Внести приказ" not in page
         assert client.post(f"/school/movement/learner/{world.org1_child}/order",
-                           data={"kind": "depart", "date": "2026-11-20", "destination": "Самара"}).status_code in (302, 403)
+                           data={"kind": "depart", "date": TODAY.isoformat(), "destination": "Самара"}).status_code in (302, 403)
     with app.app_context():
         assert db.session.get(Learner, world.org1_child).left_on is None
 
@@ -135,7 +143,7 @@ def test_another_organisation_cannot_see_or_move_our_learner(app, client, login,
     login("admin3")
     assert client.get(f"/school/movement/learner/{world.org1_child}").status_code == 404
     assert client.post(f"/school/movement/learner/{world.org1_child}/order",
-                       data={"kind": "depart", "date": "2026-11-20", "destination": "Самара"}).status_code == 404
+                       data={"kind": "depart", "date": TODAY.isoformat(), "destination": "Самара"}).status_code == 404
     found = client.get("/school/movement/?q=Иванов").get_data(as_text=True)
     assert f"/school/movement/learner/{world.org3_child}\"" in found  # their own Иванов
     assert f"/school/movement/learner/{world.org1_child}\"" not in found

@@ -12,6 +12,9 @@ from app.extensions import db
 from app.models import LearnerGroup, Lesson, Subject, TeachingAssignment
 from plugins.school.plans.models import CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
 from tests.test_query_counts import count_queries
+from tests.world import TODAY
+
+pytestmark = pytest.mark.dates
 
 SAMPLE = Path(__file__).parent / "data" / "ktp_sample.csv"
 # The sample's topics hour by hour (2 + 3 + 1 + 2 = 8 hours).
@@ -19,9 +22,23 @@ T1, T2, T3, T4 = ("Натуральные числа и шкалы", "Сложе
                   "Контрольная работа № 1 «Натуральные числа»", "Умножение и деление натуральных чисел")
 
 
+def _weekdays_after(day: dt.date, n: int) -> list[dt.date]:
+    days = []
+    while len(days) < n:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days.append(day)
+    return days
+
+
+# The world's own lesson of 5А is on TODAY and carries the teacher's topic «Дроби»; the lessons
+# _setup adds come on the weekdays after it (DAYS[5]: where a lesson is moved to), all in the year.
+DAYS = _weekdays_after(TODAY, 6)
+
+
 def _setup(app, world, hours=5, lessons=5):
-    """Curriculum: Математика 5 h a week in grade 5; lessons of 5А on 2–6 November without topics
-    (the world's own lesson of 20 November carries the teacher's topic «Дроби»)."""
+    """Curriculum: Математика 5 h a week in grade 5; lessons of 5А on DAYS[0:5] without topics
+    (the world's own lesson of TODAY, before them, carries the teacher's topic «Дроби»)."""
     with app.app_context():
         s = db.session
         s.add(CurriculumEntry(org_id=world.org1, year_id=world.org1_year, level=5, subject_id=world.org1_subject,
@@ -29,7 +46,7 @@ def _setup(app, world, hours=5, lessons=5):
         ids = []
         for i in range(lessons):
             lesson = Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
-                            teacher_id=world.org1_teacher, date=dt.date(2026, 11, 2 + i), number=1, topic="")
+                            teacher_id=world.org1_teacher, date=DAYS[i], number=1, topic="")
             s.add(lesson)
             s.flush()
             ids.append(lesson.id)
@@ -55,7 +72,7 @@ def _topics(app):
 
 def _lesson_topics(app, world):
     with app.app_context():
-        return [(l.date.day, l.topic, l.topic_entered_at) for l in db.session.scalars(
+        return [(l.date, l.topic, l.topic_entered_at) for l in db.session.scalars(
             select(Lesson).where(Lesson.group_id == world.org1_group, Lesson.subject_id == world.org1_subject)
             .order_by(Lesson.date, Lesson.number))]
 
@@ -67,11 +84,11 @@ def test_import_csv_flows_topics_and_warns_r13(app, client, login, world):
     assert "План сохранён" in html
     assert "В плане 8 ч, по учебному плану 170 ч" in html  # 5 h × 34 weeks
     assert _topics(app) == [(T1, 2, None), (T2, 3, None), (T3, 1, "test"), (T4, 2, "practical")]
-    # Topics flow in order of dates; the teacher's own «Дроби» stays and takes its place.
+    # Topics flow in order of dates; the teacher's own «Дроби» stays and takes its place (T1's first hour).
     assert [(d, t) for d, t, _ in _lesson_topics(app, world)] == [
-        (2, T1), (3, T1), (4, T2), (5, T2), (6, T2), (20, "Дроби")]
+        (TODAY, "Дроби"), (DAYS[0], T1), (DAYS[1], T2), (DAYS[2], T2), (DAYS[3], T2), (DAYS[4], T3)]
     # R7 measures the teacher's own entry: the plan never sets it.
-    assert all(at is None for d, _, at in _lesson_topics(app, world) if d != 20)
+    assert all(at is None for d, _, at in _lesson_topics(app, world) if d != TODAY)
     page = client.get(_plan_url(world)).get_data(as_text=True)
     assert "В плане 8 ч, по учебному плану 170 ч" in page and "alert-warning" in page
 
@@ -136,21 +153,25 @@ def test_reflow_after_a_lesson_moves_and_hand_edited_topic_is_kept(app, client, 
     ids = _setup(app, world)
     login("teacher1")
     _upload(client, world, SAMPLE.read_bytes(), "ktp.csv")
-    # The teacher writes his own topic for the lesson of 4 November.
+    # The teacher writes his own topic for the lesson of DAYS[2].
     assert client.post(f"/lesson/{ids[2]}", data={"topic": "Своя тема: решение задач"}).status_code == 302
-    # The lesson of 2 November moves to 21 November (through the REST API of the core).
-    response = client.put(f"/api/v1/lessons/{ids[0]}", json={"date": "2026-11-21"})
+    # The Завуч moves the lesson of DAYS[0] to DAYS[5], after all the others (through the REST API of the core).
+    login("deputy1")
+    response = client.put(f"/api/v1/lessons/{ids[0]}", json={"date": DAYS[5].isoformat()})
     assert response.status_code == 200, response.get_data(as_text=True)
     topics = _lesson_topics(app, world)
     assert [(d, t) for d, t, _ in topics] == [
-        (3, T1), (4, "Своя тема: решение задач"), (5, T2), (6, T2), (20, "Дроби"), (21, T3)]
+        (TODAY, "Дроби"), (DAYS[1], T1), (DAYS[2], "Своя тема: решение задач"), (DAYS[3], T2), (DAYS[4], T2),
+        (DAYS[5], T3)]
     entered = {d: at for d, _, at in topics}
-    assert entered[4] is not None and entered[21] is None and entered[3] is None
+    assert entered[DAYS[2]] is not None and entered[DAYS[5]] is None and entered[DAYS[1]] is None
     # A new import re-flows again and still keeps the hand-edited topic.
+    login("teacher1")
     _upload(client, world, SAMPLE.read_bytes().replace("Натуральные числа и шкалы".encode(), "Числа".encode()),
             "ktp.csv")
     assert [(d, t) for d, t, _ in _lesson_topics(app, world)] == [
-        (3, "Числа"), (4, "Своя тема: решение задач"), (5, T2), (6, T2), (20, "Дроби"), (21, T3)]
+        (TODAY, "Дроби"), (DAYS[1], "Числа"), (DAYS[2], "Своя тема: решение задач"), (DAYS[3], T2), (DAYS[4], T2),
+        (DAYS[5], T3)]
 
 
 def test_saving_a_plan_topic_unchanged_is_the_teachers_entry(app, client, login, world):
@@ -287,9 +308,11 @@ def test_a_deleted_lesson_lets_go_of_its_topic_and_the_plan_reflows(app, client,
     ids = _setup(app, world)
     login("teacher1")
     _upload(client, world, SAMPLE.read_bytes(), "ktp.csv")
+    login("deputy1")  # the Завуч takes a lesson off (a teacher changes his lessons on the lesson page only)
     response = client.delete(f"/api/v1/lessons/{ids[0]}")
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert [(d, t) for d, t, _ in _lesson_topics(app, world)] == [(3, T1), (4, T1), (5, T2), (6, T2), (20, "Дроби")]
+    assert [(d, t) for d, t, _ in _lesson_topics(app, world)] == [
+        (TODAY, "Дроби"), (DAYS[1], T1), (DAYS[2], T2), (DAYS[3], T2), (DAYS[4], T2)]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LessonTopicLink)) == 4
 

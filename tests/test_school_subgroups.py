@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Assignment, Learner, Lesson, Mark, Period, Subgroup, SubgroupMember
 from app.services.diary import week
 from app.services.journal import load_grid
+from tests.world import QUARTERS, current_quarter
+
+pytestmark = pytest.mark.dates
 
 
 def _split(client, world, placement: dict, names=("1 группа", "2 группа"), group=None):
@@ -67,17 +71,36 @@ def test_a_split_needs_two_named_subgroups(app, client, login, world):
     assert _subgroups(app, world) == {}
 
 
+def _two_quarters(app, world):
+    """Two quarters in a row, one of them the world's: the one holding TODAY and the next
+    (in the 4th quarter: the 3rd and the world's 4th). The other one is added here."""
+    number, _name, _start, _end = current_quarter()
+    first, second = (number, number + 1) if number < len(QUARTERS) else (number - 1, number)
+    other = second if first == number else first
+    name, start, end = QUARTERS[other - 1]
+    with app.app_context():
+        period = Period(org_id=world.org1, year_id=world.org1_year, plugin="school", type_code="quarter",
+                        name=name, start=start, end=end, order=other)
+        db.session.add(period)
+        db.session.commit()
+        ids = {number: world.org1_period, other: period.id}
+    return [(ids[n], QUARTERS[n - 1][1], QUARTERS[n - 1][2]) for n in (first, second)]
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
 def _quarters(app, world):
-    """A 3rd quarter after the world's 2nd, and a lesson with a mark in subgroup «1 группа»."""
+    """The two quarters, and lessons of the subgroups: «1 группа» on a Monday mid-first quarter
+    (with a mark), «2 группа» on the second quarter's first day, «1 группа» the day after."""
     subs = _subgroups(app, world)
+    (_first, q1_start, _q1_end), (_second, q2_start, _q2_end) = quarters = _two_quarters(app, world)
+    days = (_monday(q1_start + dt.timedelta(days=21)), q2_start, q2_start + dt.timedelta(days=1))
     with app.app_context():
         s = db.session
-        q3 = Period(org_id=world.org1, year_id=world.org1_year, plugin="school", type_code="quarter",
-                    name="3 четверть", start=dt.date(2027, 1, 9), end=dt.date(2027, 3, 21), order=3)
-        s.add(q3)
         lessons = []
-        for sub, day in (("1 группа", dt.date(2026, 11, 16)), ("2 группа", dt.date(2027, 1, 12)),
-                         ("1 группа", dt.date(2027, 1, 13))):
+        for sub, day in zip(("1 группа", "2 группа", "1 группа"), days):
             lesson = Lesson(org_id=world.org1, group_id=world.org1_group, subgroup_id=subs[sub],
                             subject_id=world.org1_subject, teacher_id=world.org1_teacher, date=day, number=3, topic="Дроби")
             s.add(lesson)
@@ -88,59 +111,63 @@ def _quarters(app, world):
             lessons.append(a.id)
         s.add(Mark(org_id=world.org1, assignment_id=lessons[0], learner_id=world.org1_child, value="4"))
         s.commit()
-        return q3.id, lessons, subs
+        return quarters, days, lessons, subs
 
 
 def test_after_the_first_mark_only_the_administrator_moves_at_a_period_end(app, client, login, world):
     login("teacher1")
     _split(client, world, {world.org1_child: 0, world.org1_sibling: 1, world.org1_learner3: 1})
-    q3, (a1, a2, a3), subs = _quarters(app, world)
+    quarters, days, (a1, a2, a3), subs = _quarters(app, world)
+    (first, _first_start, first_end), (second, second_start, _second_end) = quarters
+    move_day = first_end + dt.timedelta(days=1)  # the day after the first quarter ends
     # The split is closed now.
     page = _split(client, world, {world.org1_child: 1, world.org1_sibling: 0})
     assert "По подгруппам уже выставлены отметки" in page
     before = _members(app)
     # The class teacher may not move a learner (mid-period or not).
     url = f"/school/subgroups/{world.org1_group}/{world.org1_subject}/move"
-    page = client.post(url, data={"learner": world.org1_child, "subgroup": subs["2 группа"], "date": "2026-12-29"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(url, data={"learner": world.org1_child, "subgroup": subs["2 группа"],
+                                  "date": move_day.isoformat()}, follow_redirects=True).get_data(as_text=True)
     assert "Переводить обучающегося из одной подгруппы в другую может только администратор" in page
     assert _members(app) == before
     login("admin1")
-    page = client.post(url, data={"learner": world.org1_child, "subgroup": subs["2 группа"], "date": "2026-12-01"},
-                       follow_redirects=True).get_data(as_text=True)
+    mid_period = days[0] + dt.timedelta(days=1)
+    page = client.post(url, data={"learner": world.org1_child, "subgroup": subs["2 группа"],
+                                  "date": mid_period.isoformat()}, follow_redirects=True).get_data(as_text=True)
     assert "Перевод между подгруппами возможен только в конце учебного периода" in page
     assert _members(app) == before
-    page = client.post(url, data={"learner": world.org1_child, "subgroup": subs["2 группа"], "date": "2026-12-29"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(url, data={"learner": world.org1_child, "subgroup": subs["2 группа"],
+                                  "date": move_day.isoformat()}, follow_redirects=True).get_data(as_text=True)
     assert "переведён в подгруппу «2 группа»" in page
     members = _members(app)
-    assert (world.org1_child, subs["1 группа"], None, dt.date(2026, 12, 28)) in members
-    assert (world.org1_child, subs["2 группа"], dt.date(2026, 12, 29), None) in members
+    assert (world.org1_child, subs["1 группа"], None, first_end) in members
+    assert (world.org1_child, subs["2 группа"], move_day, None) in members
 
-    # The journal: the old subgroup keeps the learner and his mark for the 2nd quarter;
-    # from the 3rd quarter he is in the new subgroup only.
+    # The journal: the old subgroup keeps the learner and his mark for the first quarter;
+    # from the second quarter he is in the new subgroup only.
     with app.app_context():
         host = app.extensions["ejournal"]
-        old_q2 = load_grid(db.session, host, world.org1_group, world.org1_subject, world.org1_period, subs["1 группа"])
-        assert world.org1_child in {r.learner_id for r in old_q2.rows}
-        assert old_q2.marks[(world.org1_child, a1)][0] == "4"
-        old_q3 = load_grid(db.session, host, world.org1_group, world.org1_subject, q3, subs["1 группа"])
-        assert world.org1_child not in {r.learner_id for r in old_q3.rows}
-        new_q3 = load_grid(db.session, host, world.org1_group, world.org1_subject, q3, subs["2 группа"])
-        assert world.org1_child in {r.learner_id for r in new_q3.rows}
-        new_q2 = load_grid(db.session, host, world.org1_group, world.org1_subject, world.org1_period, subs["2 группа"])
-        assert world.org1_child not in {r.learner_id for r in new_q2.rows}
+        old_first = load_grid(db.session, host, world.org1_group, world.org1_subject, first, subs["1 группа"])
+        assert world.org1_child in {r.learner_id for r in old_first.rows}
+        assert old_first.marks[(world.org1_child, a1)][0] == "4"
+        old_second = load_grid(db.session, host, world.org1_group, world.org1_subject, second, subs["1 группа"])
+        assert world.org1_child not in {r.learner_id for r in old_second.rows}
+        new_second = load_grid(db.session, host, world.org1_group, world.org1_subject, second, subs["2 группа"])
+        assert world.org1_child in {r.learner_id for r in new_second.rows}
+        new_first = load_grid(db.session, host, world.org1_group, world.org1_subject, first, subs["2 группа"])
+        assert world.org1_child not in {r.learner_id for r in new_first.rows}
         assert db.session.scalar(select(func.count(Mark.id)).where(Mark.assignment_id == a1)) == 1
     page = client.get(f"/school/subgroups/?group={world.org1_group}&subject={world.org1_subject}").get_data(as_text=True)
-    assert "Переводы между подгруппами" in page and "29.12.2026" in page
+    assert "Переводы между подгруппами" in page and f"{move_day:%d.%m.%Y}" in page
     # His diary: the old subgroup's lessons before the move, the new one's after it.
     with app.app_context():
         learner = db.session.get(Learner, world.org1_child)
-        november = [l["id"] for d in week(db.session, learner, dt.date(2026, 11, 16))["days"] for l in d["lessons"]]
-        january = {(d["date"], l["id"]) for d in week(db.session, learner, dt.date(2027, 1, 11))["days"] for l in d["lessons"]}
+        before_move = [l["id"] for d in week(db.session, learner, _monday(days[0]))["days"] for l in d["lessons"]]
+        after_move = {(d["date"], l["id"]) for d in week(db.session, learner, _monday(second_start))["days"]
+                      for l in d["lessons"]}
         lesson_of = {a: db.session.get(Assignment, a).lesson_id for a in (a1, a2, a3)}
-    assert lesson_of[a1] in november
-    assert ("2027-01-12", lesson_of[a2]) in january and all(lid != lesson_of[a3] for _, lid in january)
+    assert lesson_of[a1] in before_move
+    assert (second_start.isoformat(), lesson_of[a2]) in after_move and all(lid != lesson_of[a3] for _, lid in after_move)
 
 
 def test_the_journal_grid_of_a_subgroup_shows_its_members_of_the_period(app, client, login, world):

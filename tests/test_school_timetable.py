@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -16,6 +17,9 @@ from app.services.diary import week as diary_week
 from plugins.school.timetable.models import ClassEvent, Holiday, Room, TimetableChange, TimetableEntry
 from plugins.school.timetable.services import generate_lessons, save_entry
 from tests.test_query_counts import count_queries
+from tests.world import current_quarter
+
+pytestmark = pytest.mark.dates
 
 d = dt.date
 MONDAY = d(2026, 11, 16)
@@ -147,9 +151,15 @@ def test_another_organisation_neither_sees_nor_edits(app, client, login, world):
 
 def test_generation_is_idempotent_and_respects_holidays(app, client, login, world):
     _setup(app, world)
+    # The world's period is the quarter holding TODAY: generation fills the whole of it.
+    _order, _name, start, end = current_quarter()
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    tuesdays = [day for day in days if day.weekday() == 1]
+    thursdays = [day for day in days if day.weekday() == 3]
+    methodical = tuesdays[2]  # a методический день on the quarter's third Tuesday
     with app.app_context():
         db.session.add(Holiday(org_id=world.org1, year_id=world.org1_year, name="Методический день",
-                               start=d(2026, 11, 24), end=d(2026, 11, 24)))
+                               start=methodical, end=methodical))
         db.session.add(Holiday(org_id=world.org1, year_id=world.org1_year, name="Зимние каникулы",
                                start=d(2026, 12, 29), end=d(2027, 1, 8)))
         db.session.commit()
@@ -160,14 +170,16 @@ def test_generation_is_idempotent_and_respects_holidays(app, client, login, worl
     with app.app_context():
         made = db.session.scalars(select(Lesson).where(Lesson.number.in_([1, 2, 3]), Lesson.topic == "")
                                   .order_by(Lesson.date)).all()
-        # 2 четверть 05.11–28.12: 7 Tuesdays (one a holiday) and 8 Thursdays for 5А, the Tuesdays for 6Б.
-        assert len(made) == 6 + 8 + 6
-        assert all(l.date.weekday() in (1, 3) for l in made) and d(2026, 11, 24) not in {l.date for l in made}
-        assert all(d(2026, 11, 5) <= l.date <= d(2026, 12, 28) for l in made)
-        tuesday = next(l for l in made if l.group_id == world.org1_group and l.date == d(2026, 11, 17))
+        # 5А: the quarter's Tuesdays but the holiday, and its Thursdays; 6Б: the same Tuesdays
+        # (in the 2nd quarter, 05.11–28.12: 7 Tuesdays and 8 Thursdays, so 6 + 8 + 6).
+        expected = (len(tuesdays) - 1) + len(thursdays) + (len(tuesdays) - 1)
+        assert len(made) == expected
+        assert all(l.date.weekday() in (1, 3) for l in made) and methodical not in {l.date for l in made}
+        assert all(start <= l.date <= end for l in made)
+        tuesday = next(l for l in made if l.group_id == world.org1_group and l.date == tuesdays[1])
         assert (tuesday.number, tuesday.teacher_id, tuesday.subject_id) == (3, world.org1_teacher, world.org1_subject)
         count = _count(Lesson)
-        assert count == before + 20
+        assert count == before + expected
     client.post("/timetable/generate", data={"period": world.org1_period})
     with app.app_context():
         assert _count(Lesson) == count

@@ -2,13 +2,20 @@
 holidays, the current period's lessons generated from it, changes and events."""
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AcademicYear, LearnerGroup, Lesson, Organisation
+from plugins.school.timetable.calendar import load_calendar
 from plugins.school.timetable.models import (
     Bell, ClassEvent, Holiday, Room, TimetableChange, TimetableEntry, TimetableLesson,
 )
+from tests.world import TODAY
+
+pytestmark = pytest.mark.dates  # the demo is built on the world's day
 
 
 def test_every_class_of_the_demo_school_has_its_timetable(demo_app):
@@ -32,8 +39,18 @@ def test_every_class_of_the_demo_school_has_its_timetable(demo_app):
         for start, end in s.execute(select(Holiday.start, Holiday.end).where(Holiday.org_id == school.id)):
             assert s.scalar(select(func.count(Lesson.id)).where(Lesson.group_id.in_(classes), Lesson.date >= start,
                                                                 Lesson.date <= end)) == 0
+        # One-off changes of 5А's lessons in the coming three weeks: a replacement, a cancellation and a
+        # move; on the year's last study day none is coming, and the past lessons are not changed.
+        five_a = s.scalar(select(LearnerGroup).where(LearnerGroup.org_id == school.id, LearnerGroup.name == "5А",
+                                                     LearnerGroup.id.in_(classes)))
+        calendar = load_calendar(s, demo_app.extensions["ejournal"], s.get(AcademicYear, five_a.year_id))
+        lines = s.scalars(select(TimetableEntry).where(TimetableEntry.group_id == five_a.id)).all()
+        coming = [day for day in (TODAY + dt.timedelta(days=i) for i in range(1, 22))
+                  if any(e.weekday == calendar.timetable_weekday(day) and e.valid_from <= day <= e.valid_to
+                         for e in lines)]
         assert {c.kind for c in s.scalars(select(TimetableChange).where(TimetableChange.org_id == school.id))} \
-            == {"replace", "cancel", "move"}
+            == ({"replace", "cancel", "move"} if coming else set())
+        assert all(c.date > TODAY for c in s.scalars(select(TimetableChange).where(TimetableChange.org_id == school.id)))
         assert s.scalar(select(func.count(ClassEvent.id)).where(ClassEvent.org_id == school.id)) >= 3
         # The timetable refuses a teacher in two places at once: the demo holds (almost) none.
         doubled = s.execute(select(TimetableEntry.teacher_id, TimetableEntry.weekday, TimetableEntry.number)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from app import clock, hookimpl
@@ -12,6 +13,8 @@ from app.models import AcademicYear, Learner, LearnerGroup, Mark, Period, Staff,
 from app.services.journal import load_grid
 from app.services.marks import RuleError
 from plugins.school.movement.models import MovementOrder
+
+pytestmark = pytest.mark.dates  # graduation is dated by the day the year is closed
 
 
 def _small_school(app, world) -> dict:

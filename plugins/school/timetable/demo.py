@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from sqlalchemy import select
 
@@ -95,38 +95,76 @@ def populate_timetable(host, session, organisation, year, rng) -> None:
 
 def _untangle(entries: dict, staff: dict) -> None:
     """The demo journal's week sometimes puts a teacher in two classes at once; give the
-    second class a colleague of the same position who is free then (the timetable refuses
-    such a collision, so the demo must not hold one)."""
+    second class a colleague of the same position who is free then, or move the lesson to
+    another number of the day (the timetable refuses such a collision, so the demo must not
+    hold one). Only when a day holds more lessons of a position than its teachers can give
+    in lessons 1–6 does one stay."""
     busy = defaultdict(list)
     for entry in entries.values():
         busy[(entry.teacher_id, entry.weekday, entry.number)].append(entry)
-    taken = {key for key, found in busy.items()}
-    seats = {(e.group_id, e.weekday, e.number) for e in entries.values()}
+    taken = Counter({key: len(found) for key, found in busy.items()})  # a teacher's lessons at a time
+    seats = Counter((e.group_id, e.weekday, e.number) for e in entries.values())  # a class's lessons at a time
+
+    def place(entry, teacher_id: int, number: int) -> None:
+        taken[(entry.teacher_id, entry.weekday, entry.number)] -= 1
+        seats[(entry.group_id, entry.weekday, entry.number)] -= 1
+        entry.teacher_id, entry.number = teacher_id, number
+        taken[(teacher_id, entry.weekday, number)] += 1
+        seats[(entry.group_id, entry.weekday, number)] += 1
+
+    def swap(entry, teacher_id: int) -> bool:
+        """Swap ``entry`` with a lesson of the same class that day whose teacher is free at
+        its number, ``teacher_id`` (free at the other's number) taking the lesson."""
+        weekday, number = entry.weekday, entry.number
+        for mate in sorted((e for e in entries.values() if e.group_id == entry.group_id and e.weekday == weekday
+                            and e is not entry), key=lambda e: e.number):
+            if not taken[(teacher_id, weekday, mate.number)] and not taken[(mate.teacher_id, weekday, number)]:
+                mate_number = mate.number
+                place(mate, mate.teacher_id, number)
+                place(entry, teacher_id, mate_number)
+                return True
+        return False
+
+    def elsewhere(entry, candidates: list[int]) -> bool:
+        """``entry`` to one of ``candidates`` at another number free for its class, or in a swap."""
+        weekday = entry.weekday
+        pair = next(((c, n) for n in range(1, 7) if not seats[(entry.group_id, weekday, n)]
+                     for c in candidates if not taken[(c, weekday, n)]), None)
+        if pair is not None:
+            place(entry, *pair)
+            return True
+        return any(swap(entry, c) for c in candidates)
+
     for (teacher_id, weekday, number), found in sorted(busy.items()):
         for entry in found[1:]:
+            if (entry.teacher_id, entry.number) != (teacher_id, number) or taken[(teacher_id, weekday, number)] < 2:
+                continue  # moved already, or the collision is gone
             position = staff[teacher_id].position
-            free = next((s.id for s in sorted(staff.values(), key=lambda s: s.id)
-                         if s.position == position and s.id != teacher_id and (s.id, weekday, number) not in taken), None)
+            colleagues = [s.id for s in sorted(staff.values(), key=lambda s: s.id)
+                          if s.position == position and s.id != teacher_id]
+            free = next((c for c in colleagues if not taken[(c, weekday, number)]), None)
             if free is not None:
-                entry.teacher_id = free
-                taken.add((free, weekday, number))
+                place(entry, free, number)
                 continue
             # No colleague free: the same teacher, the same day, another lesson number free for both.
-            other = next((n for n in range(1, 7) if (teacher_id, weekday, n) not in taken
-                          and (entry.group_id, weekday, n) not in seats), None)
+            other = next((n for n in range(1, 7) if not taken[(teacher_id, weekday, n)]
+                          and not seats[(entry.group_id, weekday, n)]), None)
             if other is not None:
-                seats.discard((entry.group_id, weekday, entry.number))
-                entry.number = other
-                seats.add((entry.group_id, weekday, other))
-                taken.add((teacher_id, weekday, other))
+                place(entry, teacher_id, other)
                 continue
             # Else swap with a lesson of the same class that day whose teacher is free at this number.
-            for mate in sorted((e for e in entries.values() if e.group_id == entry.group_id and e.weekday == weekday
-                                and e is not entry), key=lambda e: e.number):
-                if (teacher_id, weekday, mate.number) not in taken and (mate.teacher_id, weekday, number) not in taken:
-                    taken.discard((mate.teacher_id, weekday, mate.number))
-                    taken.update({(teacher_id, weekday, mate.number), (mate.teacher_id, weekday, number)})
-                    entry.number, mate.number = mate.number, number
+            if swap(entry, teacher_id):
+                continue
+            # Else a colleague at another number of the class (or in a swap)…
+            if elsewhere(entry, colleagues):
+                continue
+            # … or a colleague's lesson of another class at this number goes elsewhere, and he takes this one.
+            everyone = [teacher_id, *colleagues]
+            for mate in [e for e in entries.values() if e.weekday == weekday and e.number == number
+                         and e.teacher_id in colleagues and taken[(e.teacher_id, weekday, number)] == 1]:
+                colleague = mate.teacher_id
+                if elsewhere(mate, everyone) and not taken[(colleague, weekday, number)]:
+                    place(entry, colleague, number)
                     break
 
 
