@@ -18,7 +18,7 @@ import datetime as dt
 import os
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 
 DEFAULT_TIMEZONE = "Europe/Moscow"
 
@@ -27,10 +27,25 @@ _pin: dt.datetime | dt.date | None = None
 
 
 def timezone(name: str | None = None) -> ZoneInfo:
-    """The zone ``name``, else the application's (``EJOURNAL_TIMEZONE``)."""
-    if not name:
-        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    """The zone ``name``; else the organisation's of the request (set by
+    :func:`use_organisation_timezone`); else the installation's (``EJOURNAL_TIMEZONE``)."""
+    if not name and has_app_context():
+        name = g.get("ejournal_timezone") or current_app.config.get("BABEL_DEFAULT_TIMEZONE")
     return ZoneInfo(name or os.environ.get("EJOURNAL_TIMEZONE") or DEFAULT_TIMEZONE)
+
+
+def use_organisation_timezone(name: str | None) -> None:
+    """For the rest of the request (or app context), the organisation's zone is ``name``."""
+    if name:
+        g.ejournal_timezone = name
+
+
+def valid_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return "/" in name or name == "UTC"
 
 
 def parse_pin(value: str | None) -> dt.datetime | dt.date | None:
@@ -56,16 +71,24 @@ def pinned_day() -> dt.date | None:
     return pin_.date() if isinstance(pin_, dt.datetime) else pin_
 
 
+def _installation_zone() -> ZoneInfo:
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    return ZoneInfo(name or os.environ.get("EJOURNAL_TIMEZONE") or DEFAULT_TIMEZONE)
+
+
 def local_now(tz: str | None = None) -> dt.datetime:
-    """Now, as an aware time in the organisation's zone."""
+    """Now, as an aware time in the organisation's zone. A pinned time is a moment
+    in the installation's zone (EJOURNAL_TIMEZONE), the same for every organisation."""
     zone = timezone(tz)
-    real = dt.datetime.now(zone)
     pin = _configured_pin()
     if pin is None:
-        return real
+        return dt.datetime.now(zone)
+    home = _installation_zone()
     if isinstance(pin, dt.datetime):
-        return pin.replace(tzinfo=zone)
-    return dt.datetime.combine(pin, real.time().replace(tzinfo=None), tzinfo=zone)
+        moment = pin.replace(tzinfo=home)
+    else:
+        moment = dt.datetime.combine(pin, dt.datetime.now(home).time().replace(tzinfo=None), tzinfo=home)
+    return moment.astimezone(zone)
 
 
 def today(tz: str | None = None) -> dt.date:

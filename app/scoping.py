@@ -395,6 +395,12 @@ def _guard(session: Session, flush_context, instances) -> None:
         return
     _guard_restricted(scope, session)
     if scope.is_system:
+        with session.no_autoflush:  # the system administrator too keeps to what the plugins allow
+            try:
+                for obj in list(session.new) + [o for o in session.dirty if session.is_modified(o)]:
+                    check_record(session, obj)
+            except InvalidRecord as exc:
+                _refuse(str(exc))
         return
     with session.no_autoflush:
         new, dirty, deleted = list(session.new), [o for o in session.dirty if session.is_modified(o)], list(session.deleted)

@@ -217,6 +217,14 @@ def scope_for_request(session, app_host):
     if g.get("ejournal_scope") is None:
         scope = resolve_scope(session, current_user, app_host)
         g.ejournal_scope = scope
+        if scope.default_org_id is not None:  # the organisation's day, for the one clock
+            from . import clock
+            from .models import Organisation
+            from .scoping import acting_as
+
+            with acting_as(None):
+                clock.use_organisation_timezone(session.scalar(
+                    select(Organisation.timezone).where(Organisation.id == scope.default_org_id)))
         resources = set(app_host.restricted.values())
         if resources and current_user.is_authenticated:
             kind, levels = current_app.appbuilder.sm._request_rights()

@@ -41,3 +41,34 @@ def test_the_configuration_pins_the_day(app):
             assert clock.local_now().replace(tzinfo=None) == dt.datetime(2027, 3, 10, 9, 30)
     finally:
         clock.pin(previous)
+
+
+def test_an_organisation_in_samara_has_its_own_day(app, world):
+    """At 23:30 in Moscow it is already tomorrow in Samara (UTC+4): the class teacher's
+    «Посещаемость за день» opens on Samara's date."""
+    from app.extensions import db
+    from app.models import Organisation
+    from tests.world import PASSWORD
+
+    with app.app_context():
+        db.session.get(Organisation, world.org1).timezone = "Europe/Samara"
+        db.session.commit()
+    client = app.test_client()
+    with clock.pinned(dt.datetime(2026, 11, 20, 23, 30)):  # a moment in the installation's zone, Moscow
+        with app.app_context():
+            client.post("/login/", data={"username": "teacher1", "password": PASSWORD})
+        with app.app_context():
+            page = client.get("/attendance-day/").get_data(as_text=True)
+    assert 'value="2026-11-21"' in page
+
+
+def test_a_time_zone_that_does_not_exist_is_refused(app, client, login, world):
+    from app.extensions import db
+    from app.models import Organisation
+
+    login("sysadmin")
+    page = client.post(f"/organisationview/edit/{world.org1}", data={"name": "Школа № 1", "timezone": "Europe/Zarechny"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Часовой пояс «Europe/Zarechny» не найден" in page
+    with app.app_context():
+        assert db.session.get(Organisation, world.org1).timezone is None

@@ -40,6 +40,8 @@ class Organisation(Model):
     # Rule settings by plugin: {"school": {"edit_window_days": 7}}; absent keys take
     # the plugin's default (PluginHost.setting).
     settings: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    # Its days begin at its midnight: «Europe/Samara»; empty: the installation's EJOURNAL_TIMEZONE.
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     authority = relationship(Authority, back_populates="organisations")
 

@@ -35,6 +35,12 @@ def check_record(session, obj) -> None:
         if kind.levels and obj.level not in kind.levels:
             raise InvalidRecord(_l("%(level_name)s — от %(low)s до %(high)s.", level_name=kind.level_name or "Уровень",
                                    low=min(kind.levels), high=max(kind.levels)))
+    elif isinstance(obj, Organisation):
+        from .. import clock
+
+        if obj.timezone and not clock.valid_timezone(obj.timezone):
+            raise InvalidRecord(_l("Часовой пояс «%(tz)s» не найден: укажите его как Europe/Samara или Asia/Yekaterinburg.",
+                                   tz=obj.timezone))
     elif isinstance(obj, Period):
         ptype = host.period_types.get(obj.type_code)
         if obj.plugin not in _plugins_of(session, obj.org_id) or ptype is None or ptype.plugin != obj.plugin:

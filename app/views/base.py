@@ -28,6 +28,7 @@ READ_WRITE = {
 # Column labels shared by every view (our strings go through Flask-Babel).
 LABELS = {
     "name": _l("Название"), "short_name": _l("Краткое название"), "organisation": _l("Организация"),
+    "timezone": _l("Часовой пояс"),
     "authority": _l("Орган управления образованием"), "year": _l("Учебный год"), "start": _l("Начало"),
     "end": _l("Окончание"), "closed": _l("Закрыт"), "plugin": _l("Модуль"), "type_code": _l("Тип"),
     "order": _l("Порядок"), "is_final": _l("Итоговый"), "kind": _l("Вид"), "level": _l("Параллель / курс"),

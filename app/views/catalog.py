@@ -62,9 +62,10 @@ class OrganisationView(EjournalModelView):
     class_permission_name = "Organisations"
     title = _l("Организации")
     list_columns = ["name", "short_name", "authority", "inn"]
-    show_columns = ["name", "short_name", "authority", "inn", "address"]
-    add_columns = edit_columns = ["name", "short_name", "authority", "inn", "address"]
+    show_columns = ["name", "short_name", "authority", "inn", "address", "timezone"]
+    add_columns = edit_columns = ["name", "short_name", "authority", "inn", "address", "timezone"]
     search_columns = ["name", "short_name", "inn"]
+    description_columns = {"timezone": _l("Часовой пояс организации, например Europe/Samara; пусто — общий для всех")}
 
 
 class AcademicYearView(EjournalModelView):
