@@ -116,6 +116,7 @@ def test_authority_summary_rows_per_organisation(app, world):
     # the month's only one if the quarter ends in TODAY's month, else the month has none.
     assessed = 1 if MONTH_START <= QUARTER_END <= MONTH_END else 0
     assert school[1:4] == [4, 2, assessed]  # four learners, two classes
+    assert table.columns[3:6] == ["Аттестовано", "Успеваемость, % от аттестованных", "Качество, % от аттестованных"]
     assert school[6] == round(1 / 4, 1) and school[7] == 2 and school[9] == round(3 / 4, 1)
 
 
