@@ -54,7 +54,7 @@ run: install
 # days of TEST_DAYS_MORE (the first of September; without PostgreSQL, the last day
 # of the quarter too). Any other day: EJOURNAL_TEST_TODAY=2027-02-17 make test.
 TEST_DAY ?= 2026-11-20
-TEST_DAY_PG ?= 2026-12-28
+TEST_DAY_PG ?= 2027-01-11
 TEST_DAYS_MORE ?= 2026-09-01 $(if $(TEST_DATABASE_URL),,$(TEST_DAY_PG))
 PYTEST := $(BIN)/pytest -n $(or $(TEST_JOBS),auto) $(PYTEST_ARGS)
 

@@ -257,8 +257,9 @@ def current_period(session, year: AcademicYear, plugin: str) -> Period | None:
     return (holding or begun or periods or [None])[-1]
 
 
-def school_days(period: Period, weeks: int = 4) -> list[dt.date]:
-    """Weekdays of ``period`` up to today (or its end), at most ``weeks`` weeks back, without holidays."""
+def school_days(period: Period | AcademicYear, weeks: int = 4) -> list[dt.date]:
+    """Weekdays of ``period`` (or of the year) up to today (or its end), at most ``weeks``
+    weeks back, without holidays."""
     if period is None:
         return []
     end = min(today(), period.end)

@@ -26,10 +26,13 @@ PASSWORD = "Проверка-2026!"
 # lessons and current quarter follow it. Tests count from TODAY, never from a
 # date written in them, unless the date is the point of the test.
 YEAR_START, YEAR_END = dt.date(2026, 9, 1), dt.date(2027, 6, 30)
-QUARTERS = [  # the quarters of 2026/2027 with the holidays between them
-    ("1 четверть", dt.date(2026, 9, 1), dt.date(2026, 10, 24)),
-    ("2 четверть", dt.date(2026, 11, 5), dt.date(2026, 12, 28)),
-    ("3 четверть", dt.date(2027, 1, 12), dt.date(2027, 3, 20)),
+# The world's quarters follow one another without a gap: its «today» may be any day
+# from 1 September to the last study day, the holidays included, and always lies in
+# a quarter. (Holidays themselves are the school calendar's, tested on their own.)
+QUARTERS = [
+    ("1 четверть", dt.date(2026, 9, 1), dt.date(2026, 11, 4)),
+    ("2 четверть", dt.date(2026, 11, 5), dt.date(2027, 1, 11)),
+    ("3 четверть", dt.date(2027, 1, 12), dt.date(2027, 3, 29)),
     ("4 четверть", dt.date(2027, 3, 30), dt.date(2027, 5, 26)),
 ]
 TODAY = dt.date.fromisoformat(os.environ.get("EJOURNAL_TEST_TODAY") or "2026-11-20")

@@ -34,8 +34,9 @@ def populate(host, session, organisation, year, rng):
 
     # Attendance per day (R6: the табель is kept by day): only absences are recorded.
     codes = demo.journal_kit(session, organisation, None).codes
-    period = demo.current_period(session, year, name)
-    days = demo.school_days(period, weeks=5)
+    # The last weeks of the year, across months: a табель opened in the New Year
+    # holidays still shows December.
+    days = demo.school_days(year, weeks=5)
     rows = []
     for title, _level, _age in GROUPS:
         sick_until: dict[int, dt.date] = {}
