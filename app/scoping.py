@@ -388,22 +388,15 @@ def _guard_restricted(scope: Scope, session: Session) -> None:
 
 
 def _guard(session: Session, flush_context, instances) -> None:
-    from .services.records import InvalidRecord, check_record
-
     scope = current_scope()
     if scope is None:
         return
     _guard_restricted(scope, session)
-    if scope.is_system:
-        with session.no_autoflush:  # the system administrator too keeps to what the plugins allow
-            try:
-                for obj in list(session.new) + [o for o in session.dirty if session.is_modified(o)]:
-                    check_record(session, obj)
-            except InvalidRecord as exc:
-                _refuse(str(exc))
-        return
     with session.no_autoflush:
         new, dirty, deleted = list(session.new), [o for o in session.dirty if session.is_modified(o)], list(session.deleted)
+        if scope.is_system:  # the system administrator too keeps to what the plugins allow
+            _check_records(session, new + dirty)
+            return
         for obj in new + dirty + deleted:
             if isinstance(obj, Account):
                 _guard_account(session, scope, obj, obj in new)
@@ -411,12 +404,18 @@ def _guard(session: Session, flush_context, instances) -> None:
                 _guard_row(scope, obj, obj in new)
             elif obj.__tablename__.startswith("ab_"):
                 _refuse(_l("Изменять общие роли и права может только администратор системы."))
-        try:  # after the rows' guard, which gives a new row its organisation
-            for obj in new + dirty:
-                check_record(session, obj)
-        except InvalidRecord as exc:
-            _refuse(str(exc))
+        _check_records(session, new + dirty)  # after the rows' guard, which gives a new row its organisation
         _check_foreign_keys(session, new + dirty)
+
+
+def _check_records(session: Session, objs) -> None:
+    from .services.records import InvalidRecord, check_record
+
+    try:
+        for obj in objs:
+            check_record(session, obj)
+    except InvalidRecord as exc:
+        _refuse(str(exc))
 
 
 def _guard_row(scope: Scope, obj, is_new: bool) -> None:

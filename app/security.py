@@ -79,8 +79,13 @@ def reach_of(session, account, resource: str, level: str) -> tuple[int, ...]:
 
 def effective_levels(session, account, org_id) -> dict[str, int]:
     """resource → level for ``account`` in ``org_id``: the widest over its roles."""
+    return widest(role_levels(session, account, org_id))
+
+
+def widest(per_role: dict[str, dict[str, int]]) -> dict[str, int]:
+    """resource → the widest level any of the roles gives."""
     levels: dict[str, int] = {}
-    for per_resource in role_levels(session, account, org_id).values():
+    for per_resource in per_role.values():
         for resource, level in per_resource.items():
             levels[resource] = max(levels.get(resource, 0), level)
     return levels
@@ -134,12 +139,8 @@ class EjournalSecurityManager(SecurityManager):
                 rights = ("system", {})
             else:
                 per_role = role_levels(self.session, user, user.org_id or None)
-                g.ejournal_role_levels = per_role
-                levels: dict[str, int] = {}
-                for per_resource in per_role.values():
-                    for resource, level in per_resource.items():
-                        levels[resource] = max(levels.get(resource, 0), level)
-                rights = ("user", levels)
+                g.ejournal_role_levels = per_role  # group_reach needs them role by role
+                rights = ("user", widest(per_role))
             g.ejournal_rights = rights
         return rights
 

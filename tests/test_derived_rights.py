@@ -35,6 +35,13 @@ def _give(client, login, role: str, resource: str, level: str):
     assert client.post("/rights/", data={f"p:{role}:{resource}": level}).status_code == 302
 
 
+def _cards_seen_by_teacher1(client, login, world, path: str) -> dict[str, bool]:
+    """Whether teacher1 sees the card of the 5А learner and of the 6Б one."""
+    login("teacher1")
+    return {name: SECRET[name] in client.get(f"{path}/{learner}").get_data(as_text=True)
+            for name, learner in (("5А", world.org1_child), ("6Б", world.org1_stranger))}
+
+
 def _offered_groups(html: str) -> set[int]:
     found = re.search(r'<select[^>]*name="group"[^>]*>(.*?)</select>', html, re.S)
     return {int(v) for v in re.findall(r'value="(\d+)"', found.group(1))} if found else set()
@@ -44,10 +51,7 @@ def _offered_groups(html: str) -> set[int]:
 def test_a_class_teachers_card_right_reaches_his_class_only(app, client, login, world, leader_teaches_another_class,
                                                            path, resource):
     _give(client, login, "Классный руководитель", resource, "read")
-    login("teacher1")
-    seen = {name: secret in client.get(f"{path}/{learner}").get_data(as_text=True)
-            for name, secret, learner in (("5А", SECRET["5А"], world.org1_child),
-                                          ("6Б", SECRET["6Б"], world.org1_stranger))}
+    seen = _cards_seen_by_teacher1(client, login, world, path)
     assert seen == {"5А": True, "6Б": False}
 
 
@@ -55,10 +59,7 @@ def test_a_class_teachers_card_right_reaches_his_class_only(app, client, login, 
 def test_a_teachers_card_right_reaches_the_classes_he_teaches(app, client, login, world, leader_teaches_another_class,
                                                              path, resource):
     _give(client, login, "Учитель", resource, "read")
-    login("teacher1")
-    seen = {name: secret in client.get(f"{path}/{learner}").get_data(as_text=True)
-            for name, secret, learner in (("5А", SECRET["5А"], world.org1_child),
-                                          ("6Б", SECRET["6Б"], world.org1_stranger))}
+    seen = _cards_seen_by_teacher1(client, login, world, path)
     assert seen == {"5А": True, "6Б": True}
 
 
