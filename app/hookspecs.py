@@ -96,7 +96,7 @@ def rule_defaults(host):
 def academic_year_opened(host, session, old_year, new_year, group_map):
     """Copy a plugin's own per-year data when a school year is closed and the next opened.
 
-    Called by the school plugin's year closing (``plugins.school.movement.services.close_year``)
+    Called by the school plugin's year closing (``app.services.movement.close_year``)
     inside its transaction, after the next ``AcademicYear`` with its periods, the promoted
     classes, the movement orders and the copied teaching assignments are flushed, and
     ``old_year.closed`` is set. ``group_map`` maps the id of each promoted class of
@@ -104,19 +104,6 @@ def academic_year_opened(host, session, old_year, new_year, group_map):
     not in it. Implementations add rows to ``session`` (e.g. the curriculum of the new
     year, for review) and must not commit; raising ``app.services.marks.RuleError``
     refuses the whole closing. The return value is ignored.
-    """
-
-
-@hookspec
-def former_group_members(host, session, group_id, start, end):
-    """Name the learners who were in a group between ``start`` and ``end`` but have left it for another group.
-
-    Called by the journal grid (``app.services.journal.load_grid``) once per grid, with the
-    group and the bounds of the period shown. ``Learner.group_id`` holds only the current
-    class; a plugin that keeps the history of transfers (the school's movement book) returns
-    a list of ``(learner_id, last_day)`` pairs, ``last_day`` being the learner's last day in
-    the group (on or after ``start``). The grid shows these learners with their marks,
-    greyed and read-only after ``last_day``. Return None or an empty list when there are none.
     """
 
 
@@ -227,26 +214,4 @@ def study_period_types(host, session, group):
     ``Period.type_code`` values (e.g. ["half"] for a 10th grade studying by
     halves), or None when the plugin has no opinion; then every non-final period
     of the group's plugin in its year is offered.
-    """
-
-
-@hookspec
-def diary_week_extras(host, session, learner, start, end):
-    """Add items to the diary week of ``learner`` (class events, notices …).
-
-    Called by ``app.services.diary.week`` for the days ``start`` … ``end``
-    (dates). ``session`` is cut to what the user may reach. Return a list of
-    dicts ``{"date": "YYYY-MM-DD", "kind": str, "title": str, "note": str}``
-    (Russian texts), or None; the diary shows them under that day.
-    """
-
-
-@hookspec(firstresult=True)
-def bell_end_times(host, session, org_id, on):
-    """Give the end of each lesson of the organisation's bell schedule in force on ``on``.
-
-    Called by the core's homework report (R7: homework no later than an hour after the
-    group's last lesson) once per run. Return ``{lesson number: datetime.time}`` in the
-    organisation's local time, or ``None`` when the plugin keeps no bells; the first
-    non-``None`` answer is used. Without bells, the end of the lesson's day counts.
     """

@@ -25,9 +25,14 @@ class PluginHost:
     def __init__(self, enabled: Iterable[str] | None = None, extra: Iterable[object] = ()):
         self.pm = pluggy.PluginManager("ejournal")
         self.pm.add_hookspecs(hookspecs)
+        from importlib import import_module
+
         from . import core_plugin
+        from .capabilities import CAPABILITIES
 
         self.pm.register(core_plugin, name="core")
+        for capability in CAPABILITIES:
+            self.pm.register(import_module(f"{__package__}.capabilities.{capability}"), name=f"core.{capability}")
         wanted = set(enabled) if enabled is not None else None
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             if wanted is None or ep.name in wanted:
@@ -44,7 +49,7 @@ class PluginHost:
 
     @property
     def plugin_names(self) -> list[str]:
-        return [name for name, _ in self.pm.list_name_plugin() if name != "core"]
+        return [name for name, _ in self.pm.list_name_plugin() if name != "core" and not name.startswith("core.")]
 
     def _collect(self, hook_name: str) -> list:
         results = getattr(self.pm.hook, hook_name)(host=self)

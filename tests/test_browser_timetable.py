@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from plugins.school.timetable.models import TimetableEntry
+from app.models.timetable import TimetableEntry
 from tests.test_browser import ARTIFACTS, page, pytestmark, server  # noqa: F401  (fixtures and marks)
 from tests.test_russian_ui import ENGLISH_RE
 from tests.test_school_timetable import MONDAY, _setup

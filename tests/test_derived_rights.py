@@ -12,7 +12,7 @@ import pytest
 
 from app.extensions import db
 from app.models import TeachingAssignment
-from plugins.school.cards.models import MedicalCard, PsychoCard
+from app.models.cards import MedicalCard, PsychoCard
 
 SECRET = {"5А": "орехи, мёд", "6Б": "пыльца берёзы"}
 

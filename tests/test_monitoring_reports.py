@@ -69,7 +69,7 @@ def test_homework_late_by_the_bells_r7(app, world):
     time): homework is due by 11:10 (08:10 UTC); on TODAY the 1st is the last (09:15) and
     homework is due by 10:15."""
     from app.models import Homework, Lesson
-    from plugins.school.timetable.models import Bell
+    from app.models.timetable import Bell
 
     day = _another_school_day()
     with app.app_context(), acting_as(None):

@@ -212,7 +212,7 @@ def test_journal_print_refused_for_another_class(client, login, world):
 
 def test_movement_reports_add_up(app, world):
     from app.models import Learner, LearnerGroup
-    from plugins.school.movement.services import apply_order
+    from app.services.movement import apply_order
 
     month_start = TODAY.replace(day=1)
     month_end = (month_start + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
@@ -253,8 +253,8 @@ def _school_days(start: dt.date, step: int, n: int) -> list[dt.date]:
 
 def test_material_covered_against_the_plan(app, world):
     from app.models import Lesson
-    from plugins.school.plans.models import LessonPlan, PlanTopic
-    from plugins.school.plans.services import flow_topics
+    from app.models.plans import LessonPlan, PlanTopic
+    from app.services.plans import flow_topics
 
     # Three lessons given by the report's date (two of the plan, the world's lesson of TODAY
     # with the teacher's own topic) and one after it. The two are the school days before

@@ -15,9 +15,9 @@ from app.models import (
     AcademicYear, Assignment, Attendance, LearnerGroup, Lesson, Mark, Organisation, Period,
 )
 from app.services.periods import study_periods
-from plugins.school.timetable.calendar import ensure_periods, working_days
-from plugins.school.timetable.models import Holiday, SchoolYearMode, TimetableEntry, TransferredDay
-from plugins.school.timetable.services import generate_lessons
+from app.services.calendar import ensure_periods, working_days
+from app.models.timetable import Holiday, SchoolYearMode, TimetableEntry, TransferredDay
+from app.services.timetable import generate_lessons
 
 pytestmark = pytest.mark.dates
 
@@ -189,7 +189,7 @@ def test_only_the_deputy_and_administrator_change_the_calendar(app, client, logi
 
 
 def test_a_lesson_moved_onto_a_new_holiday_goes_unless_it_holds_data(app, world):
-    from plugins.school.timetable.services import reflow, save_change
+    from app.services.timetable import reflow, save_change
 
     start, end = d(2026, 11, 9), d(2026, 11, 20)
     with app.app_context():

@@ -17,8 +17,8 @@ from app.extensions import db
 from app.models import Account, AuditEntry, Learner, LearnerGroup, Staff, TeachingAssignment
 from app.scoping import ScopeError
 from app.security import scope_for_request
-from plugins.school.cards.models import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
-from plugins.school.cards.services import DEFAULT_CONDITIONS
+from app.models.cards import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
+from app.services.cards import DEFAULT_CONDITIONS
 from tests.test_query_counts import count_queries
 from tests.test_russian_ui import assert_russian, menu_urls, visible_text
 from tests.world import PASSWORD, TODAY
@@ -525,7 +525,7 @@ def test_a_new_school_starts_from_the_usual_reference(app, client, login, world,
 
 def test_two_nurses_creating_one_card_at_once(app, client, login, world, cards, monkeypatch):
     """The second save finds the card created a moment ago: refused in Russian, the first kept."""
-    from plugins.school.cards.views import MedicalCardView
+    from app.views.cards import MedicalCardView
 
     before = _med(app, world.org1_child)
     monkeypatch.setattr(MedicalCardView, "_card", lambda self, learner_id: None)  # opened before the first save

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from plugins.school.cards.models import MedicalCard
+from app.models.cards import MedicalCard
 from tests.test_browser import ARTIFACTS, page, pytestmark, server  # noqa: F401  (fixtures)
 from tests.test_russian_ui import ENGLISH_RE
 from tests.test_school_cards import MED_SECRET, cards  # noqa: F401  (fixture)

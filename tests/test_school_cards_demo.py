@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.demo import PASSWORD
 from app.extensions import db
 from app.models import AuditEntry, Learner, LearnerGroup, Organisation
-from plugins.school.cards.models import MedicalCard, MedicalCardCondition, PsychoCard
+from app.models.cards import MedicalCard, MedicalCardCondition, PsychoCard
 
 pytestmark = pytest.mark.dates  # the demo is built on the world's day
 

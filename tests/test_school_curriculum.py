@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import LearnerGroup, Staff, Subgroup, Subject, TeachingAssignment
-from plugins.school.plans.models import CurriculumEntry
-from plugins.school.plans.rules import subject_name_problem
-from plugins.school.plans.services import load_check
+from app.models.plans import CurriculumEntry
+from app.services.plan_rules import subject_name_problem
+from app.services.plans import load_check
 from tests.test_query_counts import count_queries
 
 
@@ -85,7 +85,7 @@ def test_curriculum_crud_for_the_deputy_and_refusals(app, client, login, world):
     for user in ("teacher1", "parent1", "learner1"):
         login(user)
         assert client.post("/curriculumview/add", data={**data, "level": 6}).status_code in (302, 403)
-        assert client.get("/school/load/").status_code in (302, 403)
+        assert client.get("/load/").status_code in (302, 403)
     login("admin3")  # another organisation sees none of org1's curriculum
     assert "Математика" not in client.get("/curriculumview/list/").get_data(as_text=True)
     with app.app_context():
@@ -135,13 +135,13 @@ def test_load_check_figures_on_a_small_school(app, world):
 def test_load_page_shows_differences_to_the_deputy(app, client, login, world):
     _small_school(app, world)
     login("deputy1")
-    html = client.get("/school/load/?diff=1").get_data(as_text=True)
+    html = client.get("/load/?diff=1").get_data(as_text=True)
     assert "на 1 ч меньше" in html
     assert "нет учителя" in html and "2 подгруппа" in html
     assert "нет в учебном плане" in html
     assert 'data-subject="Математика" data-status="ok"' not in html  # only differences
     login("admin3")
-    html = client.get("/school/load/").get_data(as_text=True)
+    html = client.get("/load/").get_data(as_text=True)
     assert "Русский язык" not in html
 
 
@@ -161,7 +161,7 @@ def _grow_classes(app, world, count):
         s.commit()
 
 
-@pytest.mark.parametrize("path", ["/school/load/", "/curriculumview/list/"])
+@pytest.mark.parametrize("path", ["/load/", "/curriculumview/list/"])
 def test_curriculum_pages_run_a_bounded_number_of_queries(app, client, login, world, path):
     _small_school(app, world)
     login("deputy1")

@@ -11,8 +11,8 @@ from app import clock
 from app.extensions import db
 from app.models import AcademicYear, AuditEntry, Learner, LearnerGroup, Mark, Staff
 from app.services.journal import load_grid
-from plugins.school.movement.models import MovementOrder
-from plugins.school.movement.services import add_working_days, deadline, overdue_items
+from app.models.movement import MovementOrder
+from app.services.movement import add_working_days, deadline, overdue_items
 
 from .test_query_counts import count_queries
 from .world import TODAY
@@ -33,7 +33,7 @@ def _new_learner(app, world, **fields) -> int:
 
 def _order(client, learner_id, **form):
     data = {"date": TODAY.isoformat(), **form}  # orders are entered on the world's day
-    return client.post(f"/school/movement/learner/{learner_id}/order", data=data, follow_redirects=True)
+    return client.post(f"/movement/learner/{learner_id}/order", data=data, follow_redirects=True)
 
 
 def test_secretary_enrols_a_learner_and_the_history_shows_the_order(app, client, login, world):
@@ -51,10 +51,10 @@ def test_secretary_enrols_a_learner_and_the_history_shows_the_order(app, client,
         assert order.kind == "enrol" and order.number == number and order.to_group_id == world.org1_group
         # The order is audited like every record of personal data (R16).
         assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "MovementOrder")) is not None
-    history = client.get(f"/school/movement/learner/{learner_id}").get_data(as_text=True)
+    history = client.get(f"/movement/learner/{learner_id}").get_data(as_text=True)
     assert number in history and "Зачисление" in history and "2026/2027" in history
     assert "Тестов Secretary1" in history  # who entered it
-    book = client.get("/school/movement/").get_data(as_text=True)
+    book = client.get("/movement/").get_data(as_text=True)
     assert "Новикова Алиса" in book and number in book
 
 
@@ -75,7 +75,7 @@ def test_departure_needs_where_to_and_keeps_the_learners_marks(app, client, logi
         row = next(r for r in grid.rows if r.learner_id == world.org1_child)
         assert row.left_on == TODAY + DAY  # the grid greys his cells after that day
         assert grid.marks[(world.org1_child, world.org1_assignment)][0] == "5"
-    history = client.get(f"/school/movement/learner/{world.org1_child}").get_data(as_text=True)
+    history = client.get(f"/movement/learner/{world.org1_child}").get_data(as_text=True)
     assert "выбыл в МБОУ СОШ № 5 г. Самара" in history and "17-у" in history
     # A departed learner cannot leave twice.
     again = _order(client, world.org1_child, kind="depart", destination="куда-нибудь").get_data(as_text=True)
@@ -98,7 +98,7 @@ def test_transfer_between_classes_changes_the_class_and_shows_in_history(app, cl
         assert old.marks[(world.org1_sibling, world.org1_assignment)][0] == "4"
         new = load_grid(db.session, host, world.org1_other_group, world.org1_subject, world.org1_period)
         assert world.org1_sibling in {r.learner_id for r in new.rows}
-    history = client.get(f"/school/movement/learner/{world.org1_sibling}").get_data(as_text=True)
+    history = client.get(f"/movement/learner/{world.org1_sibling}").get_data(as_text=True)
     assert "Перевод в другой класс" in history and "6Б" in history
 
 
@@ -119,9 +119,9 @@ def test_promotion_is_only_by_closing_the_year(app, client, login, world):
 @pytest.mark.parametrize("user", ["teacher1", "parent1", "learner1", "otherteacher1"])
 def test_teachers_parents_and_learners_are_refused(app, client, login, world, user):
     login(user)
-    for path in ["/school/movement/", f"/school/movement/learner/{world.org1_child}", "/school/movement-overdue/"]:
+    for path in ["/movement/", f"/movement/learner/{world.org1_child}", "/movement-overdue/"]:
         assert client.get(path).status_code in (302, 403), path
-    client.post(f"/school/movement/learner/{world.org1_child}/order",
+    client.post(f"/movement/learner/{world.org1_child}/order",
                 data={"kind": "depart", "date": TODAY.isoformat(), "destination": "Самара"})
     with app.app_context():
         assert db.session.get(Learner, world.org1_child).left_on is None
@@ -130,10 +130,10 @@ def test_teachers_parents_and_learners_are_refused(app, client, login, world, us
 def test_deputy_and_director_read_but_do_not_write(app, client, login, world):
     for user in ("deputy1", "director1"):
         login(user)
-        assert client.get("/school/movement/").status_code == 200
-        page = client.get(f"/school/movement/learner/{world.org1_child}").get_data(as_text=True)
+        assert client.get("/movement/").status_code == 200
+        page = client.get(f"/movement/learner/{world.org1_child}").get_data(as_text=True)
         assert "Внести приказ" not in page
-        assert client.post(f"/school/movement/learner/{world.org1_child}/order",
+        assert client.post(f"/movement/learner/{world.org1_child}/order",
                            data={"kind": "depart", "date": TODAY.isoformat(), "destination": "Самара"}).status_code in (302, 403)
     with app.app_context():
         assert db.session.get(Learner, world.org1_child).left_on is None
@@ -141,12 +141,12 @@ def test_deputy_and_director_read_but_do_not_write(app, client, login, world):
 
 def test_another_organisation_cannot_see_or_move_our_learner(app, client, login, world):
     login("admin3")
-    assert client.get(f"/school/movement/learner/{world.org1_child}").status_code == 404
-    assert client.post(f"/school/movement/learner/{world.org1_child}/order",
+    assert client.get(f"/movement/learner/{world.org1_child}").status_code == 404
+    assert client.post(f"/movement/learner/{world.org1_child}/order",
                        data={"kind": "depart", "date": TODAY.isoformat(), "destination": "Самара"}).status_code == 404
-    found = client.get("/school/movement/?q=Иванов").get_data(as_text=True)
-    assert f"/school/movement/learner/{world.org3_child}\"" in found  # their own Иванов
-    assert f"/school/movement/learner/{world.org1_child}\"" not in found
+    found = client.get("/movement/?q=Иванов").get_data(as_text=True)
+    assert f"/movement/learner/{world.org3_child}\"" in found  # their own Иванов
+    assert f"/movement/learner/{world.org1_child}\"" not in found
 
 
 def test_deadlines_of_seed_004():
@@ -180,7 +180,7 @@ def test_overdue_list_shows_late_orders_and_enrolments_without_an_order(app, cli
     _order(client, late, kind="enrol", to_group=world.org1_group,
            date=(clock.today() - dt.timedelta(days=30)).isoformat())
     login("deputy1")
-    page = client.get("/school/movement-overdue/").get_data(as_text=True)
+    page = client.get("/movement-overdue/").get_data(as_text=True)
     assert "Приказ внесён позже срока: Зачисление" in page and "Опоздалова" in page
     assert "Зачисление без приказа" in page and "Безприказов" in page
     with app.app_context():
@@ -191,7 +191,7 @@ def test_overdue_list_shows_late_orders_and_enrolments_without_an_order(app, cli
     _order(client, unordered, kind="enrol", to_group=world.org1_group, date=clock.today().isoformat(),
            event_date=clock.today().isoformat())
     login("deputy1")
-    assert "Безприказов" not in client.get("/school/movement-overdue/").get_data(as_text=True)
+    assert "Безприказов" not in client.get("/movement-overdue/").get_data(as_text=True)
 
 
 def _grow(app, world, n: int):
@@ -218,8 +218,8 @@ def _grow(app, world, n: int):
         s.commit()
 
 
-@pytest.mark.parametrize("path", ["/school/movement/", "/school/movement/?q=Ученик",
-                                  "/school/movement/learner/{child}", "/school/movement-overdue/"])
+@pytest.mark.parametrize("path", ["/movement/", "/movement/?q=Ученик",
+                                  "/movement/learner/{child}", "/movement-overdue/"])
 def test_movement_pages_run_a_fixed_number_of_queries(app, client, login, world, path):
     path = path.format(child=world.org1_child)
     login("secretary1")
@@ -237,7 +237,7 @@ def test_staff_is_not_a_learner_for_the_book(app, client, login, world):
     login("secretary1")
     with app.app_context():
         staff_id = db.session.scalar(select(Staff.id).where(Staff.org_id == world.org1))
-    assert client.get(f"/school/movement/learner/{staff_id}").status_code == 404
+    assert client.get(f"/movement/learner/{staff_id}").status_code == 404
 
 
 def test_the_audit_log_names_orders_in_russian(app, client, login, world):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import LearnerGroup, Lesson, Subject, TeachingAssignment
-from plugins.school.plans.models import CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
+from app.models.plans import CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
 from tests.test_query_counts import count_queries
 from tests.world import TODAY
 
@@ -55,11 +55,11 @@ def _setup(app, world, hours=5, lessons=5):
 
 
 def _plan_url(world, org="org1"):
-    return f"/school/plans/plan?group={world.ids[f'{org}_group']}&subject={world.ids[f'{org}_subject']}"
+    return f"/plans/plan?group={world.ids[f'{org}_group']}&subject={world.ids[f'{org}_subject']}"
 
 
 def _upload(client, world, data: bytes, filename: str, org="org1"):
-    return client.post("/school/plans/upload", data={
+    return client.post("/plans/upload", data={
         "group": world.ids[f"{org}_group"], "subject": world.ids[f"{org}_subject"],
         "file": (io.BytesIO(data), filename)}, content_type="multipart/form-data", follow_redirects=True)
 
@@ -139,11 +139,11 @@ def test_editing_page_saves_all_or_nothing(app, client, login, world):
     login("teacher1")
     form = {"group": world.org1_group, "subject": world.org1_subject,
             "title": ["Тема", "Простые числа", ""], "hours": ["2", "x", ""], "work_type": ["", "", ""]}
-    html = client.post("/school/plans/save", data=form, follow_redirects=True).get_data(as_text=True)
+    html = client.post("/plans/save", data=form, follow_redirects=True).get_data(as_text=True)
     assert "Строка 2, столбец «Часы»" in html and 'value="Тема"' in html  # the draft is kept
     assert _topics(app) == []
     form["hours"] = ["2", "1", ""]
-    html = client.post("/school/plans/save", data=form, follow_redirects=True).get_data(as_text=True)
+    html = client.post("/plans/save", data=form, follow_redirects=True).get_data(as_text=True)
     assert "План сохранён" in html
     # «Тема» in the first row of the page is a topic, not a file's header.
     assert _topics(app) == [("Тема", 2, None), ("Простые числа", 1, None)]
@@ -191,7 +191,7 @@ def test_refusals(app, client, login, world):
     login("otherteacher1")  # teaches 6Б, not 5А: the class is out of his reach
     assert client.get(_plan_url(world)).status_code == 404
     assert _upload(client, world, b"1;Chuzhoe;1;", "x.csv").status_code == 404
-    assert client.post("/school/plans/flow", data={"group": world.org1_group,
+    assert client.post("/plans/flow", data={"group": world.org1_group,
                                                    "subject": world.org1_subject}).status_code == 404
     with app.app_context():  # now he teaches Russian in 5А too, and still not its mathematics
         russian = Subject(org_id=world.org1, name="Русский язык")
@@ -205,11 +205,11 @@ def test_refusals(app, client, login, world):
     login("otherteacher1")
     assert client.get(_plan_url(world)).status_code == 403
     assert _upload(client, world, b"1;Chuzhoe;1;", "x.csv").status_code == 403
-    assert client.get(f"/school/plans/plan?group={world.org1_group}&subject={russian_id}").status_code == 200
+    assert client.get(f"/plans/plan?group={world.org1_group}&subject={russian_id}").status_code == 200
     login("teacher1")  # and teacher1, of the same class, not the Russian one
-    assert client.get(f"/school/plans/plan?group={world.org1_group}&subject={russian_id}").status_code == 403
+    assert client.get(f"/plans/plan?group={world.org1_group}&subject={russian_id}").status_code == 403
     login("otherteacher1")
-    assert T1 not in client.get("/school/plans/").get_data(as_text=True)
+    assert T1 not in client.get("/plans/").get_data(as_text=True)
     login("deputy1")  # reads every plan, edits none
     page = client.get(_plan_url(world)).get_data(as_text=True)
     assert T1 in page and 'id="plan-upload"' not in page
@@ -217,7 +217,7 @@ def test_refusals(app, client, login, world):
     for user in ("parent1", "learner1"):
         login(user)
         assert client.get(_plan_url(world)).status_code in (302, 403)
-        assert client.get("/school/plans/").status_code in (302, 403)
+        assert client.get("/plans/").status_code in (302, 403)
     login("teacher3")  # another organisation
     assert client.get(_plan_url(world)).status_code == 404
     assert _upload(client, world, b"1;X;1;", "x.csv").status_code == 404
@@ -245,8 +245,8 @@ def _grow(app, world, topics: int, lessons: int, classes: int):
         s.commit()
 
 
-@pytest.mark.parametrize("user,path", [("teacher1", "plan"), ("deputy1", "plan"), ("deputy1", "/school/plans/"),
-                                       ("teacher1", "/school/plans/")])
+@pytest.mark.parametrize("user,path", [("teacher1", "plan"), ("deputy1", "plan"), ("deputy1", "/plans/"),
+                                       ("teacher1", "/plans/")])
 def test_plan_pages_run_a_bounded_number_of_queries(app, client, login, world, user, path):
     _setup(app, world)
     login("teacher1")
@@ -288,15 +288,15 @@ def test_demo_has_curriculum_plans_topics_in_lessons_and_an_r13_warning(demo_app
         s = db.session
         five_b = s.scalar(select(LearnerGroup).where(LearnerGroup.name == "5Б"))
         lit = s.scalar(select(Subject.id).where(Subject.name == "Литература", Subject.org_id == five_b.org_id))
-    html = client.get(f"/school/plans/?group={five_b.id}").get_data(as_text=True)
+    html = client.get(f"/plans/?group={five_b.id}").get_data(as_text=True)
     assert "не совпадает" in html and "совпадает" in html
-    page = client.get(f"/school/plans/plan?group={five_b.id}&subject={lit}").get_data(as_text=True)
+    page = client.get(f"/plans/plan?group={five_b.id}&subject={lit}").get_data(as_text=True)
     assert "В плане 96 ч, по учебному плану 102 ч" in page
-    assert client.get("/school/load/").status_code == 200
+    assert client.get("/load/").status_code == 200
 
 
 def test_parse_rows_without_header_and_with_columns_in_another_order():
-    from plugins.school.plans.services import TopicRow, parse_rows, read_table
+    from app.services.plans import TopicRow, parse_rows, read_table
 
     assert parse_rows(read_table("a.csv", "1;Тема 1. Введение;2;\n2;Проценты;1;Контрольная работа\n".encode())) == [
         TopicRow("Тема 1. Введение", 2, None), TopicRow("Проценты", 1, "test")]
@@ -319,7 +319,7 @@ def test_a_deleted_lesson_lets_go_of_its_topic_and_the_plan_reflows(app, client,
 
 def test_a_subgroup_plan_flows_into_that_subgroups_lessons_only(app, world):
     from app.models import Subgroup
-    from plugins.school.plans.services import TopicRow, replace_topics
+    from app.services.plans import TopicRow, replace_topics
 
     with app.app_context():
         s = db.session

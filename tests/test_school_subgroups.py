@@ -20,7 +20,7 @@ pytestmark = pytest.mark.dates
 def _split(client, world, placement: dict, names=("1 группа", "2 группа"), group=None):
     data = {"name": list(names)}
     data.update({f"learner-{lid}": str(i) for lid, i in placement.items()})
-    return client.post(f"/school/subgroups/{group or world.org1_group}/{world.org1_subject}/split", data=data,
+    return client.post(f"/subgroups/{group or world.org1_group}/{world.org1_subject}/split", data=data,
                        follow_redirects=True).get_data(as_text=True)
 
 
@@ -37,7 +37,7 @@ def _members(app):
 
 def test_class_teacher_splits_his_class(app, client, login, world):
     login("teacher1")  # leads 5А and teaches its Математика
-    page = client.get(f"/school/subgroups/?group={world.org1_group}&subject={world.org1_subject}").get_data(as_text=True)
+    page = client.get(f"/subgroups/?group={world.org1_group}&subject={world.org1_subject}").get_data(as_text=True)
     assert "Иванов Иван" in page and "Сохранить разделение" in page
     page = _split(client, world, {world.org1_child: 0, world.org1_sibling: 1, world.org1_learner3: 1})
     assert "Класс разделён на подгруппы" in page
@@ -58,7 +58,7 @@ def test_a_teacher_of_another_class_and_the_director_may_not_split(app, client, 
         assert "Делить класс" in page and "только его классный руководитель" in page
     assert _subgroups(app, world) == {} and _members(app) == set()
     login("parent1")
-    assert client.get("/school/subgroups/").status_code in (302, 403)
+    assert client.get("/subgroups/").status_code in (302, 403)
     login("admin3")  # another organisation
     assert "Делить класс" in _split(client, world, {world.org1_child: 0})
     assert _subgroups(app, world) == {}
@@ -125,7 +125,7 @@ def test_after_the_first_mark_only_the_administrator_moves_at_a_period_end(app, 
     assert "По подгруппам уже выставлены отметки" in page
     before = _members(app)
     # The class teacher may not move a learner (mid-period or not).
-    url = f"/school/subgroups/{world.org1_group}/{world.org1_subject}/move"
+    url = f"/subgroups/{world.org1_group}/{world.org1_subject}/move"
     page = client.post(url, data={"learner": world.org1_child, "subgroup": subs["2 группа"],
                                   "date": move_day.isoformat()}, follow_redirects=True).get_data(as_text=True)
     assert "Переводить обучающегося из одной подгруппы в другую может только администратор" in page
@@ -157,7 +157,7 @@ def test_after_the_first_mark_only_the_administrator_moves_at_a_period_end(app, 
         new_first = load_grid(db.session, host, world.org1_group, world.org1_subject, first, subs["2 группа"])
         assert world.org1_child not in {r.learner_id for r in new_first.rows}
         assert db.session.scalar(select(func.count(Mark.id)).where(Mark.assignment_id == a1)) == 1
-    page = client.get(f"/school/subgroups/?group={world.org1_group}&subject={world.org1_subject}").get_data(as_text=True)
+    page = client.get(f"/subgroups/?group={world.org1_group}&subject={world.org1_subject}").get_data(as_text=True)
     assert "Переводы между подгруппами" in page and f"{move_day:%d.%m.%Y}" in page
     # His diary: the old subgroup's lessons before the move, the new one's after it.
     with app.app_context():
@@ -184,7 +184,7 @@ def test_the_split_page_runs_a_fixed_number_of_queries(app, client, login, world
 
     login("teacher1")
     _split(client, world, {world.org1_child: 0, world.org1_sibling: 1, world.org1_learner3: 1})
-    path = f"/school/subgroups/?group={world.org1_group}&subject={world.org1_subject}"
+    path = f"/subgroups/?group={world.org1_group}&subject={world.org1_subject}"
     client.get(path)
     with count_queries(app) as small:
         assert client.get(path).status_code == 200

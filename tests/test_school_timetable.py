@@ -14,8 +14,8 @@ from app.models import (
     AcademicYear, Assignment, LearnerGroup, Learner, Lesson, Mark, Staff, Substitution, TeachingAssignment,
 )
 from app.services.diary import week as diary_week
-from plugins.school.timetable.models import ClassEvent, Holiday, Room, TimetableChange, TimetableEntry
-from plugins.school.timetable.services import generate_lessons, save_entry
+from app.models.timetable import ClassEvent, Holiday, Room, TimetableChange, TimetableEntry
+from app.services.timetable import generate_lessons, save_entry
 from tests.test_query_counts import count_queries
 from tests.world import current_quarter
 

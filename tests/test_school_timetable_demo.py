@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AcademicYear, LearnerGroup, Lesson, Organisation
-from plugins.school.timetable.calendar import load_calendar
-from plugins.school.timetable.models import (
+from app.services.calendar import load_calendar
+from app.models.timetable import (
     Bell, ClassEvent, Holiday, Room, TimetableChange, TimetableEntry, TimetableLesson,
 )
 from tests.world import TODAY

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup, Mark, Period, Staff, TeachingAssignment
 from app.services.journal import load_grid
 from app.services.marks import RuleError
-from plugins.school.movement.models import MovementOrder
+from app.models.movement import MovementOrder
 
 pytestmark = pytest.mark.dates  # graduation is dated by the day the year is closed
 
@@ -47,14 +47,14 @@ def _small_school(app, world) -> dict:
 
 
 def _close(client, world, confirm=True):
-    return client.post(f"/school/year-closing/{world.org1_year}/close", data={"confirm": "yes" if confirm else ""},
+    return client.post(f"/year-closing/{world.org1_year}/close", data={"confirm": "yes" if confirm else ""},
                        follow_redirects=True).get_data(as_text=True)
 
 
 def test_preview_shows_what_the_closing_will_do_and_changes_nothing(app, client, login, world):
     ids = _small_school(app, world)
     login("admin1")
-    page = client.get("/school/year-closing/").get_data(as_text=True)
+    page = client.get("/year-closing/").get_data(as_text=True)
     assert "Будет открыт учебный год 2027/2028" in page
     # 5А(3) + 6Б(1) + 1А, 8А(one stays), 10А → promoted; 9А and 11А graduate.
     assert "Переводятся в следующий класс: 9; выпускаются: 4; остаются на повторное обучение: 1" in page
@@ -105,7 +105,7 @@ def test_closing_promotes_graduates_keeps_repeaters_and_opens_the_next_year(app,
         copied = s.scalars(select(TeachingAssignment).where(TeachingAssignment.year_id == new.id)).all()
         assert {groups_by_id.name for groups_by_id in (s.get(LearnerGroup, t.group_id) for t in copied)} == \
             {"2А", "6А", "7Б", "9А", "11А"}
-    history = client.get(f"/school/movement/learner/{ids['l10_0']}").get_data(as_text=True)
+    history = client.get(f"/movement/learner/{ids['l10_0']}").get_data(as_text=True)
     assert "Перевод в следующий класс" in history and "2026/2027" in history and "2027/2028" in history
     # Closing twice is refused.
     again = _close(client, world)
@@ -154,21 +154,21 @@ def test_the_hook_receives_the_promoted_classes(app, client, login, world):
 def test_only_the_administrator_closes_a_year(app, client, login, world):
     _small_school(app, world)
     login("deputy1")
-    assert "Будет открыт учебный год" in client.get("/school/year-closing/").get_data(as_text=True)
-    assert "Закрыть учебный год</button>" not in client.get("/school/year-closing/").get_data(as_text=True)
-    assert client.post(f"/school/year-closing/{world.org1_year}/close", data={"confirm": "yes"}).status_code in (302, 403)
+    assert "Будет открыт учебный год" in client.get("/year-closing/").get_data(as_text=True)
+    assert "Закрыть учебный год</button>" not in client.get("/year-closing/").get_data(as_text=True)
+    assert client.post(f"/year-closing/{world.org1_year}/close", data={"confirm": "yes"}).status_code in (302, 403)
     for user in ("teacher1", "secretary1", "parent1"):
         login(user)
-        assert client.get("/school/year-closing/").status_code in (302, 403)
-        assert client.post(f"/school/year-closing/{world.org1_year}/close", data={"confirm": "yes"}).status_code in (302, 403)
+        assert client.get("/year-closing/").status_code in (302, 403)
+        assert client.post(f"/year-closing/{world.org1_year}/close", data={"confirm": "yes"}).status_code in (302, 403)
     login("admin3")  # another organisation's administrator
-    assert client.post(f"/school/year-closing/{world.org1_year}/close", data={"confirm": "yes"}).status_code == 404
+    assert client.post(f"/year-closing/{world.org1_year}/close", data={"confirm": "yes"}).status_code == 404
     with app.app_context():
         assert not db.session.get(AcademicYear, world.org1_year).closed
 
 
 def test_the_curriculum_is_copied_into_the_next_year(app, client, login, world):
-    from plugins.school.plans.models import CurriculumEntry
+    from app.models.plans import CurriculumEntry
 
     _small_school(app, world)
     with app.app_context():

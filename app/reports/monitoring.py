@@ -133,7 +133,9 @@ def _late_homework(session, host, org, start, end, first_entry) -> dict[tuple, i
     hours = next((host.setting(organisation, plugin, "homework_hours_after_last_lesson")
                   for plugin in organisation.plugins or []
                   if (plugin, "homework_hours_after_last_lesson") in host.rule_settings), 1)
-    bells = host.hook.bell_end_times(host=host, session=session, org_id=org, on=start) or {}
+    from ..services.timetable import bell_end_times
+
+    bells = bell_end_times(session, org, start) or {}
     in_range = (Lesson.org_id == org, Lesson.date >= start, Lesson.date <= end)
     last_number = dict(((g, d), n) for g, d, n in session.execute(
         select(Lesson.group_id, Lesson.date, func.max(Lesson.number)).where(*in_range)

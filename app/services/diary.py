@@ -47,17 +47,13 @@ def _marks_by_lesson(session, learner_id: int, lesson_ids):
 
 def week(session, learner: Learner, monday: dt.date, host=None) -> dict:
     """Seven days from ``monday``: lessons with topic, marks, attendance and homework,
-    and what plugins add to a day (``diary_week_extras``: class events …)."""
+    and the class's events of each day."""
+    from .timetable import diary_extras
+
     sunday = monday + dt.timedelta(days=6)
     extras = defaultdict(list)
-    if host is None:
-        from flask import current_app
-
-        host = current_app.extensions.get("ejournal")
-    if host is not None:
-        for found in host.hook.diary_week_extras(host=host, session=session, learner=learner, start=monday, end=sunday):
-            for item in found or []:
-                extras[item["date"]].append(item)
+    for item in diary_extras(session, learner, monday, sunday):
+        extras[item["date"]].append(item)
     lessons = session.scalars(_learner_lessons(learner).where(Lesson.date >= monday, Lesson.date <= sunday)
                               .order_by(Lesson.date, Lesson.number)).all()
     ids = [l.id for l in lessons]

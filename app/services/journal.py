@@ -85,13 +85,13 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
             columns.append(Column(lesson.id, lesson.date, lesson.number, lesson.topic,
                                   a.id if a else None, (a.title or type_name) if a else "",
                                   float(a.weight) if a else 1.0, i == 0))
-    # Learners who left the group for another one during or after the period (a plugin
-    # keeps that history) stay in its journal, greyed after their last day in it.
+    # Learners who left the group for another one during or after the period (the
+    # movement book keeps that history) stay in its journal, greyed after their last day in it.
+    from .movement import former_members
+
     former: dict[int, dt.date] = {}
-    for result in host.hook.former_group_members(host=host, session=session, group_id=group_id,
-                                                 start=period.start, end=period.end):
-        for learner_id, last_day in result or ():
-            former[learner_id] = max(last_day, former.get(learner_id, last_day))
+    for learner_id, last_day in former_members(session, group_id, period.start):
+        former[learner_id] = max(last_day, former.get(learner_id, last_day))
     in_group = Learner.group_id == group_id
     if former:
         in_group = or_(in_group, Learner.id.in_(list(former)))

@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, func, or_, select
 from app.models import AcademicYear, LearnerGroup, Lesson, Period, Subgroup, Subject
 from app.registry import Table
 
-from ..plans.models import LessonPlan, LessonTopicLink, PlanTopic
+from app.models.plans import LessonPlan, LessonTopicLink, PlanTopic
 
 
 def material_covered(session, params) -> list[Table]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 from app.models import AcademicYear, Learner, LearnerGroup
 from app.registry import Table
 
-from ..movement.models import DEPART, ENROL, GRADUATE, KINDS, TRANSFER, MovementOrder
+from app.models.movement import DEPART, ENROL, GRADUATE, KINDS, TRANSFER, MovementOrder
 
 ARRIVALS = (ENROL, TRANSFER)
 DEPARTURES = (DEPART, TRANSFER, GRADUATE)

@@ -1,0 +1,52 @@
+"""Restricted personal data of a learner: the medical card (Медицинский работник)
+and the psycho-social card (Психолог / социальный педагог).
+
+Both are declared through ``restricted_models``: the core cuts them for every user
+without the card's resource (see ``app.scoping``), and the views also check
+``Scope.restricted_read`` / ``restricted_write`` and log every view of a card in
+the audit log («просмотр»).
+"""
+from __future__ import annotations
+
+from app.hookspecs import hookimpl
+from app.registry import SCOPE_ORGANISATION, Resource, RestrictedModel, RoleSpec
+
+
+@hookimpl
+def register_models(host):
+    from app.models.cards import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
+
+    return [HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard]
+
+
+@hookimpl
+def register_resources(host):
+    return [Resource("MedicalCards", "Медицинские карты"),
+            Resource("PsychoCards", "Психолого-педагогические карточки"),
+            Resource("HealthConditions", "Справочник заболеваний")]
+
+
+@hookimpl
+def register_roles(host):
+    return [RoleSpec("Медицинский работник", SCOPE_ORGANISATION, {"MedicalCards": "write", "HealthConditions": "write"}),
+            RoleSpec("Психолог / социальный педагог", SCOPE_ORGANISATION, {"PsychoCards": "write"})]
+
+
+@hookimpl
+def restricted_models(host):
+    from app.models.cards import MedicalCard, MedicalCardCondition, PsychoCard
+
+    return [RestrictedModel(MedicalCard, "MedicalCards"), RestrictedModel(MedicalCardCondition, "MedicalCards"),
+            RestrictedModel(PsychoCard, "PsychoCards")]
+
+
+@hookimpl
+def extra_views(host, appbuilder):
+    from app.views.cards import HealthConditionView, MedicalCardView, PsychoCardView
+    from app.views.catalog import CATEGORIES
+
+    label, icon = CATEGORIES["People"]
+    for view, resource in ((MedicalCardView, "MedicalCards"), (PsychoCardView, "PsychoCards")):
+        appbuilder.add_view(view, resource, label=view.title, category="People", category_label=label,
+                            category_icon=icon, href=f"{view.route_base}/")
+    appbuilder.add_view(HealthConditionView, "HealthConditions", label=HealthConditionView.title, category="People")

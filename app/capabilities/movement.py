@@ -1,0 +1,39 @@
+"""The movement book (книга движения): orders of enrolment, transfer, promotion,
+departure and graduation, and the closing of the year."""
+from __future__ import annotations
+
+from app.hookspecs import hookimpl
+from app.registry import SCOPE_ORGANISATION, Resource, RoleSpec
+
+
+@hookimpl
+def register_models(host):
+    from app.models.movement import MovementOrder
+
+    return [MovementOrder]
+
+
+@hookimpl
+def register_resources(host):
+    return [Resource("Movement", "Книга движения обучающихся"),
+            Resource("MovementOverdue", "Просроченные записи книги движения"),
+            Resource("YearClosing", "Закрытие учебного года")]
+
+
+@hookimpl
+def register_roles(host):
+    # The Секретарь enters the orders; the Завуч controls them.
+    R, W = "read", "write"
+    return [
+        RoleSpec("Администратор", SCOPE_ORGANISATION, {"Movement": W, "MovementOverdue": R, "YearClosing": W}),
+        RoleSpec("Секретарь", SCOPE_ORGANISATION, {"Movement": W, "MovementOverdue": R}),
+        RoleSpec("Завуч", SCOPE_ORGANISATION, {"Movement": R, "MovementOverdue": R, "YearClosing": R}),
+        RoleSpec("Директор", SCOPE_ORGANISATION, {"Movement": R, "MovementOverdue": R, "YearClosing": R}),
+    ]
+
+
+@hookimpl
+def extra_views(host, appbuilder):
+    from app.views.movement import register_views
+
+    register_views(appbuilder)

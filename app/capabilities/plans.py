@@ -1,0 +1,63 @@
+"""Curriculum and teaching load, lesson plans (КТП) and the flow of their topics into lessons."""
+from __future__ import annotations
+
+from app.hookspecs import hookimpl
+from app.registry import SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, Resource, RoleSpec
+
+
+@hookimpl
+def register_models(host):
+    from app.models.plans import CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
+
+    return [CurriculumEntry, LessonPlan, PlanTopic, LessonTopicLink]
+
+
+@hookimpl
+def register_resources(host):
+    return [Resource("Curriculum", "Учебный план"),
+            Resource("CurriculumLoad", "Нагрузка и учебный план"),
+            Resource("LessonPlans", "Календарно-тематическое планирование (КТП)")]
+
+
+@hookimpl
+def register_roles(host):
+    # The Завуч draws up and corrects the curriculum; the teacher writes the КТП of
+    # his classes, the administration reads it.
+    return [
+        RoleSpec("Администратор", SCOPE_ORGANISATION, {"Curriculum": "write", "CurriculumLoad": "read",
+                                                         "LessonPlans": "read"}),
+        RoleSpec("Завуч", SCOPE_ORGANISATION, {"Curriculum": "write", "CurriculumLoad": "read", "LessonPlans": "read"}),
+        RoleSpec("Директор", SCOPE_ORGANISATION, {"Curriculum": "read", "CurriculumLoad": "read",
+                                                  "LessonPlans": "read"}),
+        RoleSpec("Учитель", SCOPE_GROUPS, {"LessonPlans": "write"}),
+        RoleSpec("Сотрудник УО", SCOPE_AUTHORITY, {"Curriculum": "read"}),
+    ]
+
+
+@hookimpl
+def extra_views(host, appbuilder):
+    from flask_babel import lazy_gettext as _l
+
+    from app.services.plan_reflow import init_reflow
+    from app.services.plan_rules import init_rules
+    from app.views.catalog import CATEGORIES
+    from app.views.plans import CurriculumView, LessonPlanView, LoadCheckView
+
+    init_rules()
+    init_reflow()
+    label, icon = CATEGORIES["Organisation"]
+    appbuilder.add_view(CurriculumView, "Curriculum", label=_l("Учебный план"), category="Organisation",
+                        category_label=label, category_icon=icon)
+    appbuilder.add_view(LoadCheckView, "CurriculumLoad", label=_l("Нагрузка и учебный план"),
+                        category="Organisation", href="/load/")
+    journal_label, journal_icon = CATEGORIES["Journal"]
+    appbuilder.add_view(LessonPlanView, "LessonPlans", label=_l("КТП (тематическое планирование)"),
+                        category="Journal", category_label=journal_label, category_icon=journal_icon,
+                        href="/plans/")
+
+
+@hookimpl
+def academic_year_opened(host, session, old_year, new_year, group_map):
+    from app.services.plans import copy_curriculum
+
+    copy_curriculum(session, old_year, new_year)

@@ -1,0 +1,30 @@
+"""Subgroups of a group (languages, technology, physical education) and moves between them."""
+from __future__ import annotations
+
+from app.hookspecs import hookimpl
+from app.registry import SCOPE_GROUPS, SCOPE_ORGANISATION, Resource, RoleSpec
+
+
+@hookimpl
+def register_resources(host):
+    return [Resource("SubgroupSplit", "Деление на подгруппы"),
+            Resource("SubgroupMoves", "Перевод между подгруппами")]
+
+
+@hookimpl
+def register_roles(host):
+    # The group's leader splits it with the subject teacher (the page checks that the
+    # teacher leads or teaches the group); moves between subgroups are the Администратор's.
+    return [
+        RoleSpec("Администратор", SCOPE_ORGANISATION, {"SubgroupSplit": "write", "SubgroupMoves": "write"}),
+        RoleSpec("Завуч", SCOPE_ORGANISATION, {"SubgroupSplit": "write"}),
+        RoleSpec("Директор", SCOPE_ORGANISATION, {"SubgroupSplit": "read"}),
+        RoleSpec("Учитель", SCOPE_GROUPS, {"SubgroupSplit": "read"}),
+    ]
+
+
+@hookimpl
+def extra_views(host, appbuilder):
+    from app.views.subgroups import register_views
+
+    register_views(appbuilder)

@@ -1,0 +1,478 @@
+"""Rules of the movement book (R14, seed 004 3.3.3.2 and 3.3.4.4) and the closing
+of a school year. No Flask request here: the views pass the actor and commit.
+
+Applying an order changes the learner's class through the core columns
+(``Learner.group_id``, ``enrolled_on``, ``left_on``); nothing of a departed or
+graduated learner is deleted: his group stays, ``left_on`` is set and the
+journal greys his cells after that day.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from app.models import AcademicYear, Account, Learner, LearnerGroup, Period, TeachingAssignment
+from app.services.marks import RuleError
+
+from app.models.movement import DEPART, ENROL, GRADUATE, KINDS, PROMOTE, REPEAT, TRANSFER, MovementOrder
+
+RULE = "R14"
+SCHOOL_KIND = "class"
+GRADUATING_LEVELS = (9, 11)
+MANUAL_KINDS = (ENROL, DEPART, TRANSFER, GRADUATE, REPEAT)  # promotion only by closing the year
+
+
+# --------------------------------------------------------------------------
+# Orders
+# --------------------------------------------------------------------------
+def next_number(session, org_id: int, on: dt.date) -> str:
+    """A generated order number «Д-2026-007»: the next of the calendar year in the book."""
+    prefix = f"Д-{on.year}-"
+    taken = session.scalars(select(MovementOrder.number).where(
+        MovementOrder.org_id == org_id, MovementOrder.number.like(f"{prefix}%")).distinct()).all()
+    last = max((int(m.group(1)) for n in taken if (m := re.fullmatch(rf"{re.escape(prefix)}(\d+)", n))), default=0)
+    return f"{prefix}{last + 1:03d}"
+
+
+def _open_year(group: LearnerGroup | None) -> bool:
+    return group is not None and group.year is not None and not group.year.closed
+
+
+def apply_order(session, learner: Learner, kind: str, *, number: str | None, date: dt.date | None,
+                event_date: dt.date | None = None, to_group: LearnerGroup | None = None,
+                destination: str | None = None, entered_by: int | None = None) -> MovementOrder:
+    """Record an order about ``learner`` and change his class accordingly.
+
+    Refusals raise ``RuleError`` (R14) before anything changes.
+    """
+    if kind not in MANUAL_KINDS:
+        raise RuleError(RULE, _l("Перевод в следующий класс оформляется закрытием учебного года."))
+    if date is None:
+        raise RuleError(RULE, _l("Укажите дату приказа."))
+    event_date = event_date or date
+    destination = (destination or "").strip() or None
+    current = learner.group
+    active = learner.group_id is not None and learner.left_on is None
+    order = MovementOrder(org_id=learner.org_id, kind=kind, learner_id=learner.id, date=date, event_date=event_date,
+                          destination=destination, entered_by=entered_by)
+    if kind == ENROL:
+        if to_group is None or to_group.kind != SCHOOL_KIND or not _open_year(to_group):
+            raise RuleError(RULE, _l("Для зачисления выберите класс открытого учебного года."))
+        if active and learner.group_id != to_group.id:
+            raise RuleError(RULE, _l("Обучающийся уже числится в классе %(group)s: оформите перевод, а не зачисление.",
+                                     group=current.name))
+        if active and _has_order(session, learner.id, ENROL, to_group.year_id):
+            raise RuleError(RULE, _l("Приказ о зачислении этого обучающегося уже внесён."))
+        order.to_group_id, order.year_id = to_group.id, to_group.year_id
+        learner.group_id, learner.enrolled_on, learner.left_on = to_group.id, event_date, None
+    elif kind in (DEPART, GRADUATE):
+        if not active:
+            raise RuleError(RULE, _l("Обучающийся не числится ни в одном классе."))
+        if kind == DEPART and not destination:
+            raise RuleError(RULE, _l("Укажите, куда выбыл обучающийся."))
+        if kind == GRADUATE and current.level not in GRADUATING_LEVELS:
+            raise RuleError(RULE, _l("Выпуск оформляется только из 9-х и 11-х классов."))
+        if learner.enrolled_on and event_date < learner.enrolled_on:
+            raise RuleError(RULE, _l("Дата выбытия раньше даты зачисления."))
+        order.from_group_id, order.year_id = current.id, current.year_id
+        learner.left_on = event_date  # the class stays: his marks and attendance stay with it
+    elif kind == TRANSFER:
+        if not active:
+            raise RuleError(RULE, _l("Обучающийся не числится ни в одном классе."))
+        if to_group is None or to_group.id == current.id or to_group.kind != SCHOOL_KIND:
+            raise RuleError(RULE, _l("Выберите другой класс, в который переводится обучающийся."))
+        if to_group.year_id != current.year_id or not _open_year(to_group):
+            raise RuleError(RULE, _l("Перевести можно только в класс того же, открытого учебного года."))
+        order.from_group_id, order.to_group_id, order.year_id = current.id, to_group.id, current.year_id
+        learner.group_id = to_group.id
+    elif kind == REPEAT:
+        if not active or not _open_year(current):
+            raise RuleError(RULE, _l("Обучающийся не числится в классе открытого учебного года."))
+        if _has_order(session, learner.id, REPEAT, current.year_id):
+            raise RuleError(RULE, _l("Приказ об оставлении на повторное обучение уже внесён."))
+        # Takes effect when the year is closed: the learner stays in the same grade.
+        order.from_group_id, order.year_id = current.id, current.year_id
+    order.number = (number or "").strip() or next_number(session, learner.org_id, date)
+    session.add(order)
+    session.flush()
+    return order
+
+
+def _has_order(session, learner_id: int, kind: str, year_id: int | None) -> bool:
+    return session.scalar(select(MovementOrder.id).where(
+        MovementOrder.learner_id == learner_id, MovementOrder.kind == kind, MovementOrder.year_id == year_id)
+        .limit(1)) is not None
+
+
+# --------------------------------------------------------------------------
+# Reading the book
+# --------------------------------------------------------------------------
+@dataclass
+class BookRow:
+    order: MovementOrder
+    learner: str
+    learner_id: int
+    from_group: str
+    to_group: str
+    year: str
+    entered_by: str = ""
+
+
+def _rows(session, query) -> list[BookRow]:
+    src, dst = aliased(LearnerGroup), aliased(LearnerGroup)
+    q = (query.add_columns(Learner.last_name, Learner.first_name, Learner.middle_name, src.name, dst.name,
+                           AcademicYear.name, Account.last_name, Account.first_name)
+         .join(Learner, Learner.id == MovementOrder.learner_id)
+         .outerjoin(Account, Account.id == MovementOrder.entered_by)
+         .outerjoin(src, src.id == MovementOrder.from_group_id)
+         .outerjoin(dst, dst.id == MovementOrder.to_group_id)
+         .outerjoin(AcademicYear, AcademicYear.id == MovementOrder.year_id))
+    out = []
+    for order, last, first, middle, src_name, dst_name, year, by_last, by_first in session.execute(q):
+        out.append(BookRow(order, " ".join(p for p in (last, first, middle) if p), order.learner_id,
+                           src_name or "", dst_name or "", year or "", _name(by_last, by_first)))
+    return out
+
+
+def book_page(session, *, kind: str | None = None, group_id: int | None = None, query: str = "", page: int = 0,
+              page_size: int = 50) -> tuple[int, list[BookRow]]:
+    """One page of the book, newest orders first, with its total count."""
+    q = select(MovementOrder)
+    if kind in KINDS:
+        q = q.where(MovementOrder.kind == kind)
+    if group_id:
+        q = q.where((MovementOrder.from_group_id == group_id) | (MovementOrder.to_group_id == group_id))
+    if query:
+        q = q.where(MovementOrder.learner_id.in_(
+            select(Learner.id).where(Learner.last_name.ilike(f"{query.strip()}%"))))
+    total = session.scalar(select(func.count()).select_from(q.subquery()))
+    q = q.order_by(MovementOrder.date.desc(), MovementOrder.id.desc()).offset(page * page_size).limit(page_size)
+    return total, _rows(session, q)
+
+
+@dataclass
+class History:
+    learner: Learner
+    orders: list[BookRow]
+    classes: list[tuple[str, str]]  # (year, class) in year order
+
+
+def learner_history(session, learner: Learner) -> History:
+    """Every order about the learner in date order, and his classes by year."""
+    orders = _rows(session, select(MovementOrder).where(MovementOrder.learner_id == learner.id)
+                   .order_by(MovementOrder.event_date, MovementOrder.date, MovementOrder.id))
+    group_ids = {o.order.from_group_id for o in orders} | {o.order.to_group_id for o in orders}
+    if learner.group_id:
+        group_ids.add(learner.group_id)
+    group_ids.discard(None)
+    classes = session.execute(
+        select(AcademicYear.name, LearnerGroup.name).join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
+        .where(LearnerGroup.id.in_(group_ids)).order_by(AcademicYear.start, LearnerGroup.level, LearnerGroup.name)
+    ).all() if group_ids else []
+    return History(learner, orders, [tuple(c) for c in classes])
+
+
+# --------------------------------------------------------------------------
+# Deadlines (R14, seed 004 3.3.3.2)
+# --------------------------------------------------------------------------
+def add_working_days(day: dt.date, n: int) -> dt.date:
+    """``day`` plus ``n`` working days (Monday to Friday)."""
+    while n > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def deadline(order: MovementOrder, level: int | None, year: AcademicYear | None) -> dt.date | None:
+    """When the order had to be in the system, by seed 004 3.3.3.2:
+
+    * promotion of grades 1–8 and 10 and repeaters — by 31 August of the school year;
+    * graduation from grades 9 and 11, and 9th graders repeating — by 1 July;
+    * departure and enrolment — within 2 working days of the event;
+    * enrolment to the 10th grade at the start of the year — by 31 August;
+    * enrolment to the 1st grade — within 3 working days of the decision (the order's date).
+    Transfers between classes have no deadline of their own.
+    """
+    end_year = year.end.year if year is not None else order.date.year
+    if order.kind == PROMOTE:
+        return dt.date(end_year, 8, 31)
+    if order.kind == REPEAT:
+        return dt.date(end_year, 7, 1) if level == 9 else dt.date(end_year, 8, 31)
+    if order.kind == GRADUATE:
+        return dt.date(end_year, 7, 1)
+    if order.kind == DEPART:
+        return add_working_days(order.event_date, 2)
+    if order.kind == ENROL:
+        if level == 1:
+            return add_working_days(order.date, 3)
+        if level == 10 and year is not None and order.event_date <= year.start:
+            return dt.date(year.start.year, 8, 31)
+        return add_working_days(order.event_date, 2)
+    return None
+
+
+@dataclass
+class Overdue:
+    what: str
+    learner: str
+    learner_id: int | None
+    group: str
+    number: str
+    day: dt.date | None  # the event or order day
+    due: dt.date | None
+    entered: dt.date | None
+
+
+OVERDUE_LIMIT = 200
+
+
+def overdue_items(session, org_id: int, today: dt.date) -> list[Overdue]:
+    """Late orders and movements without an order, newest first (a bounded number of queries)."""
+    since = today - dt.timedelta(days=400)
+    src, dst = aliased(LearnerGroup), aliased(LearnerGroup)
+    items: list[Overdue] = []
+    rows = session.execute(
+        select(MovementOrder, Learner.last_name, Learner.first_name, Learner.middle_name, src.level, src.name,
+               dst.level, dst.name, AcademicYear)
+        .join(Learner, Learner.id == MovementOrder.learner_id)
+        .outerjoin(src, src.id == MovementOrder.from_group_id).outerjoin(dst, dst.id == MovementOrder.to_group_id)
+        .outerjoin(AcademicYear, AcademicYear.id == MovementOrder.year_id)
+        .where(MovementOrder.org_id == org_id, MovementOrder.date >= since)
+        .order_by(MovementOrder.date.desc(), MovementOrder.id.desc())).all()
+    for order, last, first, middle, src_level, src_name, dst_level, dst_name, year in rows:
+        level = dst_level if order.kind == ENROL else src_level
+        due = deadline(order, level, year)
+        entered = order.created_at.date() if order.created_at else None
+        if due is not None and entered is not None and entered > due:
+            items.append(Overdue(str(_l("Приказ внесён позже срока: %(kind)s", kind=_l(KINDS[order.kind]))),
+                                 _name(last, first, middle), order.learner_id, dst_name or src_name or "",
+                                 order.number, order.event_date, due, entered))
+    # Movements without an order: enrolled or left in the last year, no order of that kind.
+    ordered = {(lid, kind) for lid, kind in session.execute(
+        select(MovementOrder.learner_id, MovementOrder.kind).where(
+            MovementOrder.org_id == org_id, MovementOrder.kind.in_([ENROL, DEPART, GRADUATE])))}
+    for learner, level, group_name in session.execute(
+            select(Learner, LearnerGroup.level, LearnerGroup.name).join(LearnerGroup, LearnerGroup.id == Learner.group_id)
+            .where(Learner.org_id == org_id, LearnerGroup.kind == SCHOOL_KIND,
+                   ((Learner.enrolled_on >= since) | (Learner.left_on >= since)))
+            .order_by(Learner.last_name, Learner.first_name)):
+        if learner.enrolled_on and learner.enrolled_on >= since and (learner.id, ENROL) not in ordered:
+            due = add_working_days(learner.enrolled_on, 3 if level == 1 else 2)
+            if today > due:
+                items.append(Overdue(str(_l("Зачисление без приказа")), learner.full_name, learner.id, group_name,
+                                     "", learner.enrolled_on, due, None))
+        if learner.left_on and learner.left_on >= since and (learner.id, DEPART) not in ordered \
+                and (learner.id, GRADUATE) not in ordered:
+            due = add_working_days(learner.left_on, 2)
+            if today > due:
+                items.append(Overdue(str(_l("Выбытие без приказа")), learner.full_name, learner.id, group_name,
+                                     "", learner.left_on, due, None))
+    # A past school year still open after 31 August: promotion orders are missing.
+    for year in session.scalars(select(AcademicYear).where(AcademicYear.org_id == org_id,
+                                                           AcademicYear.closed.is_(False),
+                                                           AcademicYear.end < today).order_by(AcademicYear.start)):
+        due = dt.date(year.end.year, 8, 31)
+        if today > due:
+            items.append(Overdue(str(_l("Не оформлен перевод на следующий учебный год %(year)s", year=year.name)),
+                                 "", None, "", "", year.end, due, None))
+    return items[:OVERDUE_LIMIT]
+
+
+def _name(*parts) -> str:
+    return " ".join(p for p in parts if p)
+
+
+# --------------------------------------------------------------------------
+# Closing a school year
+# --------------------------------------------------------------------------
+def _letter(group: LearnerGroup) -> str:
+    return group.name[len(str(group.level)):] if group.name.startswith(str(group.level)) else group.name
+
+
+def next_year_name(year: AcademicYear) -> str:
+    return f"{year.start.year + 1}/{year.start.year + 2}"
+
+
+@dataclass
+class GroupPlan:
+    group: LearnerGroup
+    action: str  # "promote" | "graduate"
+    new_name: str | None
+    promoted: list[Learner] = field(default_factory=list)
+    graduated: list[Learner] = field(default_factory=list)
+    repeaters: list[Learner] = field(default_factory=list)
+
+
+@dataclass
+class ClosingPlan:
+    year: AcademicYear
+    new_year_name: str
+    groups: list[GroupPlan]
+    assignments: int  # teaching assignments copied to the promoted classes
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"promoted": sum(len(g.promoted) for g in self.groups),
+                "graduated": sum(len(g.graduated) for g in self.groups),
+                "repeaters": sum(len(g.repeaters) for g in self.groups)}
+
+
+def plan_closing(session, year: AcademicYear) -> ClosingPlan:
+    """What closing ``year`` will do, without changing anything (the preview)."""
+    if year.closed:
+        raise RuleError(RULE, _l("Учебный год %(year)s уже закрыт.", year=year.name))
+    groups = session.scalars(select(LearnerGroup).where(LearnerGroup.year_id == year.id,
+                                                        LearnerGroup.kind == SCHOOL_KIND)
+                             .order_by(LearnerGroup.level, LearnerGroup.name)).all()
+    group_ids = [g.id for g in groups]
+    learners = defaultdict(list)
+    for learner in session.scalars(select(Learner).where(Learner.group_id.in_(group_ids), Learner.left_on.is_(None))
+                                   .order_by(Learner.last_name, Learner.first_name, Learner.middle_name)):
+        learners[learner.group_id].append(learner)
+    repeat = set(session.scalars(select(MovementOrder.learner_id).where(
+        MovementOrder.year_id == year.id, MovementOrder.kind == REPEAT)))
+    plans = []
+    for g in groups:
+        graduating = g.level in GRADUATING_LEVELS
+        plan = GroupPlan(g, GRADUATE if graduating else PROMOTE, None if graduating else f"{g.level + 1}{_letter(g)}")
+        for learner in learners[g.id]:
+            if learner.id in repeat:
+                plan.repeaters.append(learner)
+            elif graduating:
+                plan.graduated.append(learner)
+            else:
+                plan.promoted.append(learner)
+        plans.append(plan)
+    promoted_ids = [p.group.id for p in plans if p.action == PROMOTE]
+    assignments = session.scalar(select(func.count(TeachingAssignment.id)).where(
+        TeachingAssignment.year_id == year.id, TeachingAssignment.group_id.in_(promoted_ids))) or 0
+    return ClosingPlan(year, next_year_name(year), plans, assignments)
+
+
+@dataclass
+class ClosingResult:
+    new_year: AcademicYear
+    group_map: dict  # old group id -> new group id (promoted classes)
+    promote_number: str
+    graduate_number: str
+    counts: dict
+
+
+def close_year(session, host, year: AcademicYear, on: dt.date, entered_by: int | None = None) -> ClosingResult:
+    """Close ``year`` and open the next one, all in the caller's transaction.
+
+    Grades 1–8 and 10 go up a grade into new classes of the next year (5А → 6А,
+    class teachers and teaching assignments copied for review); grades 9 and 11
+    are graduated (``left_on`` set, their class and records stay); learners with
+    an order to repeat the year go to the class of the same grade in the next
+    year. The next year's periods come from the plugins' calendars; the
+    organisation's settings and subjects belong to the organisation and carry
+    over as they are. Then the ``academic_year_opened`` hook lets other parts
+    (the curriculum) copy their own data. The caller commits or rolls back.
+    """
+    plan = plan_closing(session, year)
+    org = year.organisation
+    new_year = _next_year(session, host, year, org)
+    existing = {g.name: g for g in session.scalars(select(LearnerGroup).where(LearnerGroup.year_id == new_year.id))}
+
+    def group_for(name: str, level: int, leader_id: int | None) -> LearnerGroup:
+        group = existing.get(name)
+        if group is None:
+            group = existing[name] = LearnerGroup(org_id=year.org_id, year_id=new_year.id, kind=SCHOOL_KIND,
+                                                  name=name, level=level, leader_id=leader_id)
+            session.add(group)
+        return group
+
+    group_map: dict[int, LearnerGroup] = {}
+    for p in plan.groups:
+        if p.action == PROMOTE:
+            group_map[p.group.id] = group_for(p.new_name, p.group.level + 1, p.group.leader_id)
+    for p in plan.groups:
+        if p.repeaters:
+            group_for(p.group.name, p.group.level, None)
+    session.flush()
+
+    promote_no = next_number(session, year.org_id, on)
+    orders = []
+    day_after = year.end + dt.timedelta(days=1)
+    if plan.counts["promoted"]:
+        for p in plan.groups:
+            for learner in p.promoted:
+                target = group_map[p.group.id]
+                orders.append(MovementOrder(org_id=year.org_id, number=promote_no, date=on, event_date=new_year.start,
+                                            kind=PROMOTE, learner_id=learner.id, year_id=year.id,
+                                            from_group_id=p.group.id, to_group_id=target.id, entered_by=entered_by,
+                                            destination=str(_l("Переведён в %(group)s класс", group=target.name))))
+                learner.group_id = target.id
+        session.add_all(orders)
+        session.flush()
+    graduate_no = next_number(session, year.org_id, on) if plan.counts["graduated"] else ""
+    graduation_day = min(on, year.end)
+    for p in plan.groups:
+        for learner in p.graduated:
+            session.add(MovementOrder(org_id=year.org_id, number=graduate_no, date=on, event_date=graduation_day,
+                                      kind=GRADUATE, learner_id=learner.id, year_id=year.id,
+                                      from_group_id=p.group.id, entered_by=entered_by,
+                                      destination=str(_l("Окончил %(level)s классов", level=p.group.level))))
+            learner.left_on = graduation_day
+        for learner in p.repeaters:
+            learner.group_id = existing[p.group.name].id  # the order to repeat is already in the book
+    # Teaching assignments of the promoted classes, for the Завуч to review. Subgroups are
+    # split anew at the start of each year (R9): a subgroup's teacher is copied for the class.
+    copied = set()
+    for ta in session.scalars(select(TeachingAssignment).where(
+            TeachingAssignment.year_id == year.id, TeachingAssignment.group_id.in_(list(group_map)))
+            .order_by(TeachingAssignment.id)):
+        key = (ta.teacher_id, ta.subject_id, ta.group_id)
+        if key in copied:
+            continue
+        copied.add(key)
+        session.add(TeachingAssignment(org_id=year.org_id, year_id=new_year.id, teacher_id=ta.teacher_id,
+                                       subject_id=ta.subject_id, group_id=group_map[ta.group_id].id,
+                                       hours_per_week=ta.hours_per_week))
+    year.closed = True
+    session.flush()
+    host.hook.academic_year_opened(host=host, session=session, old_year=year, new_year=new_year,
+                                   group_map={old: new.id for old, new in group_map.items()})
+    session.flush()
+    return ClosingResult(new_year, {old: new.id for old, new in group_map.items()}, promote_no if orders else "",
+                         graduate_no, plan.counts)
+
+
+def _next_year(session, host, year: AcademicYear, org) -> AcademicYear:
+    """The next academic year with its periods from every enabled plugin's calendar
+    (an existing next year, created ahead by hand, is taken as it is)."""
+    name = next_year_name(year)
+    found = session.scalar(select(AcademicYear).where(AcademicYear.org_id == year.org_id, AcademicYear.name == name))
+    if found is not None:
+        if found.closed:
+            raise RuleError(RULE, _l("Следующий учебный год %(year)s уже закрыт.", year=name))
+        return found
+    start_year = year.start.year + 1
+    templates = [(plugin, t) for plugin in (org.plugins or []) for t in host.calendar(plugin, start_year)]
+    start = min((t.start for _, t in templates), default=dt.date(start_year, 9, 1))
+    end = max((t.end for _, t in templates), default=dt.date(start_year + 1, 6, 30))
+    new_year = AcademicYear(org_id=year.org_id, name=name, start=start, end=end)
+    session.add(new_year)
+    session.flush()
+    session.add_all([
+        Period(org_id=year.org_id, year_id=new_year.id, plugin=plugin, type_code=t.type_code, name=t.name,
+               start=t.start, end=t.end, order=t.order, is_final=host.period_types[t.type_code].is_final)
+        for plugin, t in templates
+    ])
+    return new_year
+
+
+def former_members(session, group_id: int, start: dt.date) -> list[tuple[int, dt.date]]:
+    """(learner, last day in the class) of those transferred or promoted out of the class on or after ``start``."""
+    return [(learner_id, event_date - dt.timedelta(days=1)) for learner_id, event_date in session.execute(
+        select(MovementOrder.learner_id, MovementOrder.event_date).where(
+            MovementOrder.from_group_id == group_id, MovementOrder.kind.in_([TRANSFER, PROMOTE]),
+            MovementOrder.event_date > start))]

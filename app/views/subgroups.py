@@ -1,0 +1,146 @@
+"""«Деление на подгруппы»: split a class for a subject, move a learner at a period's end (R9)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import AcademicYear, Learner, LearnerGroup, Subgroup, SubgroupMember, Subject, TeachingAssignment
+from app.scoping import current_scope
+from app.views.base import apply_rule_action
+
+from app.views.movement import scoped_get
+
+from app.services.subgroups import Actor, may_split, move, move_dates, split, split_locked, subgroups_of
+
+MAX_SUBGROUPS = 3
+
+
+def _actor() -> Actor:
+    sm = current_app.appbuilder.sm
+    scope = current_scope()
+    return Actor(person_id=scope.person_id if scope else None, org_wide=sm.level("SubgroupSplit") >= 2,
+                 may_move=sm.level("SubgroupMoves") >= 2)
+
+
+def _pairs(session):
+    """(group id, group name, subject id, subject name, level) of the classes the user reaches, open years only."""
+    # The level is selected too: PostgreSQL orders a DISTINCT only by selected columns.
+    return session.execute(
+        select(LearnerGroup.id, LearnerGroup.name, Subject.id, Subject.name, LearnerGroup.level)
+        .join(TeachingAssignment, TeachingAssignment.group_id == LearnerGroup.id)
+        .join(Subject, Subject.id == TeachingAssignment.subject_id)
+        .join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
+        .where(LearnerGroup.kind == "class", AcademicYear.closed.is_(False)).distinct()
+        .order_by(LearnerGroup.level, LearnerGroup.name, Subject.name)).all()
+
+
+def _default_pair(session, pairs) -> tuple[int, int]:
+    """The own class first (for a class teacher), and in it a subject already split."""
+    scope = current_scope()
+    person = scope.person_id if scope else None
+    led = set(session.scalars(select(LearnerGroup.id).where(LearnerGroup.leader_id == person))) if person else set()
+    split_ = set(session.execute(select(Subgroup.group_id, Subgroup.subject_id).where(
+        Subgroup.group_id.in_({p[0] for p in pairs}))).all())
+    best = min(pairs, key=lambda p: (p[0] not in led, (p[0], p[2]) not in split_))
+    return best[0], best[2]
+
+
+class SubgroupSplitView(BaseView):
+    route_base = "/subgroups"
+    class_permission_name = "SubgroupSplit"
+    # Reading the page is enough to ask: the rules (R9) decide who may split or move.
+    method_permission_name = {"index": "read", "split_class": "read", "move_learner": "read"}
+    default_view = "index"
+    title = _l("Деление классов на подгруппы")
+
+    @expose("/")
+    @has_access
+    def index(self):
+        session = db.session
+        pairs = _pairs(session)
+        group_id = request.args.get("group", type=int)
+        subject_id = request.args.get("subject", type=int)
+        if (group_id is None or subject_id is None) and pairs:
+            group_id, subject_id = _default_pair(session, pairs)
+        ctx = dict(pairs=pairs, group_id=group_id, subject_id=subject_id, title=self.title, group=None)
+        if group_id is not None:
+            if (group_id, subject_id) not in {(p[0], p[2]) for p in pairs}:
+                abort(404)
+            group = scoped_get(session, LearnerGroup, group_id)
+            subs = subgroups_of(session, group_id, subject_id)
+            learners = session.scalars(select(Learner).where(Learner.group_id == group_id, Learner.left_on.is_(None))
+                                       .order_by(Learner.last_name, Learner.first_name, Learner.middle_name)).all()
+            members = session.execute(
+                select(SubgroupMember.learner_id, SubgroupMember.subgroup_id, SubgroupMember.valid_from,
+                       SubgroupMember.valid_to)
+                .where(SubgroupMember.subgroup_id.in_([s.id for s in subs]))
+                .order_by(SubgroupMember.learner_id, SubgroupMember.valid_from)).all() if subs else []
+            today = clock.today()
+            current = {m[0]: m[1] for m in members
+                       if (m[2] is None or m[2] <= today) and (m[3] is None or m[3] >= today)}
+            actor = _actor()
+            names = [s.name for s in subs] or [_("1 группа"), _("2 группа")]
+            names += [""] * max(0, MAX_SUBGROUPS - len(names))
+            ctx.update(group=group, subgroups=subs, learners=learners, current=current,
+                       moves=[m for m in members if m[2] is not None or m[3] is not None],
+                       sub_names={s.id: s.name for s in subs}, names=names,
+                       learner_names={l.id: l.full_name for l in learners},
+                       locked=split_locked(session, [s.id for s in subs]),
+                       can_split=may_split(session, group, subject_id, actor), can_move=actor.may_move,
+                       dates=move_dates(session, group), today=today)
+        return self.render_template("subgroups/split.html", **ctx)
+
+    @expose("/<int:group_id>/<int:subject_id>/split", methods=["POST"])
+    @has_access
+    def split_class(self, group_id: int, subject_id: int):
+        session = db.session
+        group = scoped_get(session, LearnerGroup, group_id)
+        if group is None:
+            # Another teacher's class is out of his reach: the same answer whether it exists or not.
+            flash(f"{_('Делить класс на подгруппы может только его классный руководитель вместе с учителем предмета.')}",
+                  "danger")
+            return redirect(url_for("SubgroupSplitView.index"))
+        if scoped_get(session, Subject, subject_id) is None:
+            abort(404)
+        names = request.form.getlist("name")
+        placement = {}
+        for key, value in request.form.items():
+            if key.startswith("learner-"):
+                try:
+                    placement[int(key[8:])] = int(value) if value != "" else None
+                except ValueError:
+                    abort(400)
+        return apply_rule_action(lambda: split(session, group, subject_id, names, placement, _actor()),
+                                 _("Класс разделён на подгруппы."),
+                                 url_for("SubgroupSplitView.index", group=group_id, subject=subject_id))
+
+    @expose("/<int:group_id>/<int:subject_id>/move", methods=["POST"])
+    @has_access
+    def move_learner(self, group_id: int, subject_id: int):
+        session = db.session
+        learner = scoped_get(session, Learner, request.form.get("learner", type=int) or 0)
+        target = scoped_get(session, Subgroup, request.form.get("subgroup", type=int) or 0)
+        if learner is None or target is None or target.group_id != group_id or target.subject_id != subject_id:
+            abort(404)
+        try:
+            effective = dt.date.fromisoformat(request.form.get("date", ""))
+        except ValueError:
+            effective = None
+        return apply_rule_action(lambda: move(session, learner, target, effective, _actor()),
+                                 _("Обучающийся переведён в подгруппу «%(name)s».", name=target.name),
+                                 url_for("SubgroupSplitView.index", group=group_id, subject=subject_id))
+
+
+def register_views(appbuilder):
+    from app.views.catalog import CATEGORIES
+
+    label, icon = CATEGORIES["Journal"]
+    appbuilder.add_view(SubgroupSplitView, "SubgroupSplit", label=SubgroupSplitView.title, category="Journal",
+                        category_label=label, category_icon=icon)
