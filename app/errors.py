@@ -5,7 +5,7 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from .scoping import ScopeError
+from app.exceptions import ScopeError
 
 
 def _wants_json() -> bool:

@@ -102,7 +102,7 @@ def academic_year_opened(host, session, old_year, new_year, group_map):
     ``old_year.closed`` is set. ``group_map`` maps the id of each promoted class of
     ``old_year`` to the id of its class in ``new_year`` (5А → 6А); graduated classes are
     not in it. Implementations add rows to ``session`` (e.g. the curriculum of the new
-    year, for review) and must not commit; raising ``app.services.marks.RuleError``
+    year, for review) and must not commit; raising ``app.exceptions.RuleError``
     refuses the whole closing. The return value is ignored.
     """
 

@@ -11,14 +11,11 @@ from typing import Iterable
 
 import pluggy
 
+from .exceptions import PluginError
 from . import hookspecs
 from .registry import GroupKind, MarkScale, PeriodType, ReportSpec, Resource, RoleSpec, RuleSetting
 
 ENTRY_POINT_GROUP = "ejournal.plugins"
-
-
-class PluginError(RuntimeError):
-    """A plugin declares something that clashes with another plugin."""
 
 
 class PluginHost:

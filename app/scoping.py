@@ -21,6 +21,7 @@ from sqlalchemy import event, false, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 
+from .exceptions import ScopeError
 from .models import (
     Account,
     Assignment,
@@ -56,10 +57,6 @@ ANONYMOUS = "anonymous"
 _BREADTH = [SCOPE_SYSTEM, SCOPE_ORGANISATION, SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_CHILDREN, SCOPE_SELF]
 # What an anonymous login may change on an account: FAB's own bookkeeping.
 _LOGIN_FIELDS = {"last_login", "login_count", "fail_login_count", "changed_on"}
-
-
-class ScopeError(Exception):
-    """A write outside what the user may reach. The message is Russian and shown as is."""
 
 
 @dataclass(frozen=True)
@@ -409,7 +406,8 @@ def _guard(session: Session, flush_context, instances) -> None:
 
 
 def _check_records(session: Session, objs) -> None:
-    from .services.records import InvalidRecord, check_record
+    from .services.records import check_record
+    from app.exceptions import InvalidRecord
 
     try:
         for obj in objs:
@@ -438,7 +436,8 @@ def _guard_row(scope: Scope, obj, is_new: bool) -> None:
 
 
 def _guard_account(session: Session, scope: Scope, obj, is_new: bool) -> None:
-    from .services.grants import GrantRefused, check_account_write
+    from .services.grants import check_account_write
+    from app.exceptions import GrantRefused
 
     if scope.kind == ANONYMOUS:
         if is_new or not set(_changed_columns(obj)) <= _LOGIN_FIELDS:

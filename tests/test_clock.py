@@ -8,7 +8,7 @@ import pytest
 
 from app import clock
 from app.services.edit_window import check_editable
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 
 
 def test_after_midnight_in_moscow_it_is_already_tomorrow(app):

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.services.edit_window import check_editable
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 
 NOW = dt.datetime(2026, 11, 23, 10, 0)
 

@@ -7,8 +7,14 @@ import pytest
 
 from app.plugins import PluginHost
 from app.services.marks import (
-    RuleError, WeightedMark, check_value, marks_allowed, propose_final, round_by_threshold, weighted_average,
+    WeightedMark,
+    check_value,
+    marks_allowed,
+    propose_final,
+    round_by_threshold,
+    weighted_average,
 )
+from app.exceptions import RuleError
 
 HOST = PluginHost()
 FIVE = HOST.scale_for("class")

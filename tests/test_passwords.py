@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Account
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 from app.services.passwords import (
     LoginThrottle, MemoryStore, RedisStore, check_password, make_store, one_time_password, password_expired,
 )

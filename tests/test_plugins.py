@@ -9,7 +9,8 @@ from importlib.metadata import entry_points
 import pytest
 
 from app import create_app, hookimpl, hookspecs
-from app.plugins import ENTRY_POINT_GROUP, PluginError, PluginHost
+from app.plugins import ENTRY_POINT_GROUP, PluginHost
+from app.exceptions import PluginError
 from app.registry import SCOPE_GROUPS, GroupKind, MarkScale, MarkValue, PeriodTemplate, PeriodType, Resource, RoleSpec
 
 from .conftest import base_config

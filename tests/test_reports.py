@@ -10,7 +10,6 @@ import re
 
 import pytest
 
-from tests.world import PASSWORD
 
 CLASS_FILL = "/reports/school.class_fill/"
 

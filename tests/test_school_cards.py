@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Account, AuditEntry, Learner, LearnerGroup, Staff, TeachingAssignment
-from app.scoping import ScopeError
+from app.exceptions import ScopeError
 from app.security import scope_for_request
 from app.models.cards import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
 from app.services.cards import DEFAULT_CONDITIONS

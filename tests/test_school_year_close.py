@@ -11,7 +11,7 @@ from app import clock, hookimpl
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup, Mark, Period, Staff, TeachingAssignment
 from app.services.journal import load_grid
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 from app.models.movement import MovementOrder
 
 pytestmark = pytest.mark.dates  # graduation is dated by the day the year is closed

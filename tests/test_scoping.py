@@ -15,7 +15,8 @@ from sqlalchemy import func, inspect, select
 from app import clock
 from app.extensions import db
 from app.models import AcademicYear, Account, Attendance, EditUnlock, GuardianLink, Learner, Lesson, Mark, Person
-from app.scoping import ScopeError, acting_as, resolve_scope
+from app.scoping import acting_as, resolve_scope
+from app.exceptions import ScopeError
 
 
 def _count(app, model, *where):

@@ -6,6 +6,7 @@ A report never sees a request: it gets a session and a dict of parsed
 parameter values, so the same function serves the page, the downloads and
 ``flask report run``.
 """
-from .engine import ReportError, allowed_reports, can_run, parse_params, run_report
+from .engine import allowed_reports, can_run, parse_params, run_report
+from app.exceptions import ReportError
 
 __all__ = ["ReportError", "allowed_reports", "can_run", "parse_params", "run_report"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..exceptions import ReportError
 from .. import clock
 from ..models import AcademicYear, LearnerGroup, Organisation, Period, Subject
 from ..registry import ReportParam, ReportSpec, Table
@@ -14,10 +15,6 @@ from ..scoping import Scope
 
 MONTHS = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
           "ноябрь", "декабрь"]
-
-
-class ReportError(Exception):
-    """A parameter the user may not use or gave wrong. The message is Russian."""
 
 
 @dataclass(frozen=True)

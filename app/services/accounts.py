@@ -26,7 +26,7 @@ from ..models import AcademicYear, Account, Consent, Guardian, GuardianLink, Lea
 from ..models.consent import SIGNED_BY_GUARDIAN, SIGNED_BY_SELF
 from ..registry import SCOPE_ORGANISATION
 from ..scoping import Scope, acting_as
-from .marks import RuleError
+from app.exceptions import RuleError
 from .passwords import check_password, one_time_password
 
 ORG_ISSUERS = {"Администратор", "Секретарь"}

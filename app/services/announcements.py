@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..models import AUDIENCES, Announcement, AnnouncementGroup, LearnerGroup
 from ..registry import SCOPE_CHILDREN, SCOPE_SELF
-from .marks import RuleError
+from app.exceptions import RuleError
 
 RULE = _l("Объявления")
 POSTERS = ("Администратор", "Директор", "Завуч", "Секретарь", "Психолог / социальный педагог")

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..models import Attendance, AttendanceCode, Learner, LearnerGroup, Lesson, Subject
-from .marks import RuleError
+from app.exceptions import RuleError
 
 # What «ОТ» may become: a reason, or no reason at all (seeds 002, 004).
 REASON_CATEGORIES = ("excused", "illness", "exempt", "unexcused")

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 
 from app.audit import log_views
 from app.models import Learner, LearnerGroup
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 
 from app.models.cards import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
 

@@ -14,17 +14,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
-from ..registry import SCOPE_AUTHORITY, SCOPE_SYSTEM
+from ..exceptions import GrantRefused
 from ..scoping import Scope
 
 ADMINISTRATOR = "Администратор"
 SYSTEM_ADMIN = "Admin"
 # Rights that make a role powerful: changing what roles may do, and keeping accounts.
 POWER_RESOURCES = ("Rights", "Users")
-
-
-class GrantRefused(Exception):
-    """A role the user may not give, or an account he may not change (Russian message)."""
 
 
 def organisation_roles(host, plugins=None) -> set[str]:

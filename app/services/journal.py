@@ -21,7 +21,8 @@ from ..models import (
     Organisation, Period, Subject, SubgroupMember, TeachingAssignment,
 )
 from .edit_window import check_editable
-from .marks import RuleError, check_value, marks_allowed, proposal_for_average, round_by_threshold
+from .marks import check_value, marks_allowed, proposal_for_average, round_by_threshold
+from app.exceptions import RuleError
 
 
 @dataclass

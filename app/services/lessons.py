@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson
-from .marks import RuleError
+from app.exceptions import RuleError
 
 ALLOWED_EXTENSIONS = {"pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "ppt", "pptx", "odp",
                       "jpg", "jpeg", "png", "gif", "zip"}

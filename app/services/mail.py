@@ -39,7 +39,7 @@ from ..models import (
 from ..models.base import now
 from ..registry import SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_SELF
 from ..scoping import acting_as
-from .marks import RuleError
+from app.exceptions import RuleError
 
 RULE = _l("Почта")
 ADMINISTRATION = ("Администратор", "Директор", "Завуч")

@@ -3,7 +3,6 @@ proposed final mark (R5)."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,29 +10,11 @@ from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
 
+from ..exceptions import RuleError
 from ..registry import MarkScale
-
-log = logging.getLogger("ejournal.rules")
 
 # Never a final mark (seed 001 5.3): «не аттестован» and «освобождён» are not marks.
 FORBIDDEN_FINAL = {"н/а", "на", "н\\а", "осв", "освобождён", "освобожден"}
-
-
-class RuleError(ValueError):
-    """A change refused by a rule; ``rule`` names it (R1…R16), the message is Russian.
-
-    People see the message alone (:meth:`shown`); the rule's code is for the logs
-    and the audit, where whoever investigates a refusal needs it.
-    """
-
-    def __init__(self, rule: str, message):
-        super().__init__(str(message))
-        self.rule = rule
-
-    def shown(self) -> str:
-        """The message for the user; the refusal and its rule go to the log."""
-        log.info("refused by %s: %s", self.rule, self)
-        return str(self)
 
 
 def check_value(scale: MarkScale | None, value: str, *, final: bool = False) -> str:

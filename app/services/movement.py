@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from app.models import AcademicYear, Account, Learner, LearnerGroup, Period, TeachingAssignment
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 
 from app.models.movement import DEPART, ENROL, GRADUATE, KINDS, PROMOTE, REPEAT, TRANSFER, MovementOrder
 
@@ -401,7 +401,6 @@ def close_year(session, host, year: AcademicYear, on: dt.date, entered_by: int |
 
     promote_no = next_number(session, year.org_id, on)
     orders = []
-    day_after = year.end + dt.timedelta(days=1)
     if plan.counts["promoted"]:
         for p in plan.groups:
             for learner in p.promoted:

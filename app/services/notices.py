@@ -34,7 +34,7 @@ from ..models.base import now
 from ..registry import SCOPE_GROUPS
 from ..scoping import acting_as, current_scope
 from . import mail
-from .marks import RuleError
+from app.exceptions import RuleError
 
 RULE = _l("Уведомления")
 TO_LEADER, TO_PARENTS = "leader", "parents"

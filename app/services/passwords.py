@@ -19,7 +19,7 @@ import time
 
 from flask_babel import lazy_gettext as _l
 
-from .marks import RuleError
+from app.exceptions import RuleError
 
 MIN_LENGTH_PERSONAL = 8  # learners and parents
 MIN_LENGTH_STAFF = 10

@@ -39,8 +39,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.models import LearnerGroup, Subject
-from app.scoping import ScopeError, current_scope
-from app.services.marks import RuleError
+from app.scoping import current_scope
+from app.exceptions import ScopeError
+from app.exceptions import RuleError
 
 _DOT_ABBREVIATION = re.compile(r"(?<![\w])[А-Яа-яЁёA-Za-z]{1,12}\.")
 _HYPHEN_CONTRACTION = re.compile(r"(?<![\w])[А-Яа-яЁё]{2,6}-(ра|ка|ия)(?![\w])", re.IGNORECASE)

@@ -19,9 +19,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.models import AcademicYear, LearnerGroup, Lesson, Staff, Subgroup, Subject, TeachingAssignment
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 
-from app.models.plans import WORK_TYPES, CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
+from app.models.plans import CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
 
 PLUGIN = "school"
 MAX_TOPICS = 1000

@@ -10,12 +10,9 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ..exceptions import InvalidRecord
 from ..models import AttendanceCode, LearnerGroup, Organisation, Period, Subject
 from ..models.journal import ATTENDANCE_CATEGORIES
-
-
-class InvalidRecord(ValueError):
-    """A value the organisation's plugins do not allow (Russian message)."""
 
 
 def _plugins_of(session, org_id) -> set[str]:

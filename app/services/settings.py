@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from ..exceptions import SettingsError
 from ..registry import RuleSetting
 
 # What each rule of the journal is about, in the words of the people who follow it.
@@ -50,14 +51,6 @@ class SettingRow:
     @property
     def rule_title(self) -> str:
         return str(RULE_TITLES.get(self.spec.rule, ""))
-
-
-class SettingsError(ValueError):
-    """Values refused, field → Russian message; nothing was saved."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 def rows_for(host, organisation) -> list[SettingRow]:

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from app.models import Assignment, Learner, LearnerGroup, Lesson, Mark, Period, Subgroup, SubgroupMember, TeachingAssignment
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 
 RULE = "R9"
 

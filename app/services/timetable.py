@@ -16,7 +16,7 @@ from app.models import (
     AcademicYear, Assignment, Attendance, Homework, LearnerGroup, Lesson, Period, Staff, Subgroup, Subject,
     Substitution,
 )
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 
 from app.services.calendar import load_calendar
 from app.models.timetable import (

@@ -12,9 +12,9 @@ from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
-from ..scoping import ScopeError
+from app.exceptions import ScopeError
 from ..services import announcements as board
-from ..services.marks import RuleError
+from app.exceptions import RuleError
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import AcademicYear, AttendanceCode, Learner, LearnerGroup
 from ..scoping import current_scope
 from ..services.attendance import REASON_CATEGORIES, convert_day, day_sheet, month_sheet, open_absences
-from ..services.marks import RuleError
+from app.exceptions import RuleError
 
 
 def _groups(session):

@@ -13,8 +13,8 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..scoping import ScopeError
-from ..services.marks import RuleError
+from app.exceptions import ScopeError
+from app.exceptions import RuleError
 
 READ_WRITE = {
     "list": "read", "show": "read", "download": "read", "api_read": "read", "api_column_add": "read",
@@ -101,7 +101,7 @@ def apply_rule_action(action, success, back: str):
     and flashes its Russian message with the rule's number. Redirects to ``back``."""
     from flask import flash, redirect
 
-    from ..services.marks import RuleError
+    from app.exceptions import RuleError
 
     try:
         action()

@@ -23,8 +23,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import clock
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup
-from app.scoping import ScopeError, current_scope
-from app.services.marks import RuleError
+from app.scoping import current_scope
+from app.exceptions import ScopeError
+from app.exceptions import RuleError
 from app.views.base import EjournalModelView, interface
 
 from app.services import cards as svc

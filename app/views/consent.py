@@ -14,10 +14,11 @@ from flask_login import current_user
 from .. import clock
 from ..extensions import db
 from ..models import Person
-from ..scoping import ScopeError, current_scope
+from ..scoping import current_scope
+from app.exceptions import ScopeError
 from ..security import role_names_of
 from ..services import accounts as svc
-from ..services.marks import RuleError
+from app.exceptions import RuleError
 
 
 def _date(name: str, default: dt.date | None = None) -> dt.date:

@@ -11,8 +11,8 @@ from markupsafe import escape
 
 from ..extensions import db
 from ..services import mail, notices
-from ..services.marks import RuleError
-from ..scoping import ScopeError
+from app.exceptions import RuleError
+from app.exceptions import ScopeError
 
 
 def unread_for_request() -> int:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from app import clock
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 from app.views.base import apply_rule_action
 
 from app.models.movement import KINDS

@@ -26,7 +26,7 @@ from ..extensions import db
 from ..models import Account, Organisation
 from ..models.base import now
 from ..scoping import acting_as
-from ..services.marks import RuleError
+from app.exceptions import RuleError
 from ..services.passwords import LoginThrottle, check_password, make_store, password_expired
 
 EPOCH_KEY = "_ejournal_epoch"

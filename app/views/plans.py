@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import AcademicYear, LearnerGroup, Organisation, Staff, Subgroup, Subject, TeachingAssignment
 from app.models.people import short_name
 from app.scoping import current_scope
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 from app.views.base import EjournalModelView, interface
 
 from app.models.plans import WORK_TYPES, CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic

@@ -12,7 +12,8 @@ from .. import rights
 from ..extensions import db
 from ..models import Organisation
 from ..registry import SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_SELF
-from ..scoping import ScopeError, current_scope
+from ..scoping import current_scope
+from app.exceptions import ScopeError
 
 
 class RightsView(BaseView):

@@ -17,7 +17,7 @@ from app import clock
 from app.extensions import db
 from app.models import AcademicYear, LearnerGroup, Period, Staff, Subgroup, Subject
 from app.scoping import current_scope
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 from app.views.base import EjournalModelView, apply_rule_action, interface
 
 from app.services.calendar import ensure_periods, working_days

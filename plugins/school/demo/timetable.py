@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app import demo
 from app.models import LearnerGroup, Lesson, Period, Staff
-from app.services.marks import RuleError
+from app.exceptions import RuleError
 
 from app.services.calendar import ensure_periods, load_calendar, public_holidays, vacations_between
 from app.models.timetable import Bell, ClassEvent, Holiday, Room, SchoolYearMode, TimetableEntry, TimetableLesson
