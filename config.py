@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("EJOURNAL_INSTANCE_DIR", BASE_DIR / "instance"))
+# A checkout keeps its instance folder at its top level. An installed wheel carries this
+# file as app/default_config.py (see app/resources.py); its instance folder is then the
+# environment's, where Flask keeps an installed application's: site-packages may be
+# read-only and is replaced on upgrade, and the current directory changes between runs.
+_DEFAULT_INSTANCE_DIR = (Path(sys.prefix) / "var" / "ejournal-instance" if __package__
+                         else BASE_DIR / "instance")
+INSTANCE_DIR = Path(os.environ.get("EJOURNAL_INSTANCE_DIR", _DEFAULT_INSTANCE_DIR))
 
 
 def _bool(name: str, default: bool) -> bool:

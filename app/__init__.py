@@ -18,9 +18,11 @@ __all__ = ["create_app", "hookimpl"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    import config as default_config
+    from . import resources
 
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(default_config.INSTANCE_DIR))
+    default_config = resources.default_config()  # the checkout's config.py, or the wheel's copy
+    app = Flask(__name__, template_folder=str(resources.core_dir("templates")),
+                instance_path=str(default_config.INSTANCE_DIR))
     app.config.from_object(default_config)
     if test_config:
         app.config.update(test_config)
@@ -36,26 +38,27 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def configure_plugins(app: Flask) -> None:
     from .plugins import PluginHost
+    from .resources import template_loader
 
     app.extensions["ejournal"] = PluginHost(
         enabled=app.config.get("EJOURNAL_PLUGINS"),
         extra=app.config.get("EJOURNAL_EXTRA_PLUGINS", ()),
     )
+    app.jinja_loader = template_loader(app.extensions["ejournal"])  # lookup order: app/resources.py
 
 
 def configure_database(app: Flask) -> None:
-    from sqlalchemy.orm import Session
-
-    from .audit import init_audit
     from .extensions import db, migrate
+    from .listeners import attach_listeners
     from .scoping import init_scoping
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
-    # The guards are attached to the Session class: every session of the
-    # process, the request's, the CLI's and the tests', passes through them.
-    init_scoping(Session)
-    init_audit(Session)
+    # Refuses a model whose scope is not declared, before anything serves it.
+    init_scoping(app)
+    # Scoping, plan rules, plan reflow, audit, activity: in this order, on the
+    # application's session class (app/listeners.py says why).
+    attach_listeners(db.session)
 
 
 def configure_appbuilder(app: Flask) -> None:
@@ -63,10 +66,12 @@ def configure_appbuilder(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
     from .extensions import db
+    from .resources import translation_directories
     from .security import EjournalSecurityManager
     from .views.home import HomeView
 
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    # Before AppBuilder: its Babel reads the folders once, putting Flask-AppBuilder's first.
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories(app.extensions["ejournal"])
     app.config.setdefault("FAB_SECURITY_MANAGER_CLASS", None)
     appbuilder = AppBuilder(security_manager_class=EjournalSecurityManager, indexview=HomeView,
                             base_template="appbuilder/baselayout.html")
@@ -132,7 +137,7 @@ def configure_views(app: Flask) -> None:
                         category_label=people_label, category_icon=people_icon)
     appbuilder.add_view(ConsentView, "Consents", label=ConsentView.menu_label(), category="People")
     host = app.extensions["ejournal"]
-    host.hook.extra_views(host=host, appbuilder=appbuilder)
+    host.extra_views(appbuilder)
 
     @app.before_request
     def _resolve_scope():

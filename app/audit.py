@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from .models import AuditEntry, Organisation
@@ -127,12 +127,13 @@ def _write(session: Session, flush_context) -> None:
     session.connection().execute(AuditEntry.__table__.insert(), rows)
 
 
-def init_audit(session_factory) -> None:
-    if not event.contains(session_factory, "before_flush", _collect):
-        # After the scoping guard (registered first): refused writes leave no entry.
-        event.listen(session_factory, "before_flush", _collect)
-        event.listen(session_factory, "after_flush", _write)
-        event.listen(session_factory, "after_rollback", lambda s: s.info.pop("audit_pending", None))
+def _forget(session: Session) -> None:
+    session.info.pop("audit_pending", None)
+
+
+# (event, listener) of the session; ``app.listeners`` attaches them after the
+# guards, so that a refused write leaves no entry.
+SESSION_LISTENERS = (("before_flush", _collect), ("after_flush", _write), ("after_rollback", _forget))
 
 
 def log_views(session: Session, entity, views) -> int:

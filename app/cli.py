@@ -8,30 +8,19 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 
-def sync_roles() -> None:
-    """Create the roles the plugins declare, and FAB's own permissions.
-
-    Run at deploy (``init``), never on every start (Superset's lesson: syncing
-    in every worker raced).
-    """
-    sm = current_app.appbuilder.sm
-    current_app.appbuilder.add_permissions(update_perms=True)
-    for name in [sm.auth_role_admin, sm.auth_role_public, *current_app.extensions["ejournal"].roles]:
-        if sm.find_role(name) is None:
-            sm.add_role(name)
-    sm.session.commit()
-
-
 def upgrade_schema() -> None:
+    """Every branch to its head: the core's and each loaded plugin's."""
     from flask_migrate import upgrade
 
-    upgrade()
+    upgrade(revision="heads")
 
 
 @click.command("init")
 @with_appcontext
 def init_command():
     """Build or upgrade the schema and synchronise roles and permissions."""
+    from .rights import sync_roles
+
     upgrade_schema()
     sync_roles()
     click.echo("База данных готова.")
@@ -45,7 +34,12 @@ def demo_command(scale: int):
     from .demo import build_demo
 
     created = build_demo(scale=scale)
-    click.echo("Демонстрационные данные созданы." if created else "Демонстрационные данные уже есть.")
+    if created is None:
+        click.echo("Демонстрационные данные уже есть.")
+        return
+    click.echo("Демонстрационные данные созданы. Входы, которые завели модули:")
+    for login in created:
+        click.echo(f"  {login.role:<32} {login.username:<16} {login.organisation}")
 
 
 @click.command("demo-credentials")
@@ -107,7 +101,7 @@ def report_run_command(report_id, username, org, params, fmt, out):
     from .reports import ReportError, allowed_reports, parse_params, run_report
     from .scoping import acting_as, resolve_scope
     from .security import role_names_of
-    from .views.reports import render
+    from .reports.formats import render
 
     host = current_app.extensions["ejournal"]
     spec = host.reports.get(report_id)

@@ -6,6 +6,8 @@ built-in plugins: plugins extend or widen these declarations.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .hookspecs import hookimpl
 from .registry import (
     SCOPE_AUTHORITY,
@@ -16,8 +18,12 @@ from .registry import (
     PluginInfo,
     Resource,
     RoleSpec,
+    ReportSpec,
     RuleSetting,
 )
+
+if TYPE_CHECKING:
+    from .plugins import PluginHost
 
 R, W = "read", "write"
 
@@ -106,12 +112,12 @@ CORE_ROLES += [RoleSpec(name, scope, perms, staff=staff) for name, scope, perms,
 
 
 @hookimpl
-def describe_plugin(host):
+def describe_plugin(host: PluginHost) -> PluginInfo:
     return PluginInfo("core", "Общее")
 
 
 @hookimpl
-def register_resources(host):
+def register_resources(host: PluginHost) -> list[Resource]:
     return [Resource(name, label) for name, label in RESOURCES]
 
 
@@ -125,18 +131,18 @@ ACCOUNT_ROLES = [
 ]
 
 
-def _leader_account_roles(host):
+def _leader_account_roles(host: PluginHost) -> list[RoleSpec]:
     leaders = {"Классный руководитель"} | {kind.leader for kind in host.group_kinds.values()}
     return [RoleSpec(name, SCOPE_GROUPS, {"IssueLogins": W, "Consents": W}) for name in sorted(leaders)]
 
 
 @hookimpl
-def register_roles(host):
+def register_roles(host: PluginHost) -> list[RoleSpec]:
     return CORE_ROLES + ACCOUNT_ROLES + _leader_account_roles(host)
 
 
 @hookimpl
-def rule_defaults(host):
+def register_rule_settings(host: PluginHost) -> list[RuleSetting]:
     return [
         RuleSetting("password_max_age_days", "core", "Срок действия пароля сотрудника, дней", "R12", 365),
         RuleSetting("account_issue_working_days", "core", "Срок выдачи учётной записи, рабочих дней", "R11", 3),
@@ -159,8 +165,8 @@ MONITORING = ("Администратор", "Директор", "Завуч", "�
 
 
 @hookimpl
-def register_reports(host):
-    from .registry import ReportParam, ReportSpec
+def register_reports(host: PluginHost) -> list[ReportSpec]:
+    from .registry import ReportParam
     from .reports.accounts import accounts_overdue
     from .reports.authority import authority_summary
     from .reports.activity import activity_reports

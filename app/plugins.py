@@ -2,58 +2,109 @@
 
 One host per application (``app.extensions["ejournal"]``), never a module
 global, so test apps with different plugins stay apart.
+
+A plugin is registered under its code (the entry point's name: «school») and each
+of its parts under "<code>.<part>": the entry module names its parts in ``PARTS``,
+submodules of its package, as pytest registers its ``default_plugins`` and datasette
+its ``DEFAULT_PLUGINS``. The core registers itself the same way: ``app.core_plugin``
+as "core" and each module of ``app.capabilities`` as "core.<capability>".
+
+The core calls hooks only through the typed methods and properties below, one per
+hook (``app/hookspecs.py``): they collect and flatten the plugins' answers, and a
+question for one plugin (its calendar) is asked of that plugin's modules alone
+through ``pm.subset_hook_caller``.
 """
 from __future__ import annotations
 
 from functools import cached_property
+from importlib import import_module
 from importlib.metadata import entry_points
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import pluggy
 
-from .exceptions import PluginError
 from . import hookspecs
-from .registry import GroupKind, MarkScale, PeriodType, ReportSpec, Resource, RoleSpec, RuleSetting
+from .exceptions import PluginError
+from .registry import (
+    DemoLogin,
+    GroupKind,
+    MarkScale,
+    PeriodTemplate,
+    PeriodType,
+    PluginInfo,
+    ReportSpec,
+    Resource,
+    RoleSpec,
+    RuleSetting,
+)
+
+if TYPE_CHECKING:
+    from random import Random
+
+    from flask_appbuilder import AppBuilder
+    from sqlalchemy.orm import Session
+
+    from .models import AcademicYear, LearnerGroup, Organisation
+    from .models.timetable import SchoolYearMode
 
 ENTRY_POINT_GROUP = "ejournal.plugins"
+CORE = "core"
+
+
+def plugin_code(registered_name: str) -> str:
+    """The plugin a registered module belongs to: «school.scales» → «school»."""
+    return registered_name.split(".", 1)[0]
 
 
 class PluginHost:
     def __init__(self, enabled: Iterable[str] | None = None, extra: Iterable[object] = ()):
         self.pm = pluggy.PluginManager("ejournal")
         self.pm.add_hookspecs(hookspecs)
-        from importlib import import_module
-
         from . import core_plugin
         from .capabilities import CAPABILITIES
 
-        self.pm.register(core_plugin, name="core")
+        self.pm.register(core_plugin, name=CORE)
         for capability in CAPABILITIES:
-            self.pm.register(import_module(f"{__package__}.capabilities.{capability}"), name=f"core.{capability}")
+            self.pm.register(import_module(f"{__package__}.capabilities.{capability}"), name=f"{CORE}.{capability}")
         wanted = set(enabled) if enabled is not None else None
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             if wanted is None or ep.name in wanted:
-                self.pm.register(ep.load(), name=ep.name)
+                self.register(ep.name, ep.load())
         for plugin in extra:
-            self.pm.register(plugin, name=getattr(plugin, "name", None))
+            self.register(getattr(plugin, "name", None), plugin)
         # A misspelled hook implementation fails here instead of never running.
         self.pm.check_pending()
-        self._collect_models()
+        # Collected at once: the plugins' tables join the metadata before anything compares it.
+        self.models: list[type] = self._collect("register_models")
 
-    @property
-    def hook(self):
-        return self.pm.hook
+    def register(self, code: str | None, plugin: object) -> None:
+        """Register ``plugin`` under ``code`` and each module named in its ``PARTS``
+        (relative to its package) under "<code>.<part>"."""
+        parts = getattr(plugin, "PARTS", ())
+        if parts and (code is None or not hasattr(plugin, "__path__")):
+            raise PluginError(f"plugin {code or plugin!r}: only a named package has PARTS")
+        if code is not None and "." in code:
+            raise PluginError(f"plugin code «{code}» has a dot: dots separate a plugin from its parts")
+        self.pm.register(plugin, name=code)
+        for part in parts:
+            self.pm.register(import_module(f"{plugin.__name__}.{part}"), name=f"{code}.{part}")
 
     @property
     def plugin_names(self) -> list[str]:
-        return [name for name, _ in self.pm.list_name_plugin() if name != "core" and not name.startswith("core.")]
+        """Codes of the loaded plugins, without the core and without parts."""
+        return [name for name, _ in self.pm.list_name_plugin() if name != CORE and "." not in name]
 
-    def _collect(self, hook_name: str) -> list:
+    def _codes(self) -> list[str]:
+        return list(dict.fromkeys(plugin_code(name) for name, _ in self.pm.list_name_plugin()))
+
+    def _of(self, code: str, hook_name: str):
+        """The hook ``hook_name`` as implemented by plugin ``code`` alone: its entry module and parts."""
+        others = [plugin for name, plugin in self.pm.list_name_plugin() if plugin_code(name) != code]
+        return self.pm.subset_hook_caller(hook_name, others)
+
+    def _collect(self, hook_name: str) -> list[Any]:
         results = getattr(self.pm.hook, hook_name)(host=self)
         return [item for result in results if result for item in result]
-
-    def _collect_models(self) -> None:
-        self.models = self._collect("register_models")
 
     @staticmethod
     def _unique(items, what: str) -> dict:
@@ -65,34 +116,46 @@ class PluginHost:
             found[key] = item
         return found
 
+    # --- describe_plugin and register_* ------------------------------------------
+
+    @cached_property
+    def plugin_infos(self) -> dict[str, PluginInfo]:
+        """Plugin code → who it is (hook ``describe_plugin``)."""
+        return {info.code: info for info in self.pm.hook.describe_plugin(host=self) if info}
+
     @cached_property
     def plugin_labels(self) -> dict[str, str]:
-        """Plugin code → its Russian label (hook ``describe_plugin``)."""
-        return {info.code: info.label for info in self.pm.hook.describe_plugin(host=self) if info}
+        """Plugin code → its Russian label."""
+        return {code: info.label for code, info in self.plugin_infos.items()}
 
     @cached_property
     def group_kinds(self) -> dict[str, GroupKind]:
+        """Group kind code → its declaration (hook ``register_group_kinds``)."""
         return self._unique(self._collect("register_group_kinds"), "group kind")
 
     @cached_property
     def period_types(self) -> dict[str, PeriodType]:
+        """Period type code → its declaration (hook ``register_period_types``)."""
         return self._unique(self._collect("register_period_types"), "period type")
 
     @cached_property
     def mark_scales(self) -> dict[str, MarkScale]:
+        """Scale code → its declaration (hook ``register_mark_scales``)."""
         return self._unique(self._collect("register_mark_scales"), "mark scale")
 
     @cached_property
     def rule_settings(self) -> dict[tuple[str, str], RuleSetting]:
-        return {(s.plugin, s.key): s for s in self._collect("rule_defaults")}
+        """(plugin, key) → the rule and its default (hook ``register_rule_settings``)."""
+        return {(s.plugin, s.key): s for s in self._collect("register_rule_settings")}
 
     @cached_property
     def resources(self) -> dict[str, Resource]:
+        """Resource name → its declaration (hook ``register_resources``)."""
         return {r.name: r for r in self._collect("register_resources")}
 
     @cached_property
     def roles(self) -> dict[str, RoleSpec]:
-        """Roles by name; declarations of the same role by several plugins merge."""
+        """Roles by name (hook ``register_roles``); declarations of the same role by several plugins merge."""
         merged: dict[str, RoleSpec] = {}
         for spec in self._collect("register_roles"):
             known = merged.get(spec.name)
@@ -112,16 +175,17 @@ class PluginHost:
     def role_plugins(self) -> dict[str, frozenset[str]]:
         """Role name → the plugins that declare it («core» for the core's own)."""
         found: dict[str, set[str]] = {}
-        for impl in self.pm.hook.register_roles.get_hookimpls():
-            for spec in impl.function(host=self) or []:
-                found.setdefault(spec.name, set()).add(impl.plugin_name)
+        for code in self._codes():
+            for specs in self._of(code, "register_roles")(host=self):
+                for spec in specs or []:
+                    found.setdefault(spec.name, set()).add(code)
         return {name: frozenset(plugins) for name, plugins in found.items()}
 
     def roles_for(self, plugins: Iterable[str]) -> list[RoleSpec]:
         """The roles of an organisation served by ``plugins``: those declared by the
         core or by one of them, less the leader roles of other plugins' group kinds
         (a school has no «Куратор», a college no «Классный руководитель»)."""
-        plugins = set(plugins) | {"core"}
+        plugins = set(plugins) | {CORE}
         leaders = {k.leader for k in self.group_kinds.values()}
         own_leaders = {k.leader for k in self.group_kinds.values() if k.plugin in plugins}
         return [spec for name, spec in self.roles.items()
@@ -129,19 +193,52 @@ class PluginHost:
 
     @cached_property
     def restricted(self) -> dict[type, str]:
-        """Models of restricted personal data → the resource guarding each (hook ``restricted_models``)."""
-        return {r.model: r.resource for r in self._collect("restricted_models")}
+        """Models of restricted personal data → the resource guarding each (hook ``register_restricted_models``)."""
+        return {r.model: r.resource for r in self._collect("register_restricted_models")}
 
     @cached_property
     def reports(self) -> dict[str, ReportSpec]:
+        """Report id → its declaration (hook ``register_reports``)."""
         return self._unique(self._collect("register_reports"), "report")
 
-    def calendar(self, plugin: str, start_year: int):
-        """The default periods of ``plugin`` for the year starting in ``start_year``."""
-        impl = self.pm.get_plugin(plugin)
-        if impl is None or not hasattr(impl, "academic_year_calendar"):
-            return []
-        return impl.academic_year_calendar(host=self, start_year=start_year) or []
+    # --- get_* -------------------------------------------------------------------
+
+    def calendar(self, plugin: str, start_year: int) -> list[PeriodTemplate]:
+        """The default periods of ``plugin`` for the year starting in ``start_year``
+        (hook ``get_calendar``, asked of that plugin's modules only)."""
+        return self._of(plugin, "get_calendar")(host=self, start_year=start_year) or []
+
+    def study_period_types(self, session: Session, group: LearnerGroup) -> list[str] | None:
+        """The period types ``group`` studies by, or None: any (hook ``get_study_period_types``,
+        asked of the plugin that declared the group's kind)."""
+        plugin = self.group_kinds[group.kind].plugin
+        return self._of(plugin, "get_study_period_types")(host=self, session=session, group=group)
+
+    # --- extra_*, *_opened, *_saved, populate_* --------------------------------------------
+
+    def extra_views(self, appbuilder: AppBuilder) -> None:
+        """Let every plugin add its views and menus (hook ``extra_views``)."""
+        self.pm.hook.extra_views(host=self, appbuilder=appbuilder)
+
+    def academic_year_opened(self, session: Session, old_year: AcademicYear, new_year: AcademicYear,
+                             group_map: dict[int, int]) -> None:
+        """Let every plugin copy its per-year data into ``new_year`` (hook ``academic_year_opened``)."""
+        self.pm.hook.academic_year_opened(host=self, session=session, old_year=old_year, new_year=new_year,
+                                          group_map=group_map)
+
+    def year_mode_saved(self, session: Session, year: AcademicYear, mode: SchoolYearMode) -> None:
+        """Let every plugin adjust the periods of ``year`` to its saved mode (hook ``year_mode_saved``)."""
+        self.pm.hook.year_mode_saved(host=self, session=session, year=year, mode=mode)
+
+    def populate_demo(self, session: Session, organisation: Organisation, year: AcademicYear,
+                      rng: Random) -> list[DemoLogin]:
+        """Let every plugin fill ``organisation`` with its demo data; the logins they
+        created, in the order of the plugins (hook ``populate_demo``)."""
+        results = self.pm.hook.populate_demo(host=self, session=session, organisation=organisation, year=year,
+                                             rng=rng)
+        return [login for result in reversed(results) if result for login in result]
+
+    # --- answers built on the declarations -----------------------------------------
 
     def setting(self, organisation, plugin: str, key: str):
         """Effective value of a rule setting: the organisation's, else the plugin's default."""

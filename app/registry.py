@@ -27,12 +27,56 @@ class GroupKind:
     levels: Sequence[int] = ()
     level_name: str = ""  # «Параллель», «Курс», «Возрастная группа»
     takes_marks: bool = True
+    # Taught by subject, with a curriculum, a load, lesson plans and a timetable (a school
+    # class, a study group); False for a kindergarten's group.
+    teaches_subjects: bool = True
+    # The unit of teaching: «Урок» / «Уроки», «Пара» / «Пары», «Занятие» / «Занятия».
+    lesson: str = "Урок"
+    lessons: str = "Уроки"
+    # What the curriculum's hours count: "week" (hours a week, times the study weeks of
+    # the year) or "period" (hours of the whole study period, as a semester's plan).
+    curriculum_hours: str = "week"
+    # Why a group's name does not fit its level («5А» for the 5th grade), or None; None: any name.
+    name_problem: Callable[[str, int], str | None] | None = None
+    movement: MovementRules | None = None  # None: the movement book's defaults
+
+
+@dataclass(frozen=True)
+class MovementRules:
+    """How learners of a kind of group move through the years (the movement book)."""
+
+    # Levels whose learners graduate when the year is closed (9 and 11 at school);
+    # every other level goes up one level into a group of the next year.
+    graduating_levels: Sequence[int] = ()
+    # The name of a group one level up («5А» → «6А»); None: the group keeps its name.
+    next_name: Callable[[str, int], str] | None = None
+    # When an order had to be in the system: ``deadline(kind, order_date, event_date,
+    # level, year)`` → a date or None (no deadline). None: two working days from the event.
+    deadline: Callable[..., dt.date | None] | None = None
+    # The note of a graduation order, with ``%(level)s``: «Окончил %(level)s классов».
+    graduation_note: str = "Окончил обучение"
 
 
 @dataclass(frozen=True)
 class PluginInfo:
     code: str  # as in ``Organisation.plugins``: «school»
     label: str  # shown where a record says whose it is: «Школа»
+    demo: DemoOrganisation | None = None  # the organisation the demo builds for the plugin
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    """An organisation of the demo authority, declared by the plugin it is built for."""
+
+    order: int  # organisations are built in this order (their ids follow it)
+    prefix: str  # of its staff's logins: «s» gives «s1-admin»
+    # The n-th organisation of its kind (``flask demo --scale``) → full name, short name, address.
+    names: Callable[[int], tuple[str, str, str]]
+    # A plugin whose organisation this one joins (a kindergarten group inside a school)
+    # when both are loaded; alone, the plugin gets its own organisation.
+    joins: str | None = None
+    # Positions of the core's staff that differ from the usual titles: slug → title.
+    positions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

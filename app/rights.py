@@ -66,3 +66,18 @@ def save(session, host, org_id: int, wanted: dict[tuple[str, str], str]) -> int:
             row.level = level
             changed += 1
     return changed
+
+
+def sync_roles() -> None:
+    """Create the roles the plugins declare, and FAB's own permissions.
+
+    Run at deploy (``init``), never on every start (Superset's lesson: syncing
+    in every worker raced).
+    """
+    sm = current_app.appbuilder.sm
+    for name in [sm.auth_role_admin, sm.auth_role_public, *current_app.extensions["ejournal"].roles]:
+        if sm.find_role(name) is None:
+            sm.add_role(name)
+    # After the roles: FAB gives each new permission to the Admin role only when it exists.
+    current_app.appbuilder.add_permissions(update_perms=True)
+    sm.session.commit()

@@ -7,6 +7,11 @@ names a resource (``class_permission_name``) and maps its methods to
 (``register_roles``); the Администратор's changes are rows of
 ``OrgRolePermission``. FAB's own database permissions remain only for FAB's
 administration screens, reachable by the system administrator.
+
+FAB is extended at its public seams only: ``has_access`` and
+``get_user_menu_access`` (every view, menu and decorator of FAB asks them),
+``authdbview`` (login and logout, ``views.passwords``), ``userdbmodelview``
+(the accounts page) and ``register_views``.
 """
 from __future__ import annotations
 
@@ -14,15 +19,19 @@ from dataclasses import replace
 
 from flask import current_app, g
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.views import RoleModelView
 from flask_login import current_user
 from sqlalchemy import select
 
 from .models import Account, LearnerGroup, OrgRolePermission
 from .scoping import resolve_scope
+from .views.accounts import AccountView
+from .views.base import interface
+from .views.passwords import EjournalAuthDBView
 
 LEVELS = {"none": 0, "read": 1, "write": 2}
 # Pages every signed-in user has for himself: own profile and own password.
-_SELF_SERVICE = {"ResetMyPasswordView", "UserInfoEditView"}
+_SELF_SERVICE = frozenset({"ResetMyPasswordView", "UserInfoEditView"})
 
 
 def host():
@@ -125,8 +134,24 @@ def _roles_by_name(session, names):
     return session.scalars(select(sm.role_model).where(sm.role_model.name.in_(names))).all()
 
 
+class RoleView(RoleModelView):
+    """FAB's global role editor (system administrator only), under FAB's permission name."""
+
+    class_permission_name = "RoleModelView"
+
+
 class EjournalSecurityManager(SecurityManager):
     user_model = Account
+    authdbview = EjournalAuthDBView
+    userdbmodelview = AccountView
+    rolemodelview = RoleView
+
+    def __init__(self, appbuilder):
+        super().__init__(appbuilder)
+        # FAB gives its views a plain SQLAInterface; ours shows the guard's refusals
+        # like every other page's.
+        self.userdbmodelview.datamodel = interface(self.user_model)
+        self.rolemodelview.datamodel = interface(self.role_model)
 
     # --- the scope and rights of the request ------------------------------
     def _request_rights(self):
@@ -150,27 +175,40 @@ class EjournalSecurityManager(SecurityManager):
             return LEVELS["write"]
         return levels.get(resource, 0)
 
-    def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
-        resources = host().resources
+    # --- FAB's public access checks -----------------------------------------
+    # FAB's views, menus and decorators all ask ``has_access`` and
+    # ``get_user_menu_access``; answering there keeps FAB's private helpers untouched.
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        if current_user.is_authenticated and current_user.is_active:
+            allowed = self._access_of(permission_name, view_name)
+            if allowed is not None:
+                return allowed
+        # Anonymous visitors: FAB's public role. (FAB's API keys and JWT logins,
+        # its other ways in, are not enabled: FAB_ADD_SECURITY_API is off.)
+        return super().has_access(permission_name, view_name)
+
+    def _access_of(self, permission_name: str, view_name: str) -> bool | None:
+        """The signed-in user's access by the plugins' roles; None: FAB's own
+        permissions decide (FAB's screens outside our resources)."""
         if view_name in _SELF_SERVICE or permission_name in {"can_userinfo", "can_userinfoedit"}:
-            return bool(user.is_authenticated)
+            return True
         kind, _ = self._request_rights()
         if kind == "system":
             # Restricted personal data is not the system administrator's (see scope_for_request).
             return view_name not in set(host().restricted.values())
-        if view_name in resources:
+        if view_name in host().resources:
             needed = 1 if permission_name in {"can_read", "menu_access"} else 2
             return self.level(view_name) >= needed
         if permission_name == "menu_access":
             return view_name in self._allowed_menus()
-        return super()._has_view_access(user, permission_name, view_name)
+        return None
 
-    def _get_user_permission_view_menus(self, user, permission_name, view_menus_name):
-        if permission_name != "menu_access" or user is None:
-            return super()._get_user_permission_view_menus(user, permission_name, view_menus_name)
+    def get_user_menu_access(self, menu_names: list[str] | None = None) -> set[str]:
+        if not current_user.is_authenticated:
+            return super().get_user_menu_access(menu_names)
         if self._request_rights()[0] == "system":
             # Restricted personal data is not the system administrator's (see scope_for_request).
-            return set(view_menus_name or []) - set(host().restricted.values())
+            return set(menu_names or []) - set(host().restricted.values())
         return self._allowed_menus()
 
     def _allowed_menus(self) -> set[str]:
@@ -187,8 +225,6 @@ class EjournalSecurityManager(SecurityManager):
 
     # --- views ---------------------------------------------------------------
     def register_views(self):
-        from .views.accounts import AccountView
-
         self.appbuilder.add_view_no_menu(self.userinfoeditview())
         self.auth_view = self.authdbview()
         self.appbuilder.add_view_no_menu(self.resetpasswordview())
@@ -197,7 +233,7 @@ class EjournalSecurityManager(SecurityManager):
         if self.is_auth_limited:
             self.limiter.limit(self.auth_rate_limit, methods=["POST"])(self.auth_view.blueprint)
         self.user_view = self.appbuilder.add_view(
-            AccountView, "Users", label="Учётные записи", icon="fa-user",
+            self.userdbmodelview, "Users", label="Учётные записи", icon="fa-user",
             category="Administration", category_label="Администрирование", category_icon="fa-cogs",
         )
         # FAB's global role editor changes every organisation at once: system administrator only.
@@ -210,7 +246,7 @@ class EjournalSecurityManager(SecurityManager):
 def scope_for_request(session, app_host):
     """Resolve and keep the current user's scope; called before every request.
 
-    The restricted resources (hook ``restricted_models``) the user may read and
+    The restricted resources (hook ``register_restricted_models``) the user may read and
     write come from the same effective levels as his page rights (computed once
     per request and reused by every access check). The system administrator has
     no organisation and no part in its restricted personal data: none for him.

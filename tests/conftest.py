@@ -89,7 +89,8 @@ def dispose(app) -> None:
 @pytest.fixture(scope="session")
 def template_db():
     """The schema by the real migrations, plus roles and the test world."""
-    from app.cli import sync_roles, upgrade_schema
+    from app.cli import upgrade_schema
+    from app.rights import sync_roles
 
     url = make_database(f"template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:6]}")
     app = create_app(base_config(url))

@@ -1,14 +1,14 @@
-"""The plugin host: entry points, documented hooks, and a fourth plugin added
-without touching the core."""
+"""The plugin host: entry points, parts, and a fourth plugin added without touching
+the core (the README's worked example is in test_fourth_institution.py; the hooks'
+documentation in test_hook_docs.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import inspect as pyinspect
 from importlib.metadata import entry_points
 
 import pytest
 
-from app import create_app, hookimpl, hookspecs
+from app import create_app, hookimpl
 from app.plugins import ENTRY_POINT_GROUP, PluginHost
 from app.exceptions import PluginError
 from app.registry import SCOPE_GROUPS, GroupKind, MarkScale, MarkValue, PeriodTemplate, PeriodType, Resource, RoleSpec
@@ -33,23 +33,9 @@ def test_core_never_imports_plugins():
     assert offenders == []
 
 
-# Places of the core that still name a plugin, to be made declared data (the demo
-# builds one organisation of each kind by name; a subject's plugin defaults to the
-# school's). The list only shrinks: a new place fails the test below.
-STILL_NAMING_PLUGINS = {
-    ("app/demo/__init__.py", "school"), ("app/demo/__init__.py", "preschool"), ("app/demo/__init__.py", "college"),
-    ("app/demo/accounts.py", "school"), ("app/demo/accounts.py", "class"), ("app/models/study.py", "school"),
-    ("app/services/calendar.py", "school"), ("app/services/movement.py", "class"),
-    ("app/services/plan_reflow.py", "school"), ("app/services/plan_rules.py", "school"),
-    ("app/services/plan_rules.py", "class"), ("app/services/plans.py", "school"), ("app/services/plans.py", "class"),
-    ("app/services/timetable.py", "class"), ("app/views/plans.py", "class"), ("app/views/subgroups.py", "class"),
-    ("app/views/timetable.py", "class"), ("app/views/timetable.py", "school"),
-}
-
-
 def test_the_core_names_no_plugin():
     """Not by import and not by name: no plugin's code nor its group kinds' codes in
-    a string of the core (its migrations aside: they are history)."""
+    a string of the core's code or templates (its migrations aside: they are history)."""
     import ast
     import pathlib
 
@@ -62,17 +48,38 @@ def test_the_core_names_no_plugin():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and node.value in names:
                 found.add((path.as_posix(), node.value))
-    assert found == STILL_NAMING_PLUGINS
+    for path in pathlib.Path("templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        found |= {(path.as_posix(), name) for name in names for quote in "'\"" if f"{quote}{name}{quote}" in text}
+    assert found == set()
 
 
-def test_every_hookspec_is_documented():
-    """Like datasette: a hook without a docstring saying when it is called fails."""
-    specs = [f for name, f in vars(hookspecs).items() if callable(f) and hasattr(f, "ejournal_spec")]
-    assert len(specs) >= 10
-    for spec in specs:
-        doc = pyinspect.getdoc(spec) or ""
-        assert "Called" in doc, f"{spec.__name__} does not say when it is called"
-        assert "host" in pyinspect.signature(spec).parameters, f"{spec.__name__} must receive the host"
+def test_plugins_register_one_module_per_part():
+    """The entry module is the plugin; each of its ``PARTS`` is registered as "<code>.<part>"
+    and is no plugin of its own."""
+    host = PluginHost()
+    assert host.plugin_names == ["college", "preschool", "school"]
+    registered = {name: plugin for name, plugin in host.pm.list_name_plugin()}
+    for code in host.plugin_names:
+        parts = registered[code].PARTS
+        assert parts, f"{code} names no parts"
+        for part in parts:
+            assert registered[f"{code}.{part}"].__name__ == f"plugins.{code}.{part}"
+
+
+def test_a_question_is_asked_of_one_plugin_only():
+    """``get_calendar`` goes through pluggy, but only to the modules of the plugin asked."""
+    class Loud:
+        name = "loud"
+
+        @hookimpl
+        def get_calendar(self, host, start_year):
+            return [PeriodTemplate("quarter", "чужой", dt.date(start_year, 9, 1), dt.date(start_year, 9, 2), 1)]
+
+    host = PluginHost(extra=[Loud()])
+    assert [p.name for p in host.calendar("loud", 2026)] == ["чужой"]
+    assert "чужой" not in {p.name for p in host.calendar("school", 2026)}
+    assert host.calendar("no_such_plugin", 2026) == []
 
 
 def test_plugins_contribute_their_vocabulary():
@@ -167,7 +174,7 @@ class MusicSchool:
         return [PeriodType("music_half", self.name, "Полугодие"), PeriodType("recital", self.name, "Академический концерт", True)]
 
     @hookimpl
-    def academic_year_calendar(self, host, start_year):
+    def get_calendar(self, host, start_year):
         return [PeriodTemplate("music_half", "1 полугодие", dt.date(start_year, 9, 1), dt.date(start_year, 12, 27), 1)]
 
     @hookimpl

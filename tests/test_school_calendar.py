@@ -15,7 +15,8 @@ from app.models import (
     AcademicYear, Assignment, Attendance, LearnerGroup, Lesson, Mark, Organisation, Period,
 )
 from app.services.periods import study_periods
-from app.services.calendar import ensure_periods, working_days
+from app.services.calendar import working_days
+from plugins.school.periods import ensure_periods
 from app.models.timetable import Holiday, SchoolYearMode, TimetableEntry, TransferredDay
 from app.services.timetable import generate_lessons
 

@@ -98,10 +98,10 @@ def _small_school(app, world):
     with app.app_context():
         s = db.session
         org, year = world.org1, world.org1_year
-        ru = Subject(org_id=org, name="Русский язык")
-        en = Subject(org_id=org, name="Иностранный язык (английский)")
-        lit = Subject(org_id=org, name="Литература")
-        mus = Subject(org_id=org, name="Музыка")
+        ru = Subject(org_id=org, name="Русский язык", plugin="school")
+        en = Subject(org_id=org, name="Иностранный язык (английский)", plugin="school")
+        lit = Subject(org_id=org, name="Литература", plugin="school")
+        mus = Subject(org_id=org, name="Музыка", plugin="school")
         s.add_all([ru, en, lit, mus])
         s.flush()
         g1 = Subgroup(org_id=org, group_id=world.org1_group, subject_id=en.id, name="1 подгруппа")

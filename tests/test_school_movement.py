@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import AcademicYear, AuditEntry, Learner, LearnerGroup, Mark, Staff
 from app.services.journal import load_grid
 from app.models.movement import MovementOrder
-from app.services.movement import add_working_days, deadline, overdue_items
+from app.services.movement import add_working_days, overdue_items
+from plugins.school.movement import deadline as school_deadline
 
 from .test_query_counts import count_queries
 from .world import TODAY
@@ -150,6 +151,9 @@ def test_another_organisation_cannot_see_or_move_our_learner(app, client, login,
 
 
 def test_deadlines_of_seed_004():
+    def deadline(order, level, year):
+        return school_deadline(order.kind, order.date, order.event_date, level, year)
+
     order = MovementOrder(kind="depart", date=dt.date(2026, 11, 20), event_date=dt.date(2026, 11, 20))  # a Friday
     assert deadline(order, 5, None) == dt.date(2026, 11, 24)  # 2 working days
     order = MovementOrder(kind="enrol", date=dt.date(2026, 6, 5), event_date=dt.date(2026, 9, 1))

@@ -194,7 +194,7 @@ def test_refusals(app, client, login, world):
     assert client.post("/plans/flow", data={"group": world.org1_group,
                                                    "subject": world.org1_subject}).status_code == 404
     with app.app_context():  # now he teaches Russian in 5А too, and still not its mathematics
-        russian = Subject(org_id=world.org1, name="Русский язык")
+        russian = Subject(org_id=world.org1, name="Русский язык", plugin="school")
         db.session.add(russian)
         db.session.flush()
         db.session.add(TeachingAssignment(org_id=world.org1, year_id=world.org1_year, subject_id=russian.id,

@@ -1,39 +1,46 @@
 """Restricted personal data of a learner: the medical card (Медицинский работник)
 and the psycho-social card (Психолог / социальный педагог).
 
-Both are declared through ``restricted_models``: the core cuts them for every user
+Both are declared through ``register_restricted_models``: the core cuts them for every user
 without the card's resource (see ``app.scoping``), and the views also check
 ``Scope.restricted_read`` / ``restricted_write`` and log every view of a card in
 the audit log («просмотр»).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.hookspecs import hookimpl
 from app.registry import SCOPE_ORGANISATION, Resource, RestrictedModel, RoleSpec
 
+if TYPE_CHECKING:
+    from flask_appbuilder import AppBuilder
+
+    from app.plugins import PluginHost
+
 
 @hookimpl
-def register_models(host):
+def register_models(host: PluginHost) -> list[type]:
     from app.models.cards import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
 
     return [HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard]
 
 
 @hookimpl
-def register_resources(host):
+def register_resources(host: PluginHost) -> list[Resource]:
     return [Resource("MedicalCards", "Медицинские карты"),
             Resource("PsychoCards", "Психолого-педагогические карточки"),
             Resource("HealthConditions", "Справочник заболеваний")]
 
 
 @hookimpl
-def register_roles(host):
+def register_roles(host: PluginHost) -> list[RoleSpec]:
     return [RoleSpec("Медицинский работник", SCOPE_ORGANISATION, {"MedicalCards": "write", "HealthConditions": "write"}),
             RoleSpec("Психолог / социальный педагог", SCOPE_ORGANISATION, {"PsychoCards": "write"})]
 
 
 @hookimpl
-def restricted_models(host):
+def register_restricted_models(host: PluginHost) -> list[RestrictedModel]:
     from app.models.cards import MedicalCard, MedicalCardCondition, PsychoCard
 
     return [RestrictedModel(MedicalCard, "MedicalCards"), RestrictedModel(MedicalCardCondition, "MedicalCards"),
@@ -41,7 +48,7 @@ def restricted_models(host):
 
 
 @hookimpl
-def extra_views(host, appbuilder):
+def extra_views(host: PluginHost, appbuilder: AppBuilder) -> None:
     from app.views.cards import HealthConditionView, MedicalCardView, PsychoCardView
     from app.views.catalog import CATEGORIES
 

@@ -2,26 +2,33 @@
 departure and graduation, and the closing of the year."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.hookspecs import hookimpl
 from app.registry import SCOPE_ORGANISATION, Resource, RoleSpec
 
+if TYPE_CHECKING:
+    from flask_appbuilder import AppBuilder
+
+    from app.plugins import PluginHost
+
 
 @hookimpl
-def register_models(host):
+def register_models(host: PluginHost) -> list[type]:
     from app.models.movement import MovementOrder
 
     return [MovementOrder]
 
 
 @hookimpl
-def register_resources(host):
+def register_resources(host: PluginHost) -> list[Resource]:
     return [Resource("Movement", "Книга движения обучающихся"),
             Resource("MovementOverdue", "Просроченные записи книги движения"),
             Resource("YearClosing", "Закрытие учебного года")]
 
 
 @hookimpl
-def register_roles(host):
+def register_roles(host: PluginHost) -> list[RoleSpec]:
     # The Секретарь enters the orders; the Завуч controls them.
     R, W = "read", "write"
     return [
@@ -33,7 +40,7 @@ def register_roles(host):
 
 
 @hookimpl
-def extra_views(host, appbuilder):
+def extra_views(host: PluginHost, appbuilder: AppBuilder) -> None:
     from app.views.movement import register_views
 
     register_views(appbuilder)

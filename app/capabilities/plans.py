@@ -1,26 +1,35 @@
 """Curriculum and teaching load, lesson plans (КТП) and the flow of their topics into lessons."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.hookspecs import hookimpl
 from app.registry import SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, Resource, RoleSpec
 
+if TYPE_CHECKING:
+    from flask_appbuilder import AppBuilder
+    from sqlalchemy.orm import Session
+
+    from app.models import AcademicYear
+    from app.plugins import PluginHost
+
 
 @hookimpl
-def register_models(host):
+def register_models(host: PluginHost) -> list[type]:
     from app.models.plans import CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
 
     return [CurriculumEntry, LessonPlan, PlanTopic, LessonTopicLink]
 
 
 @hookimpl
-def register_resources(host):
+def register_resources(host: PluginHost) -> list[Resource]:
     return [Resource("Curriculum", "Учебный план"),
             Resource("CurriculumLoad", "Нагрузка и учебный план"),
             Resource("LessonPlans", "Календарно-тематическое планирование (КТП)")]
 
 
 @hookimpl
-def register_roles(host):
+def register_roles(host: PluginHost) -> list[RoleSpec]:
     # The Завуч draws up and corrects the curriculum; the teacher writes the КТП of
     # his classes, the administration reads it.
     return [
@@ -35,16 +44,12 @@ def register_roles(host):
 
 
 @hookimpl
-def extra_views(host, appbuilder):
+def extra_views(host: PluginHost, appbuilder: AppBuilder) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from app.services.plan_reflow import init_reflow
-    from app.services.plan_rules import init_rules
     from app.views.catalog import CATEGORIES
     from app.views.plans import CurriculumView, LessonPlanView, LoadCheckView
 
-    init_rules()
-    init_reflow()
     label, icon = CATEGORIES["Organisation"]
     appbuilder.add_view(CurriculumView, "Curriculum", label=_l("Учебный план"), category="Organisation",
                         category_label=label, category_icon=icon)
@@ -57,7 +62,8 @@ def extra_views(host, appbuilder):
 
 
 @hookimpl
-def academic_year_opened(host, session, old_year, new_year, group_map):
+def academic_year_opened(host: PluginHost, session: Session, old_year: AcademicYear, new_year: AcademicYear,
+                         group_map: dict[int, int]) -> None:
     from app.services.plans import copy_curriculum
 
     copy_curriculum(session, old_year, new_year)

@@ -1,18 +1,25 @@
 """Subgroups of a group (languages, technology, physical education) and moves between them."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.hookspecs import hookimpl
 from app.registry import SCOPE_GROUPS, SCOPE_ORGANISATION, Resource, RoleSpec
 
+if TYPE_CHECKING:
+    from flask_appbuilder import AppBuilder
+
+    from app.plugins import PluginHost
+
 
 @hookimpl
-def register_resources(host):
+def register_resources(host: PluginHost) -> list[Resource]:
     return [Resource("SubgroupSplit", "Деление на подгруппы"),
             Resource("SubgroupMoves", "Перевод между подгруппами")]
 
 
 @hookimpl
-def register_roles(host):
+def register_roles(host: PluginHost) -> list[RoleSpec]:
     # The group's leader splits it with the subject teacher (the page checks that the
     # teacher leads or teaches the group); moves between subgroups are the Администратор's.
     return [
@@ -24,7 +31,7 @@ def register_roles(host):
 
 
 @hookimpl
-def extra_views(host, appbuilder):
+def extra_views(host: PluginHost, appbuilder: AppBuilder) -> None:
     from app.views.subgroups import register_views
 
     register_views(appbuilder)

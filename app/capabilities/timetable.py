@@ -1,8 +1,16 @@
 """The year's calendar, bells, rooms and the timetable."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.hookspecs import hookimpl
 from app.registry import SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, Resource, RoleSpec
+
+if TYPE_CHECKING:
+    from flask_appbuilder import AppBuilder
+
+    from app.plugins import PluginHost
+
 
 RESOURCES = [
     ("Timetable", "Расписание уроков"), ("ClassEvents", "Мероприятия классов"),
@@ -13,19 +21,19 @@ RESOURCES = [
 
 
 @hookimpl
-def register_models(host):
+def register_models(host: PluginHost) -> list[type]:
     from app.models.timetable import MODELS
 
     return MODELS
 
 
 @hookimpl
-def register_resources(host):
+def register_resources(host: PluginHost) -> list[Resource]:
     return [Resource(n, label) for n, label in RESOURCES]
 
 
 @hookimpl
-def register_roles(host):
+def register_roles(host: PluginHost) -> list[RoleSpec]:
     every = [n for n, _ in RESOURCES]
     read_all = {n: "read" for n in every}
     seen = {"Timetable": "read", "ClassEvents": "read", "Rooms": "read", "Bells": "read", "Holidays": "read",
@@ -46,7 +54,7 @@ def register_roles(host):
 
 
 @hookimpl
-def extra_views(host, appbuilder):
+def extra_views(host: PluginHost, appbuilder: AppBuilder) -> None:
     from app.views.timetable import add_views
 
     add_views(appbuilder)

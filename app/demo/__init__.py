@@ -24,6 +24,7 @@ from app import clock
 from app.clock import utc_from_local
 from app.core_plugin import ATTENDANCE_CODES
 from app.extensions import db
+from app.registry import DemoLogin, DemoOrganisation
 from app.models import (
     AcademicYear, Account, Assignment, AssignmentType, Attendance, AttendanceCode, Authority, FinalMark, Guardian,
     GuardianLink, Learner, LearnerGroup, Lesson, Mark, Organisation, Period, Staff, TeachingAssignment,
@@ -50,16 +51,17 @@ ROLE_ORDER = [
 ]
 
 # Core staff of every organisation: (login slug, role, position by plugin kind).
+# Staff of every organisation: login slug, role, position (a plugin's demo organisation
+# may name the position otherwise: ``DemoOrganisation.positions``).
 CORE_STAFF = [
-    ("admin", "Администратор", "Администратор электронного журнала", "Администратор электронного журнала"),
-    ("director", "Директор", "Директор", "Директор"),
-    ("deputy", "Завуч", "Заместитель директора по учебно-воспитательной работе",
-     "Заместитель директора по учебной работе"),
-    ("secretary", "Секретарь", "Секретарь", "Секретарь учебной части"),
-    ("hr", "Специалист по кадрам", "Специалист по кадрам", "Специалист по кадрам"),
-    ("psychologist", "Психолог / социальный педагог", "Педагог-психолог", "Социальный педагог"),
-    ("nurse", "Медицинский работник", "Медицинская сестра", "Фельдшер"),
-    ("tech", "Технический персонал", "Заведующий хозяйством", "Лаборант"),
+    ("admin", "Администратор", "Администратор электронного журнала"),
+    ("director", "Директор", "Директор"),
+    ("deputy", "Завуч", "Заместитель директора по учебно-воспитательной работе"),
+    ("secretary", "Секретарь", "Секретарь"),
+    ("hr", "Специалист по кадрам", "Специалист по кадрам"),
+    ("psychologist", "Психолог / социальный педагог", "Педагог-психолог"),
+    ("nurse", "Медицинский работник", "Медицинская сестра"),
+    ("tech", "Технический персонал", "Заведующий хозяйством"),
 ]
 
 # Public holidays on weekdays (Russia): no lessons.
@@ -427,7 +429,7 @@ def _year_bounds(host, plugins: list[str], start_year: int) -> tuple[dt.date, dt
 
 
 def _organisation(session, host, authority, names: Names, name: str, short: str, plugins: list[str],
-                  prefix: str, start_year: int, address: str, inn: str):
+                  prefix: str, start_year: int, address: str, inn: str, positions: dict[str, str]):
     org = Organisation(authority=authority, name=name, short_name=short, plugins=plugins, settings={},
                        address=address, inn=inn)
     session.add(org)
@@ -444,10 +446,9 @@ def _organisation(session, host, authority, names: Names, name: str, short: str,
     ])
     session.add_all([AssignmentType(org_id=org.id, name=n, weight=w) for n, w in ASSIGNMENT_TYPES])
     session.add_all([AttendanceCode(org_id=org.id, code=c, name=n, category=cat) for c, n, cat in ATTENDANCE_CODES])
-    college = "college" in plugins and "school" not in plugins
     staff = []
-    for slug, role, school_position, college_position in CORE_STAFF:
-        staff.append((slug, role, add_staff(session, org, names, college_position if college else school_position,
+    for slug, role, position in CORE_STAFF:
+        staff.append((slug, role, add_staff(session, org, names, positions.get(slug, position),
                                             start_year=start_year)))
     session.flush()
     for slug, role, person in staff:
@@ -456,15 +457,29 @@ def _organisation(session, host, authority, names: Names, name: str, short: str,
     return org, year
 
 
-def build_demo(scale: int = 1, on: dt.date | None = None) -> bool:
-    """Create the demo authority; False when it is already there (nothing changes)."""
+def demo_organisations(host) -> list[tuple[list[str], DemoOrganisation]]:
+    """The organisations the demo builds, in their declared order, each with its plugins:
+    one per plugin declaring one, joined by the loaded plugins that join it."""
+    infos = {code: info for code, info in host.plugin_infos.items() if info.demo is not None}
+    out = []
+    for code, info in infos.items():
+        if info.demo.joins in infos:
+            continue
+        joined = [other for other, i in infos.items() if i.demo.joins == code]
+        out.append(([code, *joined], info.demo))
+    return sorted(out, key=lambda item: item[1].order)
+
+
+def build_demo(scale: int = 1, on: dt.date | None = None) -> list[DemoLogin] | None:
+    """Create the demo authority and return the logins the plugins made; None when it
+    is already there (nothing changes)."""
     session = db.session
     if session.scalar(select(Authority.id).where(Authority.name == AUTHORITY_NAME)) is not None:
-        return False
+        return None
     sm = current_app.appbuilder.sm
     host = current_app.extensions["ejournal"]
     if any(sm.find_role(name) is None for name in host.roles):
-        from app.cli import sync_roles
+        from app.rights import sync_roles
 
         sync_roles()
     global _ctx
@@ -478,29 +493,16 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> bool:
     chief = names.person()
     add_login(session, "uo", ["Сотрудник УО"], authority=authority, first_name=f"{chief.first} {chief.middle}",
               last_name=chief.last)
-    loaded = set(host.plugin_names)
-    kinds = []
-    if "school" in loaded:
-        kinds.append(("s", [p for p in ("school", "preschool") if p in loaded]))
-    elif "preschool" in loaded:
-        kinds.append(("s", ["preschool"]))
-    if "college" in loaded:
-        kinds.append(("c", ["college"]))
+    created: list[DemoLogin] = []
     for i in range(1, scale + 1):
-        for prefix, plugins in kinds:
-            if prefix == "s":
-                number = (1, 7, 12, 24, 31)[i - 1] if i <= 5 else i * 5
-                full = f"Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № {number}»"
-                short, address = f"МБОУ СОШ № {number}", f"г. Заречный, ул. Школьная, д. {number}"
-            else:
-                title = "Заречный политехнический колледж" if i == 1 else f"Заречный колледж № {i}"
-                full = f"Государственное бюджетное профессиональное образовательное учреждение «{title}»"
-                short, address = f"ГБПОУ «{title}»", f"г. Заречный, пр. Ленина, д. {40 + i}"
-            org, year = _organisation(session, host, authority, names, full, short, plugins, f"{prefix}{i}",
-                                      start_year, address, f"66{rng.randint(10**7, 10**8 - 1)}")
-            # pluggy calls every plugin's implementation: each fills only its own part
-            # (and returns at once for an organisation it does not serve).
-            host.hook.populate_demo(host=host, session=session, organisation=org, year=year, rng=rng)
+        for plugins, declared in demo_organisations(host):
+            full, short, address = declared.names(i)
+            org, year = _organisation(session, host, authority, names, full, short, plugins, f"{declared.prefix}{i}",
+                                      start_year, address, f"66{rng.randint(10**7, 10**8 - 1)}",
+                                      declared.positions)
+            # Every plugin is asked: each fills only its own part (and returns at once for
+            # an organisation it does not serve).
+            created += host.populate_demo(session, org, year, rng)
             session.flush()
             past_finals(session, host, org, year, rng)
             homework(session, org, year, rng)
@@ -512,7 +514,7 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> bool:
     populate_accounts_demo(session, authority, today())
     session.commit()
     _refresh_statistics(session)
-    return True
+    return created
 
 
 HOMEWORK = ["§ {n}, ответить на вопросы 1–{k}", "Упражнение {e}", "№ {e}, {f}", "Прочитать с. {p}–{q}",
@@ -641,8 +643,7 @@ def demo_logins() -> list[dict]:
                            .order_by(Organisation.id)).all()
     shown = {}
     for org in orgs:
-        key = "college" if "college" in (org.plugins or []) else "school"
-        shown.setdefault(key, org)
+        shown.setdefault(tuple(org.plugins or ()), org)  # the first organisation of each kind
     org_ids = [o.id for o in shown.values()]
     accounts = session.scalars(
         select(Account).where(Account.email.like(f"%@{EMAIL_DOMAIN}"))

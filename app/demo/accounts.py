@@ -26,6 +26,7 @@ from werkzeug.security import generate_password_hash
 from app.models import Account, Consent, Learner, LearnerGroup, Organisation, Person, Staff
 from app.models.base import now
 from app.services.accounts import DEFAULT_SCOPE, ROLE_LEARNER, login_base
+from app.services.kinds import taught_kinds
 
 
 def populate_accounts_demo(session, authority, today: dt.date) -> None:
@@ -45,10 +46,11 @@ def populate_accounts_demo(session, authority, today: dt.date) -> None:
         has_account = set(session.scalars(select(Account.person_id).where(Account.org_id == org.id,
                                                                           Account.person_id.is_not(None))))
         newcomers: list[int] = []
-        if "school" in (org.plugins or []):
-            group_id = session.scalar(select(LearnerGroup.id).where(LearnerGroup.org_id == org.id,
-                                                                    LearnerGroup.kind == "class")
-                                      .order_by(LearnerGroup.level.desc(), LearnerGroup.name).limit(1))
+        # Newcomers of the senior group taught by subject, whose accounts are still due.
+        group_id = session.scalar(select(LearnerGroup.id).where(LearnerGroup.org_id == org.id,
+                                                                LearnerGroup.kind.in_(taught_kinds()))
+                                  .order_by(LearnerGroup.level.desc(), LearnerGroup.name).limit(1))
+        if group_id is not None:
             newcomers = list(session.scalars(select(Learner.id).where(Learner.group_id == group_id,
                                                                       Learner.id.not_in(sorted(has_account) or [0]))
                                              .order_by(Learner.id.desc()).limit(3)))

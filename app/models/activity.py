@@ -18,6 +18,7 @@ ACTIVITY_KINDS = ("login", "marks", "attendance", "homework", "message", "announ
 
 class ActivityDay(OrgScoped, Model):
     __tablename__ = "activity_day"
+    __scope__ = "organisation"
     __table_args__ = (
         UniqueConstraint("account_id", "day", "kind"),
         Index("ix_activity_day_org_day", "org_id", "day"),

@@ -18,6 +18,7 @@ class Announcement(OrgScoped, Model):
     chosen groups and their parents."""
 
     __tablename__ = "announcement"
+    __scope__ = "organisation"
     __table_args__ = (Index("ix_announcement_org_shown", "org_id", "shown_to", "shown_from"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +41,7 @@ class AnnouncementGroup(OrgScoped, Model):
     """A group an announcement of audience «groups» is addressed to."""
 
     __tablename__ = "announcement_group"
+    __scope__ = "group"
     __table_args__ = (UniqueConstraint("announcement_id", "group_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,6 +13,7 @@ class AuditEntry(Model):
     """One change of one row. Written in the transaction of the change; never edited."""
 
     __tablename__ = "audit_entry"
+    __scope__ = "custom"
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,8 +14,12 @@ class OrgScoped:
     """A row that belongs to one organisation.
 
     Every SELECT of a subclass is cut to the organisations of the current user
-    (``app.scoping``), and every write is checked against them. ``__audited__``
-    makes the audit log record the row's changes.
+    (``app.scoping``), and every write is checked against them. ``__scope__``
+    says how far further its rows are cut: ``"organisation"``, ``"group"``
+    (``group_id``), ``"learner"`` (``learner_id``) or ``"custom"``
+    (``app.scoping.declarations``); a model with a ``learner_id`` or a
+    ``group_id`` must declare it. ``__audited__`` makes the audit log record
+    the row's changes.
     """
 
     __audited__ = False

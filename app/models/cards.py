@@ -40,6 +40,7 @@ class HealthCondition(OrgScoped, Model):
     """Справочник заболеваний и состояний (миопия, сколиоз …), kept by the Медицинский работник."""
 
     __tablename__ = "school_health_condition"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "name"),)
     __label__ = _l("Заболевание (справочник)")
     __field_labels__ = LABELS
@@ -56,6 +57,7 @@ class MedicalCard(Versioned, OrgScoped, Model):
     """Медицинская карта обучающегося: one per learner."""
 
     __tablename__ = "school_medical_card"
+    __scope__ = "learner"
     __table_args__ = (UniqueConstraint("learner_id"),)
     __audited__ = True
     __label__ = _l("Медицинская карта")
@@ -78,6 +80,7 @@ class MedicalCardCondition(OrgScoped, Model):
     """A condition of the card: from the reference, with a note and the date it was noted."""
 
     __tablename__ = "school_medical_card_condition"
+    __scope__ = "learner"
     __table_args__ = (UniqueConstraint("card_id", "condition_id"),)
     __audited__ = True
     __label__ = _l("Медицинская карта: заболевание")
@@ -99,6 +102,7 @@ class PsychoCard(Versioned, OrgScoped, Model):
     """Психолого-педагогическая карточка обучающегося: one per learner."""
 
     __tablename__ = "school_psycho_card"
+    __scope__ = "learner"
     __table_args__ = (UniqueConstraint("learner_id"),)
     __audited__ = True
     __label__ = _l("Психолого-педагогическая карточка")

@@ -20,6 +20,7 @@ class Consent(OrgScoped, Model):
     was withdrawn (None while in force)."""
 
     __tablename__ = "consent"
+    __scope__ = "organisation"
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)

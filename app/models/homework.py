@@ -11,6 +11,7 @@ from .base import Model, OrgScoped, now
 
 class Homework(OrgScoped, Model):
     __tablename__ = "homework"
+    __scope__ = "custom"
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +30,7 @@ class HomeworkAttachment(OrgScoped, Model):
     """A file given with homework, kept on disk under a random name."""
 
     __tablename__ = "homework_attachment"
+    __scope__ = "custom"
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,6 +13,7 @@ class Lesson(OrgScoped, Versioned, Model):
     """Урок / занятие of a group or subgroup."""
 
     __tablename__ = "lesson"
+    __scope__ = "group"
     __table_args__ = (Index("ix_lesson_group_date", "group_id", "date"),)
     # Lessons are made in bulk from the timetable; what the log keeps is every
     # change to one (date, teacher, substitute, topic) and every removal.
@@ -48,6 +49,7 @@ class AssignmentType(OrgScoped, Model):
     """Вид работы with its default weight: an editable list per organisation."""
 
     __tablename__ = "assignment_type"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +64,7 @@ class Assignment(OrgScoped, Model):
     """Задание: one kind of work on a lesson; marks are given for it."""
 
     __tablename__ = "assignment"
+    __scope__ = "custom"
     __table_args__ = (UniqueConstraint("default_of", name="uq_assignment_default_of"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,6 +88,7 @@ class Mark(OrgScoped, Versioned, Timestamped, Model):
     """Отметка: a learner's mark for an assignment; ``is_debt`` is the «точка»."""
 
     __tablename__ = "mark"
+    __scope__ = "learner"
     __table_args__ = (UniqueConstraint("assignment_id", "learner_id"),)
     __audited__ = True
 
@@ -117,6 +121,7 @@ class AttendanceCode(OrgScoped, Model):
     """A letter of the attendance reference table (ОТ, ОП, УП, Б, ОСВ, НП …)."""
 
     __tablename__ = "attendance_code"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,6 +137,7 @@ class Attendance(OrgScoped, Versioned, Timestamped, Model):
     """Посещаемость: learner × lesson (school, college) or learner × day (preschool)."""
 
     __tablename__ = "attendance"
+    __scope__ = "learner"
     __table_args__ = (
         UniqueConstraint("learner_id", "lesson_id"),
         Index("ix_attendance_learner_date", "learner_id", "date"),
@@ -157,6 +163,7 @@ class FinalMark(OrgScoped, Versioned, Timestamped, Model):
     """Итоговая отметка for a subject and period; never «н/а» (rule R3)."""
 
     __tablename__ = "final_mark"
+    __scope__ = "learner"
     __table_args__ = (UniqueConstraint("learner_id", "subject_id", "period_id"),)
     __audited__ = True
 

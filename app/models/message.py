@@ -21,6 +21,7 @@ class MailThread(OrgScoped, Model):
     """A conversation: a first message and its replies, private to its participants."""
 
     __tablename__ = "mail_thread"
+    __scope__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -31,6 +32,7 @@ class MailThread(OrgScoped, Model):
 
 class MailMessage(OrgScoped, Model):
     __tablename__ = "mail_message"
+    __scope__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("mail_thread.id"), index=True, nullable=False)
@@ -51,6 +53,7 @@ class MailRecipient(OrgScoped, Model):
     """One recipient of a message: the inbox row, with its read receipt."""
 
     __tablename__ = "mail_recipient"
+    __scope__ = "organisation"
     __table_args__ = (
         UniqueConstraint("message_id", "account_id"),
         Index("ix_mail_recipient_inbox", "account_id", "sender_rank", "message_id"),

@@ -31,6 +31,7 @@ class MovementOrder(OrgScoped, Timestamped, Model):
     """
 
     __tablename__ = "school_movement_order"
+    __scope__ = "learner"
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ class Authority(Model):
     """Орган управления образованием (УО): owns organisations, oversees them read-only."""
 
     __tablename__ = "authority"
+    __scope__ = "custom"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300), nullable=False)
@@ -26,6 +27,7 @@ class Organisation(Model):
     """Образовательная организация (ОО): the tenant, with its plugins and settings."""
 
     __tablename__ = "organisation"
+    __scope__ = "custom"
     # Its name, plugins and rule settings: who changed a setting, from what, to what.
     __audited__ = ("update",)
 

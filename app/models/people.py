@@ -23,6 +23,7 @@ class Person(OrgScoped, Model):
     """
 
     __tablename__ = "person"
+    __scope__ = "custom"
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +84,7 @@ class GuardianLink(OrgScoped, Model):
     """A guardian's right to see one learner: a parent sees only linked children."""
 
     __tablename__ = "guardian_link"
+    __scope__ = "learner"
     __table_args__ = (UniqueConstraint("guardian_id", "learner_id"),)
     __audited__ = True
 

@@ -20,6 +20,7 @@ class CurriculumEntry(OrgScoped, Model):
     """Учебный план: hours a week of one subject in one grade (параллель) in one year."""
 
     __tablename__ = "school_curriculum"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("year_id", "level", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +40,7 @@ class LessonPlan(OrgScoped, Model):
     """КТП of a subject in a class (or one of its subgroups) for a year."""
 
     __tablename__ = "school_lesson_plan"
+    __scope__ = "group"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year_id: Mapped[int] = mapped_column(ForeignKey("academic_year.id"), index=True, nullable=False)
@@ -58,6 +60,7 @@ class PlanTopic(OrgScoped, Model):
     """One row of a КТП: its place, title, hours and kind of work."""
 
     __tablename__ = "school_plan_topic"
+    __scope__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("school_lesson_plan.id"), index=True, nullable=False)
@@ -75,6 +78,7 @@ class LessonTopicLink(OrgScoped, Model):
     plan never writes it again."""
 
     __tablename__ = "school_lesson_topic"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("lesson_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

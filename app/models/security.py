@@ -16,6 +16,7 @@ class Account(FabUser):
 
     # Single-table extension of ab_user: FAB keeps its own relationships to "User".
     __audited__ = True
+    __scope__ = "custom"
 
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     authority_id: Mapped[int | None] = mapped_column(ForeignKey("authority.id"), index=True)
@@ -45,6 +46,7 @@ class OrgRolePermission(OrgScoped, Model):
     """
 
     __tablename__ = "org_role_permission"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "role_id", "resource"),)
     __audited__ = True
 

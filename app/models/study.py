@@ -13,6 +13,7 @@ class AcademicYear(OrgScoped, Model):
     """Учебный год."""
 
     __tablename__ = "academic_year"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,6 +33,7 @@ class Period(OrgScoped, Model):
     """Учебный период: четверть, полугодие, триместр, семестр, месяц, or a final one."""
 
     __tablename__ = "period"
+    __scope__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year_id: Mapped[int] = mapped_column(ForeignKey("academic_year.id"), index=True, nullable=False)
@@ -53,11 +55,12 @@ class Subject(OrgScoped, Model):
     """Предмет / дисциплина / МДК, always by its full name (rule R8)."""
 
     __tablename__ = "subject"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
-    plugin: Mapped[str] = mapped_column(String(40), nullable=False, default="school")
+    plugin: Mapped[str] = mapped_column(String(40), nullable=False)  # whose subject: a plugin's code
 
     def __str__(self):
         return self.name
@@ -67,6 +70,7 @@ class LearnerGroup(OrgScoped, Model):
     """Класс, дошкольная группа or учебная группа; its kind comes from a plugin."""
 
     __tablename__ = "learner_group"
+    __scope__ = "custom"
     __table_args__ = (UniqueConstraint("org_id", "year_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +96,7 @@ class Subgroup(OrgScoped, Model):
     """Подгруппа: a split of a group for one subject."""
 
     __tablename__ = "subgroup"
+    __scope__ = "group"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("learner_group.id"), index=True, nullable=False)
@@ -108,6 +113,7 @@ class Subgroup(OrgScoped, Model):
 
 class SubgroupMember(OrgScoped, Model):
     __tablename__ = "subgroup_member"
+    __scope__ = "learner"
     __table_args__ = (UniqueConstraint("subgroup_id", "learner_id"),)
     __audited__ = True
 
@@ -126,6 +132,7 @@ class TeachingAssignment(OrgScoped, Model):
     """Педагогическая нагрузка: teacher × subject × group (or subgroup) × year."""
 
     __tablename__ = "teaching_assignment"
+    __scope__ = "group"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year_id: Mapped[int] = mapped_column(ForeignKey("academic_year.id"), index=True, nullable=False)

@@ -36,6 +36,7 @@ class SchoolYearMode(OrgScoped, Model):
     """
 
     __tablename__ = "school_year_mode"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("year_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +65,7 @@ class Holiday(OrgScoped, Model):
     """Каникулы или праздничные дни: a named range of days without lessons."""
 
     __tablename__ = "school_holiday"
+    __scope__ = "organisation"
     __table_args__ = (Index("ix_school_holiday_year_start", "year_id", "start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +85,7 @@ class TransferredDay(OrgScoped, Model):
     timetable of ``off_date`` (e.g. a Monday), which becomes a day off."""
 
     __tablename__ = "school_transferred_day"
+    __scope__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year_id: Mapped[int] = mapped_column(ForeignKey("academic_year.id"), index=True, nullable=False)
@@ -100,6 +103,7 @@ class Bell(OrgScoped, Model):
     """Расписание звонков: lesson number → start and end, per year and shift."""
 
     __tablename__ = "school_bell"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("year_id", "shift", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +123,7 @@ class Room(OrgScoped, Model):
     """Кабинет."""
 
     __tablename__ = "school_room"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,6 +140,7 @@ class TimetableEntry(OrgScoped, Model):
     in a room on a weekday at a lesson number, from ``valid_from`` to ``valid_to``."""
 
     __tablename__ = "school_timetable_entry"
+    __scope__ = "group"
     __table_args__ = (Index("ix_school_timetable_slot", "year_id", "weekday", "number"),)
     __audited__ = True
 
@@ -162,6 +168,7 @@ class TimetableChange(OrgScoped, Timestamped, Model):
     (another teacher and/or subject), a cancellation or a move to another date/number."""
 
     __tablename__ = "school_timetable_change"
+    __scope__ = "group"
     __table_args__ = (UniqueConstraint("entry_id", "date"),)
     __audited__ = True
 
@@ -190,6 +197,7 @@ class TimetableLesson(OrgScoped, Model):
     makes generation idempotent and lets a calendar change re-flow the lessons."""
 
     __tablename__ = "school_timetable_lesson"
+    __scope__ = "group"
     __table_args__ = (UniqueConstraint("entry_id", "date"), UniqueConstraint("lesson_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -206,6 +214,7 @@ class ClassEvent(OrgScoped, Timestamped, Model):
     """Мероприятие класса (субботник, собрание, экскурсия …) on a range of days."""
 
     __tablename__ = "school_class_event"
+    __scope__ = "group"
     __table_args__ = (Index("ix_school_class_event_group_start", "group_id", "start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,6 +15,7 @@ class EditUnlock(OrgScoped, Timestamped, Model):
     """A teacher asks, a Завуч or Администратор grants or refuses, with a reason."""
 
     __tablename__ = "edit_unlock"
+    __scope__ = "group"
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +38,7 @@ class Substitution(OrgScoped, Timestamped, Model):
     """Журнал замещений (R15): who replaced whom on which lesson, and why."""
 
     __tablename__ = "substitution"
+    __scope__ = "organisation"
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,10 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import format_datetime
 
+from sqlalchemy import select
+
 from .. import clock
+from ..models import Authority, Organisation
 from ..registry import Table
 
 # xhtml2pdf's table layout is super-linear in the rows of one table (NOTES.md):
@@ -126,3 +129,36 @@ def to_pdf(title: str, header: list[tuple[str, str]], tables: list[Table], organ
     if result.err:
         raise RuntimeError(f"xhtml2pdf: {result.err} errors")
     return out.getvalue()
+
+
+FORMATS = {
+    "pdf": ("application/pdf", "pdf"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "json": ("application/json", "json"),
+}
+
+
+def render(spec, values, header, tables, fmt: str, session=None) -> tuple[bytes, str, str]:
+    """Bytes, MIME type and file extension of a report in ``fmt``, headed by the
+    organisation it was run for (the authority, for a report across organisations)."""
+    if session is None:
+        from ..extensions import db
+
+        session = db.session
+    if spec.across_organisations:
+        authority = session.scalars(select(Authority).order_by(Authority.id)).first()
+        org_name = authority.name if authority else ""
+    else:
+        org = session.get(Organisation, values["organisation"])
+        org_name = org.name if org else ""
+    if fmt == "pdf":
+        data = to_pdf(spec.title, header, tables, org_name, landscape=spec.landscape)
+    elif fmt == "xlsx":
+        data = to_xlsx(spec.title, header, tables, org_name)
+    elif fmt == "csv":
+        data = to_csv(tables)
+    else:
+        data = to_json(tables)
+    mime, ext = FORMATS[fmt]
+    return data, mime, ext

@@ -129,12 +129,11 @@ def homework_record(session, params) -> list[Table]:
 
 def _late_homework(session, host, org, start, end, first_entry) -> dict[tuple, int]:
     """(group, subject, teacher) → lessons whose homework came after R7's deadline."""
-    organisation = session.get(Organisation, org)
-    hours = next((host.setting(organisation, plugin, "homework_hours_after_last_lesson")
-                  for plugin in organisation.plugins or []
-                  if (plugin, "homework_hours_after_last_lesson") in host.rule_settings), 1)
+    from ..services.settings import setting_of
     from ..services.timetable import bell_end_times
 
+    organisation = session.get(Organisation, org)
+    hours = setting_of(host, organisation, "homework_hours_after_last_lesson", 1)
     bells = bell_end_times(session, org, start) or {}
     in_range = (Lesson.org_id == org, Lesson.date >= start, Lesson.date <= end)
     last_number = dict(((g, d), n) for g, d, n in session.execute(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, event, update
+from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,16 +106,21 @@ def _on_login(app, user):
     _record_apart(app, getattr(user, "id", None), getattr(user, "org_id", None), "login")
 
 
+def _forget(session: Session) -> None:
+    session.info.pop("activity_pending", None)
+
+
+# (event, listener) of the session, attached by ``app.listeners`` (after the guards).
+SESSION_LISTENERS = (("before_flush", _collect), ("after_flush", _write), ("after_rollback", _forget))
+
+
 def init_activity(app) -> None:
-    """Attach the recorders: the login signal, the flush listener, the diary pages."""
+    """Attach the recorders: the login signal and the diary pages (the flush
+    listener is in ``SESSION_LISTENERS``)."""
     from flask import request
     from flask_login import user_logged_in
 
     user_logged_in.connect(_on_login, app)
-    if not event.contains(Session, "before_flush", _collect):
-        event.listen(Session, "before_flush", _collect)
-        event.listen(Session, "after_flush", _write)
-        event.listen(Session, "after_rollback", lambda s: s.info.pop("activity_pending", None))
 
     @app.after_request
     def _diary_viewed(response):

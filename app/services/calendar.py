@@ -1,5 +1,5 @@
-"""Учебные дни года: the week length, holidays and transferred days, and the
-periods each grade studies by. Pure rules over the session; no Flask request."""
+"""Учебные дни года: the week length, holidays and transferred days. Pure rules
+over the session; no Flask request."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.models import AcademicYear, Organisation, Period
-
+from app.models import AcademicYear, Organisation
 from app.models.timetable import Holiday, SchoolYearMode, TransferredDay
+from app.services.settings import setting_of
 
-PLUGIN = "school"
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -62,7 +61,7 @@ def week_days_of(session, host, year: AcademicYear, mode: SchoolYearMode | None 
     if mode is not None and mode.week_days in (5, 6):
         return mode.week_days
     org = session.get(Organisation, year.org_id)
-    value = host.setting(org, PLUGIN, "week_days") if org is not None else 5
+    value = setting_of(host, org, "week_days", 5) if org is not None else 5
     return 6 if int(value or 5) == 6 else 5
 
 
@@ -79,57 +78,6 @@ def working_days(session, host, year: AcademicYear, start: dt.date | None = None
                  end: dt.date | None = None) -> dict[dt.date, int]:
     """Учебные дни of ``year`` between ``start`` and ``end``: date → weekday of the timetable that runs."""
     return load_calendar(session, host, year).working_days(start, end)
-
-
-# --- periods by grade ----------------------------------------------------------
-
-def period_type_for_level(mode: SchoolYearMode | None, level: int) -> str:
-    """The type of study period a grade studies by: quarters unless the year says otherwise."""
-    if mode is not None:
-        if level in mode.levels("half"):
-            return "half"
-        if level in mode.levels("trimester"):
-            return "trimester"
-    return "quarter"
-
-
-def period_templates(start_year: int, type_code: str) -> list[tuple[str, dt.date, dt.date]]:
-    """Default halves and trimesters, aligned with the quarters of the school's calendar."""
-    y, n, d = start_year, start_year + 1, dt.date
-    if type_code == "half":
-        return [("1 полугодие", d(y, 9, 1), d(y, 12, 28)), ("2 полугодие", d(n, 1, 9), d(n, 5, 26))]
-    if type_code == "trimester":
-        return [("1 триместр", d(y, 9, 1), d(y, 11, 30)), ("2 триместр", d(y, 12, 1), d(n, 2, 28)),
-                ("3 триместр", d(n, 3, 1), d(n, 5, 26))]
-    return []
-
-
-def ensure_periods(session, year: AcademicYear, mode: SchoolYearMode) -> list[Period]:
-    """Create the halves / trimesters the year's mode asks for, when missing."""
-    made = []
-    existing = {(p.type_code, p.name) for p in session.scalars(
-        select(Period).where(Period.year_id == year.id, Period.plugin == PLUGIN))}
-    wanted = [t for t in ("half", "trimester") if mode.levels(t)]
-    for type_code in wanted:
-        for order, (name, start, end) in enumerate(period_templates(year.start.year, type_code), start=1):
-            if (type_code, name) not in existing:
-                made.append(Period(org_id=year.org_id, year_id=year.id, plugin=PLUGIN, type_code=type_code,
-                                   name=name, start=start, end=end, order=order, is_final=False))
-    session.add_all(made)
-    return made
-
-
-def vacations_between(periods: list[Period]) -> list[tuple[str, dt.date, dt.date]]:
-    """The vacations of a year of quarters: the gaps between consecutive quarters."""
-    names = {10: "Осенние каникулы", 11: "Осенние каникулы", 12: "Зимние каникулы", 1: "Зимние каникулы",
-             3: "Весенние каникулы", 4: "Весенние каникулы"}
-    quarters = sorted((p for p in periods if p.type_code == "quarter"), key=lambda p: p.start)
-    out = []
-    for before, after in zip(quarters, quarters[1:]):
-        start, end = before.end + ONE_DAY, after.start - ONE_DAY
-        if start <= end:
-            out.append((names.get(start.month, "Каникулы"), start, end))
-    return out
 
 
 # Public holidays on which no lessons are given (the Labour Code, art. 112).

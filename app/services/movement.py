@@ -17,14 +17,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from app.models import AcademicYear, Account, Learner, LearnerGroup, Period, TeachingAssignment
 from app.exceptions import RuleError
-
+from app.extensions import current_host
+from app.models import AcademicYear, Account, Learner, LearnerGroup, Period, TeachingAssignment
 from app.models.movement import DEPART, ENROL, GRADUATE, KINDS, PROMOTE, REPEAT, TRANSFER, MovementOrder
+from app.registry import MovementRules
 
 RULE = "R14"
-SCHOOL_KIND = "class"
-GRADUATING_LEVELS = (9, 11)
 MANUAL_KINDS = (ENROL, DEPART, TRANSFER, GRADUATE, REPEAT)  # promotion only by closing the year
 
 
@@ -38,6 +37,12 @@ def next_number(session, org_id: int, on: dt.date) -> str:
         MovementOrder.org_id == org_id, MovementOrder.number.like(f"{prefix}%")).distinct()).all()
     last = max((int(m.group(1)) for n in taken if (m := re.fullmatch(rf"{re.escape(prefix)}(\d+)", n))), default=0)
     return f"{prefix}{last + 1:03d}"
+
+
+def rules_of(kind: str | None) -> MovementRules:
+    """The movement rules the plugin of a group kind declares (the defaults without them)."""
+    declared = current_host().group_kinds.get(kind) if kind else None
+    return (declared.movement if declared is not None else None) or MovementRules()
 
 
 def _open_year(group: LearnerGroup | None) -> bool:
@@ -62,8 +67,8 @@ def apply_order(session, learner: Learner, kind: str, *, number: str | None, dat
     order = MovementOrder(org_id=learner.org_id, kind=kind, learner_id=learner.id, date=date, event_date=event_date,
                           destination=destination, entered_by=entered_by)
     if kind == ENROL:
-        if to_group is None or to_group.kind != SCHOOL_KIND or not _open_year(to_group):
-            raise RuleError(RULE, _l("Для зачисления выберите класс открытого учебного года."))
+        if to_group is None or not _open_year(to_group):
+            raise RuleError(RULE, _l("Для зачисления выберите класс или группу открытого учебного года."))
         if active and learner.group_id != to_group.id:
             raise RuleError(RULE, _l("Обучающийся уже числится в классе %(group)s: оформите перевод, а не зачисление.",
                                      group=current.name))
@@ -76,8 +81,10 @@ def apply_order(session, learner: Learner, kind: str, *, number: str | None, dat
             raise RuleError(RULE, _l("Обучающийся не числится ни в одном классе."))
         if kind == DEPART and not destination:
             raise RuleError(RULE, _l("Укажите, куда выбыл обучающийся."))
-        if kind == GRADUATE and current.level not in GRADUATING_LEVELS:
-            raise RuleError(RULE, _l("Выпуск оформляется только из 9-х и 11-х классов."))
+        graduating = rules_of(current.kind).graduating_levels
+        if kind == GRADUATE and graduating and current.level not in graduating:
+            raise RuleError(RULE, _l("Выпуск оформляется только с выпускных уровней обучения: %(levels)s.",
+                                     levels=", ".join(str(level) for level in graduating)))
         if learner.enrolled_on and event_date < learner.enrolled_on:
             raise RuleError(RULE, _l("Дата выбытия раньше даты зачисления."))
         order.from_group_id, order.year_id = current.id, current.year_id
@@ -85,7 +92,7 @@ def apply_order(session, learner: Learner, kind: str, *, number: str | None, dat
     elif kind == TRANSFER:
         if not active:
             raise RuleError(RULE, _l("Обучающийся не числится ни в одном классе."))
-        if to_group is None or to_group.id == current.id or to_group.kind != SCHOOL_KIND:
+        if to_group is None or to_group.id == current.id or to_group.kind != current.kind:
             raise RuleError(RULE, _l("Выберите другой класс, в который переводится обучающийся."))
         if to_group.year_id != current.year_id or not _open_year(to_group):
             raise RuleError(RULE, _l("Перевести можно только в класс того же, открытого учебного года."))
@@ -190,32 +197,13 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
     return day
 
 
-def deadline(order: MovementOrder, level: int | None, year: AcademicYear | None) -> dt.date | None:
-    """When the order had to be in the system, by seed 004 3.3.3.2:
-
-    * promotion of grades 1–8 and 10 and repeaters — by 31 August of the school year;
-    * graduation from grades 9 and 11, and 9th graders repeating — by 1 July;
-    * departure and enrolment — within 2 working days of the event;
-    * enrolment to the 10th grade at the start of the year — by 31 August;
-    * enrolment to the 1st grade — within 3 working days of the decision (the order's date).
-    Transfers between classes have no deadline of their own.
-    """
-    end_year = year.end.year if year is not None else order.date.year
-    if order.kind == PROMOTE:
-        return dt.date(end_year, 8, 31)
-    if order.kind == REPEAT:
-        return dt.date(end_year, 7, 1) if level == 9 else dt.date(end_year, 8, 31)
-    if order.kind == GRADUATE:
-        return dt.date(end_year, 7, 1)
-    if order.kind == DEPART:
-        return add_working_days(order.event_date, 2)
-    if order.kind == ENROL:
-        if level == 1:
-            return add_working_days(order.date, 3)
-        if level == 10 and year is not None and order.event_date <= year.start:
-            return dt.date(year.start.year, 8, 31)
-        return add_working_days(order.event_date, 2)
-    return None
+def deadline(order: MovementOrder, kind: str | None, level: int | None, year: AcademicYear | None) -> dt.date | None:
+    """When the order had to be in the system: by the rules of the group's kind, or
+    within two working days of the event (transfers between groups have no deadline)."""
+    rules = rules_of(kind)
+    if rules.deadline is not None:
+        return rules.deadline(order.kind, order.date, order.event_date, level, year)
+    return add_working_days(order.event_date, 2) if order.kind in (ENROL, DEPART) else None
 
 
 @dataclass
@@ -239,16 +227,16 @@ def overdue_items(session, org_id: int, today: dt.date) -> list[Overdue]:
     src, dst = aliased(LearnerGroup), aliased(LearnerGroup)
     items: list[Overdue] = []
     rows = session.execute(
-        select(MovementOrder, Learner.last_name, Learner.first_name, Learner.middle_name, src.level, src.name,
-               dst.level, dst.name, AcademicYear)
+        select(MovementOrder, Learner.last_name, Learner.first_name, Learner.middle_name, src.kind, src.level,
+               src.name, dst.kind, dst.level, dst.name, AcademicYear)
         .join(Learner, Learner.id == MovementOrder.learner_id)
         .outerjoin(src, src.id == MovementOrder.from_group_id).outerjoin(dst, dst.id == MovementOrder.to_group_id)
         .outerjoin(AcademicYear, AcademicYear.id == MovementOrder.year_id)
         .where(MovementOrder.org_id == org_id, MovementOrder.date >= since)
         .order_by(MovementOrder.date.desc(), MovementOrder.id.desc())).all()
-    for order, last, first, middle, src_level, src_name, dst_level, dst_name, year in rows:
-        level = dst_level if order.kind == ENROL else src_level
-        due = deadline(order, level, year)
+    for order, last, first, middle, src_kind, src_level, src_name, dst_kind, dst_level, dst_name, year in rows:
+        kind, level = (dst_kind, dst_level) if order.kind == ENROL else (src_kind, src_level)
+        due = deadline(order, kind, level, year)
         entered = order.created_at.date() if order.created_at else None
         if due is not None and entered is not None and entered > due:
             items.append(Overdue(str(_l("Приказ внесён позже срока: %(kind)s", kind=_l(KINDS[order.kind]))),
@@ -258,14 +246,16 @@ def overdue_items(session, org_id: int, today: dt.date) -> list[Overdue]:
     ordered = {(lid, kind) for lid, kind in session.execute(
         select(MovementOrder.learner_id, MovementOrder.kind).where(
             MovementOrder.org_id == org_id, MovementOrder.kind.in_([ENROL, DEPART, GRADUATE])))}
-    for learner, level, group_name in session.execute(
-            select(Learner, LearnerGroup.level, LearnerGroup.name).join(LearnerGroup, LearnerGroup.id == Learner.group_id)
-            .where(Learner.org_id == org_id, LearnerGroup.kind == SCHOOL_KIND,
-                   ((Learner.enrolled_on >= since) | (Learner.left_on >= since)))
+    for learner, kind, level, group_name, year in session.execute(
+            select(Learner, LearnerGroup.kind, LearnerGroup.level, LearnerGroup.name, AcademicYear)
+            .join(LearnerGroup, LearnerGroup.id == Learner.group_id)
+            .join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
+            .where(Learner.org_id == org_id, ((Learner.enrolled_on >= since) | (Learner.left_on >= since)))
             .order_by(Learner.last_name, Learner.first_name)):
         if learner.enrolled_on and learner.enrolled_on >= since and (learner.id, ENROL) not in ordered:
-            due = add_working_days(learner.enrolled_on, 3 if level == 1 else 2)
-            if today > due:
+            enrolment = MovementOrder(kind=ENROL, date=learner.enrolled_on, event_date=learner.enrolled_on)
+            due = deadline(enrolment, kind, level, year)
+            if due is not None and today > due:
                 items.append(Overdue(str(_l("Зачисление без приказа")), learner.full_name, learner.id, group_name,
                                      "", learner.enrolled_on, due, None))
         if learner.left_on and learner.left_on >= since and (learner.id, DEPART) not in ordered \
@@ -292,10 +282,6 @@ def _name(*parts) -> str:
 # --------------------------------------------------------------------------
 # Closing a school year
 # --------------------------------------------------------------------------
-def _letter(group: LearnerGroup) -> str:
-    return group.name[len(str(group.level)):] if group.name.startswith(str(group.level)) else group.name
-
-
 def next_year_name(year: AcademicYear) -> str:
     return f"{year.start.year + 1}/{year.start.year + 2}"
 
@@ -328,8 +314,7 @@ def plan_closing(session, year: AcademicYear) -> ClosingPlan:
     """What closing ``year`` will do, without changing anything (the preview)."""
     if year.closed:
         raise RuleError(RULE, _l("Учебный год %(year)s уже закрыт.", year=year.name))
-    groups = session.scalars(select(LearnerGroup).where(LearnerGroup.year_id == year.id,
-                                                        LearnerGroup.kind == SCHOOL_KIND)
+    groups = session.scalars(select(LearnerGroup).where(LearnerGroup.year_id == year.id)
                              .order_by(LearnerGroup.level, LearnerGroup.name)).all()
     group_ids = [g.id for g in groups]
     learners = defaultdict(list)
@@ -340,8 +325,10 @@ def plan_closing(session, year: AcademicYear) -> ClosingPlan:
         MovementOrder.year_id == year.id, MovementOrder.kind == REPEAT)))
     plans = []
     for g in groups:
-        graduating = g.level in GRADUATING_LEVELS
-        plan = GroupPlan(g, GRADUATE if graduating else PROMOTE, None if graduating else f"{g.level + 1}{_letter(g)}")
+        rules = rules_of(g.kind)
+        graduating = g.level in rules.graduating_levels
+        new_name = None if graduating else rules.next_name(g.name, g.level) if rules.next_name else g.name
+        plan = GroupPlan(g, GRADUATE if graduating else PROMOTE, new_name)
         for learner in learners[g.id]:
             if learner.id in repeat:
                 plan.repeaters.append(learner)
@@ -382,10 +369,10 @@ def close_year(session, host, year: AcademicYear, on: dt.date, entered_by: int |
     new_year = _next_year(session, host, year, org)
     existing = {g.name: g for g in session.scalars(select(LearnerGroup).where(LearnerGroup.year_id == new_year.id))}
 
-    def group_for(name: str, level: int, leader_id: int | None) -> LearnerGroup:
+    def group_for(kind: str, name: str, level: int, leader_id: int | None) -> LearnerGroup:
         group = existing.get(name)
         if group is None:
-            group = existing[name] = LearnerGroup(org_id=year.org_id, year_id=new_year.id, kind=SCHOOL_KIND,
+            group = existing[name] = LearnerGroup(org_id=year.org_id, year_id=new_year.id, kind=kind,
                                                   name=name, level=level, leader_id=leader_id)
             session.add(group)
         return group
@@ -393,10 +380,10 @@ def close_year(session, host, year: AcademicYear, on: dt.date, entered_by: int |
     group_map: dict[int, LearnerGroup] = {}
     for p in plan.groups:
         if p.action == PROMOTE:
-            group_map[p.group.id] = group_for(p.new_name, p.group.level + 1, p.group.leader_id)
+            group_map[p.group.id] = group_for(p.group.kind, p.new_name, p.group.level + 1, p.group.leader_id)
     for p in plan.groups:
         if p.repeaters:
-            group_for(p.group.name, p.group.level, None)
+            group_for(p.group.kind, p.group.name, p.group.level, None)
     session.flush()
 
     promote_no = next_number(session, year.org_id, on)
@@ -408,7 +395,7 @@ def close_year(session, host, year: AcademicYear, on: dt.date, entered_by: int |
                 orders.append(MovementOrder(org_id=year.org_id, number=promote_no, date=on, event_date=new_year.start,
                                             kind=PROMOTE, learner_id=learner.id, year_id=year.id,
                                             from_group_id=p.group.id, to_group_id=target.id, entered_by=entered_by,
-                                            destination=str(_l("Переведён в %(group)s класс", group=target.name))))
+                                            destination=str(_l("Переведён в %(group)s", group=target.name))))
                 learner.group_id = target.id
         session.add_all(orders)
         session.flush()
@@ -419,7 +406,7 @@ def close_year(session, host, year: AcademicYear, on: dt.date, entered_by: int |
             session.add(MovementOrder(org_id=year.org_id, number=graduate_no, date=on, event_date=graduation_day,
                                       kind=GRADUATE, learner_id=learner.id, year_id=year.id,
                                       from_group_id=p.group.id, entered_by=entered_by,
-                                      destination=str(_l("Окончил %(level)s классов", level=p.group.level))))
+                                      destination=rules_of(p.group.kind).graduation_note % {"level": p.group.level}))
             learner.left_on = graduation_day
         for learner in p.repeaters:
             learner.group_id = existing[p.group.name].id  # the order to repeat is already in the book
@@ -438,8 +425,7 @@ def close_year(session, host, year: AcademicYear, on: dt.date, entered_by: int |
                                        hours_per_week=ta.hours_per_week))
     year.closed = True
     session.flush()
-    host.hook.academic_year_opened(host=host, session=session, old_year=year, new_year=new_year,
-                                   group_map={old: new.id for old, new in group_map.items()})
+    host.academic_year_opened(session, year, new_year, {old: new.id for old, new in group_map.items()})
     session.flush()
     return ClosingResult(new_year, {old: new.id for old, new in group_map.items()}, promote_no if orders else "",
                          graduate_no, plan.counts)

@@ -14,8 +14,7 @@ def study_periods(session, host, group: LearnerGroup | None) -> list[Period]:
     plugin = host.group_kinds[group.kind].plugin
     q = select(Period).where(Period.year_id == group.year_id, Period.plugin == plugin, Period.is_final.is_(False))
     # A plugin may say which types the group studies by (halves for grades 10–11 …).
-    types = [t for found in host.hook.study_period_types(host=host, session=session, group=group) if found
-             for t in found]
+    types = host.study_period_types(session, group)
     if types:
         q = q.where(Period.type_code.in_(types))
     return session.scalars(q.order_by(Period.order)).all()

@@ -9,14 +9,13 @@ for a commit that touched no lesson's place.
 """
 from __future__ import annotations
 
-from flask import current_app, has_app_context
-from sqlalchemy import delete, event, inspect
+from sqlalchemy import delete, inspect
 from sqlalchemy.orm import Session
 
 from app.models import Lesson
 
 _WATCHED = ("date", "number", "group_id", "subgroup_id", "subject_id")
-_KEY = "school_plans_reflow"
+_KEY = "plans_reflow"
 
 
 def _keys_of(session: Session) -> set:
@@ -45,43 +44,34 @@ def _before_flush(session, flush_context, instances):
 
         session.execute(delete(LessonTopicLink).where(LessonTopicLink.lesson_id.in_([o.id for o in deleted])))
         session.info.setdefault(_KEY, set()).update((o.group_id, o.subject_id, o.subgroup_id) for o in deleted)
-    if session.info.get("school_plans_flowing"):
+    if session.info.get("plans_flowing"):
         return
     keys = _keys_of(session)
     if keys:
         session.info.setdefault(_KEY, set()).update(keys)
 
 
-def _school_enabled() -> bool:
-    if not has_app_context():
-        return False
-    host = current_app.extensions.get("ejournal")
-    return host is not None and "school" in host.plugin_names
-
-
 def _before_commit(session):
-    if session.info.get("school_plans_flowing"):
+    if session.info.get("plans_flowing"):
         return
     keys = session.info.pop(_KEY, set()) | _keys_of(session)
-    if not keys or not _school_enabled():
+    if not keys:
         return
     from app.services.plans import flow_topics, plans_for_lessons
 
-    session.info["school_plans_flowing"] = True
+    session.info["plans_flowing"] = True
     try:
         session.flush()
         for plan in plans_for_lessons(session, keys):
             flow_topics(session, plan)
     finally:
-        session.info.pop("school_plans_flowing", None)
+        session.info.pop("plans_flowing", None)
 
 
 def _forget(session, *args):
     session.info.pop(_KEY, None)
 
 
-def init_reflow() -> None:
-    if not event.contains(Session, "before_commit", _before_commit):
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "before_commit", _before_commit)
-        event.listen(Session, "after_soft_rollback", _forget)
+# (event, listener) of the session, attached by ``app.listeners``.
+SESSION_LISTENERS = (("before_flush", _before_flush), ("before_commit", _before_commit),
+                     ("after_soft_rollback", _forget))

@@ -1,8 +1,8 @@
-"""R8 (subject names in full) and class names by grade, checked on every write.
+"""R8 (subject names in full) and group names by level, checked on every write.
 
 R8 as decided from seeds 000–002 («название учебных предметов должно
 соответствовать учебному плану школы и должно быть прописано полностью без
-сокращений»; «все записи … на русском языке»). A school subject's name is refused
+сокращений»; «все записи … на русском языке»). A subject's name is refused
 when it holds:
 
 * a dot-abbreviation: a word cut short and closed by a dot — «Рус. яз.», «Матем.»,
@@ -20,9 +20,8 @@ word with a dot counts as an abbreviation too. The seed's «со строчно�
 about abbreviations; names keep their ordinary capital letter, as in the rest of
 the product.
 
-Class names: a class of the school (group kind «class») is called by its grade
-and a letter — «5А», «11В» (a space or a hyphen between them is tolerated); the
-number must be the class's grade (параллель).
+Group names: a plugin may say how a group of its kind is named for its level
+(``GroupKind.name_problem``): a school class by its grade and a letter — «5А».
 
 Both checks run below the views (a ``before_flush`` listener) for writes made by
 a user — pages, forms and the REST API — so FAB's own CRUD pages of the core
@@ -33,20 +32,18 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.extensions import current_host
 from app.models import LearnerGroup, Subject
 from app.scoping import current_scope
-from app.exceptions import ScopeError
-from app.exceptions import RuleError
+from app.exceptions import RuleError, ScopeError
 
 _DOT_ABBREVIATION = re.compile(r"(?<![\w])[А-Яа-яЁёA-Za-z]{1,12}\.")
 _HYPHEN_CONTRACTION = re.compile(r"(?<![\w])[А-Яа-яЁё]{2,6}-(ра|ка|ия)(?![\w])", re.IGNORECASE)
 _WORD = re.compile(r"[А-Яа-яЁёA-Za-z]+")
-_CLASS_NAME = re.compile(r"^\s*(\d{1,2})\s*-?\s*[А-ЯЁ](?:\s*\(.*\))?\s*$")
 
 
 class RuleRefusal(ScopeError):
@@ -86,41 +83,22 @@ def check_subject_name(name: str) -> str:
     return (name or "").strip()
 
 
-def class_name_problem(name: str, level: int):
-    """Why ``name`` does not fit a class of grade ``level``, or None."""
-    match = _CLASS_NAME.match(name or "")
-    if match is None:
-        return _l("Название класса «%(name)s»: укажите параллель и букву, например «%(level)sА».",
-                  name=name, level=level)
-    if int(match.group(1)) != level:
-        return _l("Название класса «%(name)s» не соответствует параллели %(level)s: должно начинаться с %(level)s "
-                  "(например, «%(level)sА»).", name=name, level=level)
-    return None
-
-
-def _school_enabled() -> bool:
-    if not has_app_context():
-        return False
-    host = current_app.extensions.get("ejournal")
-    return host is not None and "school" in host.plugin_names
-
-
 def _check_writes(session: Session, flush_context, instances) -> None:
     scope = current_scope()
-    if scope is None or not _school_enabled():
+    if scope is None or not has_app_context():
         return
+    kinds = current_host().group_kinds
     for obj in list(session.new) + [o for o in session.dirty if session.is_modified(o)]:
-        if isinstance(obj, Subject) and (obj.plugin or "school") == "school":
+        if isinstance(obj, Subject):
             problem = subject_name_problem(obj.name)
             if problem:
                 raise RuleRefusal(f"{_l('Название предмета «%(name)s» не принято', name=obj.name)}: {problem}.")
-        elif isinstance(obj, LearnerGroup) and obj.kind == "class":
-            problem = class_name_problem(obj.name, obj.level)
+        elif isinstance(obj, LearnerGroup):
+            kind = kinds.get(obj.kind)
+            problem = kind.name_problem(obj.name, obj.level) if kind is not None and kind.name_problem else None
             if problem:
                 raise RuleRefusal(str(problem))
 
 
-def init_rules() -> None:
-    """Attach the check to every session of the process (once)."""
-    if not event.contains(Session, "before_flush", _check_writes):
-        event.listen(Session, "before_flush", _check_writes)
+# (event, listener) of the session, attached by ``app.listeners`` right after the scoping guard.
+SESSION_LISTENERS = (("before_flush", _check_writes),)

@@ -21,9 +21,9 @@ from sqlalchemy import func, select, update
 from app.models import AcademicYear, LearnerGroup, Lesson, Staff, Subgroup, Subject, TeachingAssignment
 from app.exceptions import RuleError
 
+from app.services.kinds import taught_kinds
 from app.models.plans import CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
 
-PLUGIN = "school"
 MAX_TOPICS = 1000
 MAX_HOURS_PER_TOPIC = 200
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -32,20 +32,25 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # --- study weeks and R13 -------------------------------------------------------------
 
 
-def default_study_weeks() -> dict:
-    """33 study weeks in grade 1, 34 in the others (ФГОС НОО/ООО/СОО)."""
-    return {str(level): (33 if level == 1 else 34) for level in range(1, 12)}
+DEFAULT_STUDY_WEEKS = 34
 
 
-def study_weeks(host, organisation, level: int) -> int:
-    """Study weeks of the year for ``level``: the organisation's rule setting
-    ``study_weeks`` ({"1": 33, "5": 34, …}), else 33 for grade 1 and 34 otherwise."""
-    weeks = host.setting(organisation, PLUGIN, "study_weeks") or {}
+def study_weeks(host, organisation, group_kind: str, level: int) -> int:
+    """Study weeks of the year for ``level`` of a kind of group: the rule setting
+    ``study_weeks`` of the kind's plugin ({"1": 33, "5": 34, …}), else 34; 1 when the
+    kind's curriculum counts the hours of the whole period rather than of a week."""
+    kind = host.group_kinds.get(group_kind)
+    if kind is None:
+        return DEFAULT_STUDY_WEEKS
+    if kind.curriculum_hours == "period":
+        return 1
+    weeks = host.setting(organisation, kind.plugin, "study_weeks") \
+        if (kind.plugin, "study_weeks") in host.rule_settings else {}
     value = weeks.get(str(level)) if isinstance(weeks, dict) else None
     try:
         return int(value)
     except (TypeError, ValueError):
-        return 33 if level == 1 else 34
+        return DEFAULT_STUDY_WEEKS
 
 
 def _hours(value) -> Decimal:
@@ -96,18 +101,26 @@ def r13_check(session, host, organisation, plan: LessonPlan, group: LearnerGroup
     if planned is None:
         planned = session.scalar(select(func.coalesce(func.sum(PlanTopic.hours), 0))
                                  .where(PlanTopic.plan_id == plan.id)) if plan.id else 0
-    weeks = study_weeks(host, organisation, group.level)
     per_week = curriculum_hours(session, plan.year_id, group.level, plan.subject_id)
-    expected = None if per_week is None else per_week * weeks
-    return R13Result(int(planned or 0), expected, per_week, weeks)
+    return r13_result(host, organisation, group.kind, group.level, planned, per_week)
+
+
+def r13_result(host, organisation, group_kind: str, level: int, planned, per_week) -> R13Result:
+    """R13 for hours ``planned`` against the curriculum's ``per_week`` (None: not in the curriculum)."""
+    weeks = study_weeks(host, organisation, group_kind, level)
+    per_week = None if per_week is None else _hours(per_week)
+    return R13Result(int(planned or 0), None if per_week is None else per_week * weeks, per_week, weeks)
 
 
 # --- curriculum ----------------------------------------------------------------------
 
 
-def check_curriculum_entry(level, hours) -> None:
-    if level is None or not 1 <= int(level) <= 11:
-        raise RuleError("R13", _l("Параллель учебного плана — число от 1 до 11."))
+def check_curriculum_entry(level, hours, levels, level_name: str) -> None:
+    """``levels`` and ``level_name``: those of the organisation's kinds of group
+    (1–11, «Параллель» at a school)."""
+    if level is None or int(level) not in levels:
+        raise RuleError("R13", _l("%(name)s учебного плана — число от %(first)s до %(last)s.", name=level_name,
+                                  first=min(levels, default=1), last=max(levels, default=1)))
     if hours is None or not Decimal(0) < _hours(hours) <= Decimal(40):
         raise RuleError("R13", _l("Часов в неделю — больше 0 и не больше 40."))
 
@@ -148,7 +161,7 @@ def load_check(session, year_id: int, level: int | None = None) -> list[LoadRow]
     of that subgroup's assignments plus any whole-class assignment of the subject
     — and a subgroup without an assignment shows as «нет учителя». A subject taught
     to the whole class sums its whole-class assignments."""
-    groups_q = select(LearnerGroup).where(LearnerGroup.year_id == year_id, LearnerGroup.kind == "class")
+    groups_q = select(LearnerGroup).where(LearnerGroup.year_id == year_id, LearnerGroup.kind.in_(taught_kinds()))
     if level:
         groups_q = groups_q.where(LearnerGroup.level == level)
     groups = session.scalars(groups_q.order_by(LearnerGroup.level, LearnerGroup.name)).all()

@@ -1,6 +1,6 @@
 """«Правила организации»: the rule settings an Администратор sets for his organisation.
 
-Each setting is declared by a plugin (hook ``rule_defaults``) with its default;
+Each setting is declared by a plugin (hook ``register_rule_settings``) with its default;
 the organisation's own values live in ``Organisation.settings`` by plugin, and
 every rule reads them through ``PluginHost.setting`` at the moment it applies,
 so a change takes effect at once. The organisation row is audited, so the log
@@ -146,3 +146,12 @@ def save(session, host, organisation, form) -> int:
             own[key] = value
     organisation.settings = {plugin: values for plugin, values in settings.items() if values}
     return changed
+
+
+def setting_of(host, organisation, key: str, default=None):
+    """The organisation's value of ``key`` from the first of its plugins declaring it,
+    for the core's capabilities that ask a setting without knowing whose it is."""
+    for plugin in organisation.plugins or []:
+        if (plugin, key) in host.rule_settings:
+            return host.setting(organisation, plugin, key)
+    return default

@@ -19,6 +19,7 @@ from app.models import (
 from app.exceptions import RuleError
 
 from app.services.calendar import load_calendar
+from app.services.kinds import taught_kinds
 from app.models.timetable import (
     CHANGE_KINDS, EVENT_KINDS, WEEKDAYS_ON, ClassEvent, Room, TimetableChange, TimetableEntry, TimetableLesson,
 )
@@ -320,7 +321,8 @@ def lessons_off_days(session, host, year: AcademicYear, limit: int = 500) -> lis
     """«Уроки вне учебных дней»: lessons of the year's classes on a day without lessons
     (a holiday, a day off by a transfer, a weekend of the week's length)."""
     calendar = load_calendar(session, host, year)
-    groups = select(LearnerGroup.id).where(LearnerGroup.year_id == year.id, LearnerGroup.kind == "class")
+    groups = select(LearnerGroup.id).where(LearnerGroup.year_id == year.id,
+                                        LearnerGroup.kind.in_(taught_kinds(host)))
     dates = session.scalars(select(Lesson.date).where(Lesson.group_id.in_(groups), Lesson.date >= year.start,
                                                       Lesson.date <= year.end).distinct()).all()
     bad = sorted(d for d in dates if calendar.timetable_weekday(d) is None)

@@ -5,7 +5,9 @@ classes give the permission vocabulary, Russian titles and bounded pages.
 """
 from __future__ import annotations
 
-from flask import abort, request
+import contextlib
+
+from flask import abort, flash, has_request_context, request
 from flask_appbuilder import ModelRestApi, ModelView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
@@ -52,14 +54,48 @@ LABELS = {
 }
 
 
-class PrefetchingInterface(SQLAInterface):
-    """FAB's interface without N+1: FAB joins only dotted list columns, so a
-    column such as ``leader`` would be lazy-loaded row by row. After a page is
-    read, the targets of the many-to-one relationships it shows (``prefetch``,
-    set by the view from its list columns) are loaded with one scoped query
-    each and set on the rows."""
+class EjournalInterface(SQLAInterface):
+    """FAB's data interface as every view and API of ours uses it (``interface()``):
+
+    - a refusal of the write guard (``ScopeError``) rolls the session back: FAB
+      rolls back SQLAlchemy's errors only, and the refused change must not be
+      flushed by the next query of the request; on an edit page its Russian
+      reason is shown (FAB flashes a bare «Ошибка базы данных» there, while its
+      add and delete flash the message themselves);
+    - an unticked checkbox is not a missing value (``is_nullable``);
+    - no N+1 on list pages (``prefetch``): FAB joins only dotted list columns, so
+      a column such as ``leader`` would be lazy-loaded row by row. After a page
+      is read, the targets of the many-to-one relationships it shows (set by the
+      view from its list columns) are loaded with one scoped query each.
+    """
 
     prefetch: tuple[str, ...] = ()
+
+    def add(self, item, commit: bool = True) -> None:
+        with self._refusal_shown(on_page=False):
+            super().add(item, commit)
+
+    def edit(self, item, commit: bool = True) -> None:
+        with self._refusal_shown(on_page=True):
+            super().edit(item, commit)
+
+    def delete(self, item, commit: bool = True) -> None:
+        with self._refusal_shown(on_page=False):
+            super().delete(item, commit)
+
+    def delete_all(self, items) -> None:
+        with self._refusal_shown(on_page=False):
+            super().delete_all(items)
+
+    @contextlib.contextmanager
+    def _refusal_shown(self, on_page: bool):
+        try:
+            yield
+        except ScopeError as exc:
+            self.session.rollback()
+            if on_page and has_request_context() and not request.path.startswith("/api/"):
+                flash(str(exc), "danger")
+            raise
 
     def is_nullable(self, col_name):
         # FAB requires every NOT NULL column, so an unticked checkbox («Долг», «Закрыт»)
@@ -92,8 +128,9 @@ def _prefetch(session, items, rel) -> None:
         set_committed_value(st.obj(), rel.key, found.get(st.dict[column.key]))
 
 
-def interface(model):
-    return PrefetchingInterface(model, db.session)
+def interface(model) -> EjournalInterface:
+    """The data interface of a view or an API of ``model``: every ``datamodel`` of ours is one."""
+    return EjournalInterface(model, db.session)
 
 
 def apply_rule_action(action, success, back: str):

@@ -5,7 +5,7 @@ card's resource (role default or «Права ролей»); then ``_require`` c
 request scope's ``restricted_read`` / ``restricted_write``, which also refuses
 the system administrator (no organisation, no business with medical data).
 Below both, the core cuts the models for anyone lacking the resource
-(``app.scoping``, hook ``restricted_models``): even a query written by mistake
+(``app.scoping``, hook ``register_restricted_models``): even a query written by mistake
 elsewhere returns no card. The models are exposed by these pages only — no
 ModelView, no REST API. Every page showing card data writes one «просмотр»
 audit entry per card shown.

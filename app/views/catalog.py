@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import DataRequired
 
 from ..models import (
     AcademicYear,
@@ -36,6 +39,22 @@ def _host():
 def plugin_name(code):
     """A plugin's code stored in a row, shown by the plugin's own label."""
     return _host().plugin_labels.get(code, code)
+
+
+def _organisation_plugins() -> list[tuple[str, str]]:
+    """(code, label) of the plugins serving the user's organisation; every plugin for
+    the system administrator."""
+    host = _host()
+    scope = current_scope()
+    org = db.session.get(Organisation, scope.default_org_id) if scope and scope.default_org_id else None
+    codes = org.plugins if org is not None else host.plugin_names
+    return [(code, host.plugin_labels.get(code, code)) for code in codes or []]
+
+
+def plugin_field():
+    """A choice of the organisation's plugins, where a row says whose it is."""
+    return SelectField(_l("Модуль"), choices=_organisation_plugins, widget=Select2Widget(),
+                       validators=[DataRequired()])
 
 
 def group_kind_name(code):
@@ -87,6 +106,7 @@ class PeriodView(EjournalModelView):
     search_columns = ["year", "name", "plugin", "is_final"]
     formatters_columns = {"plugin": plugin_name, "type_code": period_type_name}
     base_order = ("start", "asc")
+    add_form_extra_fields = edit_form_extra_fields = {"plugin": plugin_field()}
 
 
 class SubjectView(EjournalModelView):
@@ -98,6 +118,7 @@ class SubjectView(EjournalModelView):
     search_columns = ["name", "plugin"]
     formatters_columns = {"plugin": plugin_name}
     base_order = ("name", "asc")
+    add_form_extra_fields = edit_form_extra_fields = {"plugin": plugin_field()}
 
 
 class LearnerGroupView(EjournalModelView):

@@ -19,7 +19,7 @@ from app.exceptions import RuleError
 from app.views.base import apply_rule_action
 
 from app.models.movement import KINDS
-from app.services.movement import MANUAL_KINDS, SCHOOL_KIND, apply_order, book_page, close_year, learner_history, \
+from app.services.movement import MANUAL_KINDS, apply_order, book_page, close_year, learner_history, \
     overdue_items, plan_closing
 
 PAGE_SIZE = 50
@@ -48,7 +48,7 @@ def _open_classes(session):
     return session.execute(
         select(LearnerGroup.id, LearnerGroup.name, AcademicYear.name)
         .join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
-        .where(LearnerGroup.kind == SCHOOL_KIND, AcademicYear.closed.is_(False))
+        .where(AcademicYear.closed.is_(False))
         .order_by(AcademicYear.start, LearnerGroup.level, LearnerGroup.name)).all()
 
 

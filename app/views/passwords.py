@@ -17,6 +17,7 @@ import os
 from flask import current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
+from flask_appbuilder.security.views import AuthDBView
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy import event, select, update
@@ -31,9 +32,8 @@ from ..services.passwords import LoginThrottle, check_password, make_store, pass
 
 EPOCH_KEY = "_ejournal_epoch"
 EXPIRED_KEY = "_ejournal_pw_expired"
-# Pages open while a password change is due.
-_OPEN_ENDPOINTS = {"PasswordChangeView.change", "AuthDBView.login", "AuthDBView.logout", "static",
-                   "appbuilder.static", "LocaleView.index"}
+# Pages open while a password change is due (and the login and logout, see ``_check_session``).
+_OPEN_ENDPOINTS = frozenset({"PasswordChangeView.change", "static", "appbuilder.static", "LocaleView.index"})
 
 
 def is_staff(account) -> bool:
@@ -101,18 +101,22 @@ def _replace_flash(message: str) -> None:
     flash(message, "danger")
 
 
-def _wrap_login(view):
-    def login(*args, **kwargs):
+class EjournalAuthDBView(AuthDBView):
+    """FAB's login and logout (``authdbview`` of the security manager) with the
+    throttle, the blocked account told so, the session epoch and the password's age."""
+
+    @expose("/login/", methods=["GET", "POST"])
+    def login(self):
         if request.method != "POST" or current_user.is_authenticated:
-            return view(*args, **kwargs)
+            return super().login()
         username = (request.form.get("username") or "").strip()
         address = request.remote_addr
         guard = throttle()
         if guard.blocked(username, address):
             flash(_("Слишком много неудачных попыток входа. Вход временно закрыт, повторите через %(n)s минут.",
                     n=guard.window // 60), "danger")
-            return redirect(url_for("AuthDBView.login"))
-        response = view(*args, **kwargs)
+            return redirect(self.appbuilder.get_url_for_login)
+        response = super().login()
         if current_user.is_authenticated:
             guard.succeeded(username)
             _start_session(current_user)
@@ -127,7 +131,18 @@ def _wrap_login(view):
                                  "или секретарю."))
         return response
 
-    return login
+    @expose("/logout/")
+    def logout(self):
+        if current_user.is_authenticated:
+            account_id = current_user.id
+            # A bulk UPDATE: no audit entry for every «Выход»; other devices end too.
+            db.session.execute(update(Account).where(Account.id == account_id)
+                               .values(session_epoch=Account.session_epoch + 1)
+                               .execution_options(synchronize_session=False))
+            db.session.commit()
+        response = super().logout()
+        session.clear()
+        return response
 
 
 def _start_session(account) -> None:
@@ -142,22 +157,6 @@ def _start_session(account) -> None:
             session[EXPIRED_KEY] = True
 
 
-def _wrap_logout(view):
-    def logout(*args, **kwargs):
-        if current_user.is_authenticated:
-            account_id = current_user.id
-            # A bulk UPDATE: no audit entry for every «Выход»; other devices end too.
-            db.session.execute(update(Account).where(Account.id == account_id)
-                               .values(session_epoch=Account.session_epoch + 1)
-                               .execution_options(synchronize_session=False))
-            db.session.commit()
-        response = view(*args, **kwargs)
-        session.clear()
-        return response
-
-    return logout
-
-
 def _check_session():
     if not current_user.is_authenticated:
         return None
@@ -165,8 +164,10 @@ def _check_session():
         logout_user()
         session.clear()
         g.user = None
-        return redirect(url_for("AuthDBView.login"))
-    if request.endpoint in _OPEN_ENDPOINTS or (request.endpoint or "").endswith(".static"):
+        return redirect(current_app.appbuilder.get_url_for_login)
+    auth = current_app.appbuilder.sm.auth_view.endpoint
+    if request.endpoint in _OPEN_ENDPOINTS or request.endpoint in {f"{auth}.login", f"{auth}.logout"} \
+            or (request.endpoint or "").endswith(".static"):
         return None
     if current_user.must_change_password or session.get(EXPIRED_KEY):
         if request.path.startswith("/api/"):
@@ -184,7 +185,7 @@ class PasswordChangeView(BaseView):
     @expose("/change", methods=["GET", "POST"])
     def change(self):
         if not current_user.is_authenticated:
-            return redirect(url_for("AuthDBView.login"))
+            return redirect(current_app.appbuilder.get_url_for_login)
         account = current_user
         staff = is_staff(account)
         forced = bool(account.must_change_password)
@@ -216,16 +217,11 @@ class PasswordChangeView(BaseView):
 
 
 def init_accounts(app) -> None:
-    """Hook the above into FAB's login and logout and every request."""
+    """The password policy for FAB's forms, the password change page and the
+    session check of every request (login and logout: ``EjournalAuthDBView``)."""
     app.config["FAB_PASSWORD_COMPLEXITY_ENABLED"] = True
     app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = _fab_validator
     if not event.contains(Account.password, "set", _on_password_set):
         event.listen(Account.password, "set", _on_password_set, retval=True)
     app.appbuilder.add_view_no_menu(PasswordChangeView())
-    for endpoint, wrap in (("AuthDBView.login", _wrap_login), ("AuthDBView.logout", _wrap_logout)):
-        view = app.view_functions.get(endpoint)
-        if view is not None and not getattr(view, "_ejournal_wrapped", False):
-            wrapped = wrap(view)
-            wrapped._ejournal_wrapped = True
-            app.view_functions[endpoint] = wrapped
     app.before_request(_check_session)

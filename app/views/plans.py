@@ -2,7 +2,6 @@
 editing, import, flow of topics)."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -19,9 +18,9 @@ from app.exceptions import RuleError
 from app.views.base import EjournalModelView, interface
 
 from app.models.plans import WORK_TYPES, CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
+from app.services.kinds import level_name_of, levels_of, taught_kinds
 from app.services.plans import (
     PlanImportError,
-    R13Result,
     check_curriculum_entry,
     find_plan,
     flow_topics,
@@ -31,8 +30,8 @@ from app.services.plans import (
     parse_rows,
     plan_lessons_query,
     r13_check,
+    r13_result,
     replace_topics,
-    study_weeks,
 )
 
 PAGE_SIZE = 50
@@ -63,7 +62,7 @@ class CurriculumView(EjournalModelView):
     datamodel = interface(CurriculumEntry)
     class_permission_name = "Curriculum"
     title = _l("Учебный план")
-    label_columns = {**EjournalModelView.label_columns, "level": _l("Параллель (класс)")}
+    label_columns = {**EjournalModelView.label_columns, "level": _l("Параллель / курс")}
     list_columns = ["year", "level", "subject", "hours_per_week"]
     add_columns = edit_columns = show_columns = ["year", "level", "subject", "hours_per_week"]
     search_columns = ["year", "level", "subject"]
@@ -72,7 +71,9 @@ class CurriculumView(EjournalModelView):
 
     def _check(self, item, exclude_id=None):
         try:
-            check_curriculum_entry(item.level, item.hours_per_week)
+            year = item.year or db.session.get(AcademicYear, item.year_id)
+            plugins = year.organisation.plugins if year is not None else ()
+            check_curriculum_entry(item.level, item.hours_per_week, levels_of(plugins), level_name_of(plugins))
         except RuleError as exc:
             raise ValueError(exc.shown()) from None
         year_id = item.year.id if item.year is not None else item.year_id
@@ -170,12 +171,12 @@ class LessonPlanView(BaseView):
         rows, total, groups = [], 0, []
         if year is not None:
             groups = session.scalars(select(LearnerGroup).where(LearnerGroup.year_id == year.id,
-                                                                LearnerGroup.kind == "class")
+                                                                LearnerGroup.kind.in_(taught_kinds()))
                                      .order_by(LearnerGroup.level, LearnerGroup.name)).all()
             units = (select(TeachingAssignment.group_id, TeachingAssignment.subject_id,
                             TeachingAssignment.subgroup_id)
                      .join(LearnerGroup, LearnerGroup.id == TeachingAssignment.group_id)
-                     .where(TeachingAssignment.year_id == year.id, LearnerGroup.kind == "class").distinct())
+                     .where(TeachingAssignment.year_id == year.id, LearnerGroup.kind.in_(taught_kinds())).distinct())
             if person is not None:
                 units = units.where(TeachingAssignment.teacher_id == person)
             if group_filter:
@@ -184,7 +185,7 @@ class LessonPlanView(BaseView):
             total = session.scalar(select(func.count()).select_from(units))
             found = session.execute(
                 select(units.c.group_id, units.c.subject_id, units.c.subgroup_id, LearnerGroup.name,
-                       LearnerGroup.level, Subject.name, Subgroup.name)
+                       LearnerGroup.kind, LearnerGroup.level, Subject.name, Subgroup.name)
                 .join(LearnerGroup, LearnerGroup.id == units.c.group_id)
                 .join(Subject, Subject.id == units.c.subject_id)
                 .outerjoin(Subgroup, Subgroup.id == units.c.subgroup_id)
@@ -222,13 +223,10 @@ class LessonPlanView(BaseView):
         org = session.get(Organisation, year.org_id)
         host = current_app.extensions["ejournal"]
         rows = []
-        for gid, sid, sgid, gname, level, sname, sgname in found:
+        for gid, sid, sgid, gname, kind, level, sname, sgname in found:
             plan = plans.get((gid, sid, sgid))
             planned = int(sums.get(plan.id, 0) or 0) if plan else 0
-            per_week = curriculum.get((level, sid))
-            weeks = study_weeks(host, org, level)
-            result = R13Result(planned, None if per_week is None else Decimal(str(per_week)) * weeks,
-                               None if per_week is None else Decimal(str(per_week)), weeks)
+            result = r13_result(host, org, kind, level, planned, curriculum.get((level, sid)))
             rows.append(dict(group_id=gid, subject_id=sid, subgroup_id=sgid, group=gname, subject=sname,
                              subgroup=sgname, plan=plan, planned=planned, r13=result,
                              teachers=", ".join(teachers.get((gid, sid, sgid), []))))
@@ -241,7 +239,7 @@ class LessonPlanView(BaseView):
         group = _scoped(session, LearnerGroup, source.get("group", type=int))
         subject = _scoped(session, Subject, source.get("subject", type=int))
         subgroup_id = source.get("subgroup", type=int) or None
-        if group is None or subject is None or group.kind != "class":
+        if group is None or subject is None or group.kind not in taught_kinds():
             abort(404)
         subgroup = None
         if subgroup_id is not None:

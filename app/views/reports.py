@@ -6,44 +6,14 @@ from flask import abort, current_app, flash, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Authority, Organisation
 from ..reports import ReportError, allowed_reports, parse_params, run_report
 from ..reports.charts import chart_images
 from ..reports.engine import choices, default_value, form_params
-from ..reports.formats import cell_text, to_csv, to_json, to_pdf, to_xlsx
+from ..reports.formats import FORMATS, cell_text, render
 from ..scoping import current_scope
 from ..security import role_names_of
-
-FORMATS = {
-    "pdf": ("application/pdf", "pdf"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "json": ("application/json", "json"),
-}
-
-
-def render(spec, values, header, tables, fmt: str) -> tuple[bytes, str, str]:
-    """Bytes, MIME type and file extension of a report in ``fmt``."""
-    if spec.across_organisations:
-        authority = db.session.scalars(select(Authority).order_by(Authority.id)).first()
-        org_name = authority.name if authority else ""
-    else:
-        org = db.session.get(Organisation, values["organisation"])
-        org_name = org.name if org else ""
-    if fmt == "pdf":
-        data = to_pdf(spec.title, header, tables, org_name, landscape=spec.landscape)
-    elif fmt == "xlsx":
-        data = to_xlsx(spec.title, header, tables, org_name)
-    elif fmt == "csv":
-        data = to_csv(tables)
-    else:
-        data = to_json(tables)
-    mime, ext = FORMATS[fmt]
-    return data, mime, ext
-
 
 class ReportsView(BaseView):
     route_base = "/reports"

@@ -13,6 +13,7 @@ from app import clock
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup, Subgroup, SubgroupMember, Subject, TeachingAssignment
 from app.scoping import current_scope
+from app.services.kinds import taught_kinds
 from app.views.base import apply_rule_action
 
 from app.views.movement import scoped_get
@@ -37,7 +38,7 @@ def _pairs(session):
         .join(TeachingAssignment, TeachingAssignment.group_id == LearnerGroup.id)
         .join(Subject, Subject.id == TeachingAssignment.subject_id)
         .join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
-        .where(LearnerGroup.kind == "class", AcademicYear.closed.is_(False)).distinct()
+        .where(LearnerGroup.kind.in_(taught_kinds()), AcademicYear.closed.is_(False)).distinct()
         .order_by(LearnerGroup.level, LearnerGroup.name, Subject.name)).all()
 
 

@@ -20,7 +20,8 @@ from app.scoping import current_scope
 from app.exceptions import RuleError
 from app.views.base import EjournalModelView, apply_rule_action, interface
 
-from app.services.calendar import ensure_periods, working_days
+from app.services.calendar import working_days
+from app.services.kinds import taught_kinds
 from app.services.timetable_grid import week_grid
 from app.models.timetable import (
     CHANGE_KINDS, EVENT_KINDS, WEEKDAYS, Bell, ClassEvent, Holiday, Room, SchoolYearMode, TimetableEntry,
@@ -85,7 +86,7 @@ class TimetableView(BaseView):
         teacher_id = request.args.get("teacher", type=int)
         room_id = request.args.get("room", type=int)
         groups = session.scalars(select(LearnerGroup).where(LearnerGroup.year_id == year.id,
-                                                            LearnerGroup.kind == "class")
+                                                            LearnerGroup.kind.in_(taught_kinds()))
                                  .order_by(LearnerGroup.level, LearnerGroup.name)).all()
         staff = session.scalars(select(Staff).order_by(Staff.last_name, Staff.first_name, Staff.id)).all()
         rooms = session.scalars(select(Room).order_by(Room.name)).all()
@@ -122,8 +123,9 @@ class TimetableView(BaseView):
         subjects = subgroups = periods = []
         if can_write:
             subjects = session.scalars(select(Subject).order_by(Subject.name)).all()
+            taught_plugins = {_host().group_kinds[k].plugin for k in taught_kinds()}
             periods = session.scalars(select(Period).where(Period.year_id == year.id, Period.is_final.is_(False),
-                                                             Period.plugin == "school")
+                                                             Period.plugin.in_(taught_plugins))
                                       .order_by(Period.type_code, Period.order)).all()
             if group is not None:
                 subgroups = session.scalars(select(Subgroup).where(Subgroup.group_id == group.id)
@@ -490,7 +492,7 @@ class SchoolYearModeView(_CalendarView):
     def _reflow(self, item):
         year = db.session.get(AcademicYear, item.year_id)
         if year is not None:
-            ensure_periods(db.session, year, item)
+            _host().year_mode_saved(db.session, year, item)
             db.session.commit()
         super()._reflow(item)
 

@@ -8,6 +8,7 @@ import math
 
 from app import demo
 from app.models import LearnerGroup, Subject, TeachingAssignment
+from app.registry import DemoOrganisation
 
 from .models import GroupSpecialty, Specialty
 
@@ -59,6 +60,18 @@ TOPICS = {
 POSITIONS = {  # discipline -> position of its преподаватель
     "Физическая культура": "Руководитель физического воспитания",
 }
+
+
+
+def _names(n: int) -> tuple[str, str, str]:
+    title = "Заречный политехнический колледж" if n == 1 else f"Заречный колледж № {n}"
+    return (f"Государственное бюджетное профессиональное образовательное учреждение «{title}»",
+            f"ГБПОУ «{title}»", f"г. Заречный, пр. Ленина, д. {40 + n}")
+
+
+ORGANISATION = DemoOrganisation(order=3, prefix="c", names=_names, positions={
+    "deputy": "Заместитель директора по учебной работе", "secretary": "Секретарь учебной части",
+    "psychologist": "Социальный педагог", "nurse": "Фельдшер", "tech": "Лаборант"})
 
 
 def populate(host, session, organisation, year, rng):

@@ -11,6 +11,7 @@ class Specialty(OrgScoped, Model):
     """Специальность СПО (code by ФГОС, name, qualification)."""
 
     __tablename__ = "college_specialty"
+    __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,6 +27,7 @@ class GroupSpecialty(OrgScoped, Model):
     """Which specialty a study group is trained in."""
 
     __tablename__ = "college_group_specialty"
+    __scope__ = "group"
     __table_args__ = (UniqueConstraint("group_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

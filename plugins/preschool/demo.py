@@ -6,10 +6,21 @@ import datetime as dt
 
 from app import demo
 from app.models import Attendance, LearnerGroup
+from app.registry import DemoOrganisation
 
 name = "preschool"
 # (name, age group level 1..6, age of the children on 1 September)
 GROUPS = [("Средняя группа «Солнышко»", 4, 4), ("Подготовительная группа «Звёздочки»", 6, 6)]
+
+
+def _names(n: int) -> tuple[str, str, str]:
+    return (f"Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № {n * 3}»",
+            f"МБДОУ детский сад № {n * 3}", f"г. Заречный, ул. Садовая, д. {n * 3}")
+
+
+# Alone, a kindergarten; with the school plugin, the preschool groups of the school.
+ORGANISATION = DemoOrganisation(order=2, prefix="d", names=_names, joins="school",
+                                positions={"deputy": "Старший воспитатель"})
 
 
 def populate(host, session, organisation, year, rng):

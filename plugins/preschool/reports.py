@@ -5,8 +5,11 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from app import hookimpl
 from app.models import Attendance, AttendanceCode, Learner
-from app.registry import Table
+from app.registry import ReportParam, ReportSpec, Table
+
+from . import name
 
 
 def attendance_sheet(session, params) -> list[Table]:
@@ -29,3 +32,11 @@ def attendance_sheet(session, params) -> list[Table]:
         marks = by_learner.get(learner.id, {})
         rows.append([learner.full_name] + [marks.get(d.day, "") for d in days] + [len(marks)])
     return [Table("Табель учёта посещаемости детей", columns, rows)]
+
+
+@hookimpl
+def register_reports(host) -> list[ReportSpec]:
+    return [ReportSpec("preschool.attendance_sheet", name, "Табель учёта посещаемости детей",
+                       roles=("Администратор", "Директор", "Завуч", "Воспитатель"), run=attendance_sheet,
+                       params=(ReportParam("group", "Группа", "group"), ReportParam("month", "Месяц", "month")),
+                       landscape=True)]

@@ -4,6 +4,8 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-23 05:48:11.730437
 
+The college's two tables were created here too before each plugin had a branch of
+its own; its branch now creates them where they are missing.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -176,19 +178,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entry_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entry_user_id'), ['user_id'], unique=False)
 
-    op.create_table('college_specialty',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=20), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('qualification', sa.String(length=120), nullable=False),
-    sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('org_id', 'code')
-    )
-    with op.batch_alter_table('college_specialty', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_college_specialty_org_id'), ['org_id'], unique=False)
-
     op.create_table('org_role_permission',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('role_id', sa.Integer(), nullable=False),
@@ -252,22 +241,6 @@ def upgrade():
     with op.batch_alter_table('period', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_period_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_period_year_id'), ['year_id'], unique=False)
-
-    op.create_table('college_group_specialty',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('group_id', sa.Integer(), nullable=False),
-    sa.Column('specialty_id', sa.Integer(), nullable=False),
-    sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['group_id'], ['learner_group.id'], ),
-    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
-    sa.ForeignKeyConstraint(['specialty_id'], ['college_specialty.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('group_id')
-    )
-    with op.batch_alter_table('college_group_specialty', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_college_group_specialty_group_id'), ['group_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_college_group_specialty_org_id'), ['org_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_college_group_specialty_specialty_id'), ['specialty_id'], unique=False)
 
     op.create_table('person',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -660,12 +633,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_person_group_id'))
 
     op.drop_table('person')
-    with op.batch_alter_table('college_group_specialty', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_college_group_specialty_specialty_id'))
-        batch_op.drop_index(batch_op.f('ix_college_group_specialty_org_id'))
-        batch_op.drop_index(batch_op.f('ix_college_group_specialty_group_id'))
-
-    op.drop_table('college_group_specialty')
     with op.batch_alter_table('period', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_period_year_id'))
         batch_op.drop_index(batch_op.f('ix_period_org_id'))
@@ -686,10 +653,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_org_role_permission_org_id'))
 
     op.drop_table('org_role_permission')
-    with op.batch_alter_table('college_specialty', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_college_specialty_org_id'))
-
-    op.drop_table('college_specialty')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entry_user_id'))
         batch_op.drop_index(batch_op.f('ix_audit_entry_org_id'))

@@ -12,7 +12,9 @@ from app import demo
 from app.models import AcademicYear, Assignment, Attendance, Learner, LearnerGroup, Lesson, Mark, Period
 
 from app.models.movement import DEPART, ENROL, GRADUATE, PROMOTE, TRANSFER, MovementOrder
-from app.services.movement import SCHOOL_KIND, add_working_days
+from app.services.movement import add_working_days
+
+CLASS = "class"
 
 
 def _at(day: dt.date, hour: int = 11) -> dt.datetime:
@@ -32,7 +34,7 @@ def populate_movement(host, session, organisation, year, rng):
     names = demo.Names(local)
     y = year.start.year
     today = demo.today()
-    classes = session.scalars(select(LearnerGroup).where(LearnerGroup.year_id == year.id, LearnerGroup.kind == SCHOOL_KIND)
+    classes = session.scalars(select(LearnerGroup).where(LearnerGroup.year_id == year.id, LearnerGroup.kind == CLASS)
                               .order_by(LearnerGroup.level, LearnerGroup.name)).all()
     by_name = {g.name: g for g in classes}
     learners: dict[int, list[Learner]] = {g.id: [] for g in classes}
@@ -53,9 +55,9 @@ def populate_movement(host, session, organisation, year, rng):
         if g.level in (1, 10):
             continue  # grade 1 and grade 10 are enrolled, not promoted
         letter = g.name[len(str(g.level)):]
-        old[g.id] = LearnerGroup(org_id=organisation.id, year_id=prev.id, kind=SCHOOL_KIND, name=f"{g.level - 1}{letter}",
+        old[g.id] = LearnerGroup(org_id=organisation.id, year_id=prev.id, kind=CLASS, name=f"{g.level - 1}{letter}",
                                  level=g.level - 1, leader_id=g.leader_id)
-    graduates_of = LearnerGroup(org_id=organisation.id, year_id=prev.id, kind=SCHOOL_KIND, name="11А", level=11,
+    graduates_of = LearnerGroup(org_id=organisation.id, year_id=prev.id, kind=CLASS, name="11А", level=11,
                                 leader_id=by_name["11Б"].leader_id if "11Б" in by_name else classes[-1].leader_id)
     session.add_all([*old.values(), graduates_of])
     session.flush()

@@ -11,12 +11,13 @@ from collections import Counter, defaultdict
 from sqlalchemy import select
 
 from app import demo
-from app.models import LearnerGroup, Lesson, Period, Staff
 from app.exceptions import RuleError
-
-from app.services.calendar import ensure_periods, load_calendar, public_holidays, vacations_between
+from app.models import LearnerGroup, Lesson, Period, Staff
 from app.models.timetable import Bell, ClassEvent, Holiday, Room, SchoolYearMode, TimetableEntry, TimetableLesson
+from app.services.calendar import load_calendar, public_holidays
 from app.services.timetable import generate_lessons, save_change
+
+from ..periods import ensure_periods, vacations_between
 
 BELLS = [("08:30", "09:15"), ("09:25", "10:10"), ("10:30", "11:15"), ("11:35", "12:20"), ("12:30", "13:15"),
          ("13:25", "14:10"), ("14:20", "15:05")]

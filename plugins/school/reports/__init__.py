@@ -1,8 +1,10 @@
 """Reports of the school plugin (seeds 000–002), registered through ``register_reports``."""
 from __future__ import annotations
 
+from app import hookimpl
 from app.registry import ReportParam, ReportSpec
 
+from .. import name
 from .attendance import attendance_by_month, attendance_ledger
 from .fill import class_fill
 from .journal_print import journal_print
@@ -16,6 +18,11 @@ CLASS = ReportParam("group", "Класс", "group")
 PERIOD = ReportParam("period", "Период", "period")
 SUBJECT = ReportParam("subject", "Предмет", "subject")
 DATES = ReportParam("dates", "Даты", "date_range")
+
+
+@hookimpl
+def register_reports(host) -> list[ReportSpec]:
+    return specs(name)
 
 
 def specs(plugin: str) -> list[ReportSpec]:

@@ -1,0 +1,172 @@
+"""The read filter: every ORM SELECT (and bulk UPDATE / DELETE) cut to what the user may reach.
+
+Lists, shows, form choices, REST ``_info``, actions and relationship loads all
+get ``with_loader_criteria`` for the organisations, groups and learners of the
+request's scope. Models declared ``"group"`` or ``"learner"`` get the generic
+cut by their column; the ``"custom"`` ones (``CUSTOM_RULES``) are cut by hand below.
+FAB's ``base_filters`` are not relied on (NOTES.md).
+"""
+from __future__ import annotations
+
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import false, or_, select
+from sqlalchemy.orm import with_loader_criteria
+from sqlalchemy.sql.util import find_tables
+
+from ..exceptions import ScopeError
+from ..models import (
+    Account,
+    Assignment,
+    AuditEntry,
+    Authority,
+    GuardianLink,
+    Homework,
+    HomeworkAttachment,
+    LearnerGroup,
+    Lesson,
+    Organisation,
+    OrgScoped,
+    Person,
+)
+from .declarations import LEARNER, ScopeIndex, scope_index
+from .resolution import ANONYMOUS, Scope, current_scope
+
+# The models declared "custom": their cut is written out in ``_criteria``.
+CUSTOM_RULES = (Organisation, Authority, AuditEntry, Account, Person, LearnerGroup, Assignment, Homework,
+          HomeworkAttachment)
+
+
+def _criteria(scope: Scope, index: ScopeIndex) -> list:
+    """Loader criteria for ``scope``. Each lambda sits at a fixed place so that
+    SQLAlchemy caches it; the tuples it closes over become bound parameters."""
+    org_ids = scope.org_ids
+    opts = [
+        with_loader_criteria(OrgScoped, lambda cls: cls.org_id.in_(org_ids), include_aliases=True),
+        with_loader_criteria(Organisation, lambda cls: cls.id.in_(org_ids), include_aliases=True),
+        with_loader_criteria(
+            Authority,
+            lambda cls: cls.id.in_(select(Organisation.authority_id).where(Organisation.id.in_(org_ids))),
+            include_aliases=True,
+        ),
+        with_loader_criteria(AuditEntry, lambda cls: cls.org_id.in_(org_ids), include_aliases=True),
+    ]
+    if scope.kind == ANONYMOUS:
+        return opts  # FAB must still find the account at login
+    me = scope.user_id
+    if scope.learner_ids is None:
+        opts.append(with_loader_criteria(
+            Account, lambda cls: or_(cls.org_id.in_(org_ids), cls.id == me), include_aliases=True))
+        return opts
+    groups, learners, person = scope.group_ids, scope.learner_ids, scope.person_id
+    opts += [
+        with_loader_criteria(Account, lambda cls: cls.id == me, include_aliases=True),
+        with_loader_criteria(LearnerGroup, lambda cls: cls.id.in_(groups), include_aliases=True),
+        with_loader_criteria(
+            Assignment,
+            lambda cls: cls.lesson_id.in_(select(Lesson.id).where(Lesson.group_id.in_(groups))),
+            include_aliases=True,
+        ),
+        # Homework of the own groups: general, or individual for a reachable learner.
+        with_loader_criteria(
+            Homework,
+            lambda cls: cls.lesson_id.in_(select(Lesson.id).where(Lesson.group_id.in_(groups)))
+            & or_(cls.learner_id.is_(None), cls.learner_id.in_(learners)),
+            include_aliases=True,
+        ),
+        with_loader_criteria(
+            HomeworkAttachment,
+            lambda cls: cls.homework_id.in_(
+                select(Homework.id).join(Lesson, Lesson.id == Homework.lesson_id).where(
+                    Lesson.group_id.in_(groups), or_(Homework.learner_id.is_(None), Homework.learner_id.in_(learners)))),
+            include_aliases=True,
+        ),
+        # Colleagues are visible by name; of learners and guardians only the reachable ones.
+        with_loader_criteria(
+            Person,
+            lambda cls: or_(
+                cls.kind == "staff",
+                cls.id == person,
+                cls.id.in_(learners),
+                cls.id.in_(select(GuardianLink.guardian_id).where(GuardianLink.learner_id.in_(learners))),
+            ),
+            include_aliases=True,
+        ),
+    ]
+    # Rows of one learner or one group, core's and plugins' alike, by their declaration.
+    # Lambdas as above, so that the statement cache keeps one entry per class.
+    opts += [with_loader_criteria(cls, lambda c: c.learner_id.in_(learners), include_aliases=True)
+             for cls in index.by_learner]
+    opts += [with_loader_criteria(cls, lambda c: c.group_id.in_(groups), include_aliases=True)
+             for cls in index.by_group]
+    return opts
+
+
+def restricted() -> dict[type, str]:
+    """Restricted models of the application's plugins → their resources."""
+    host = current_app.extensions.get("ejournal") if has_app_context() else None
+    return host.restricted if host is not None else {}
+
+
+def _restricted_criteria(scope: Scope, index: ScopeIndex) -> list:
+    """Restricted personal data (hook ``restricted_models``) is cut for every user
+    lacking its resource, the system administrator included: no rows of the
+    model, and no audit entries that would show its values."""
+    if scope.restricted_read is None:
+        return []
+    hidden = [model for model, resource in restricted().items() if resource not in scope.restricted_read]
+    if not hidden:
+        return _reach_criteria(scope, index)
+    names = tuple(sorted(m.__name__ for m in hidden))
+    opts = [with_loader_criteria(model, false(), include_aliases=True) for model in hidden]
+    opts.append(with_loader_criteria(AuditEntry, lambda cls: cls.entity.not_in(names), include_aliases=True))
+    return opts + _reach_criteria(scope, index)
+
+
+def _reach_criteria(scope: Scope, index: ScopeIndex) -> list:
+    """Restricted rows of the learners the user's right reaches, not of every learner he teaches."""
+    reach = dict(scope.restricted_reach_read)
+    return [_learner_cut(model, reach[resource]) for model, resource in restricted().items()
+            if resource in reach and index.kind_of(model) == LEARNER]
+
+
+def _learner_cut(model, learners: tuple[int, ...]):
+    # A function of its own: each cut closes over its own learners (a lambda in a loop would share them).
+    return with_loader_criteria(model, lambda c: c.learner_id.in_(learners), include_aliases=True)
+
+
+def _hidden_tables(scope: Scope) -> frozenset[str]:
+    if scope.restricted_read is None:
+        return frozenset()
+    return frozenset(m.__table__.name for m, resource in restricted().items() if resource not in scope.restricted_read)
+
+
+def _touches(statement, tables: frozenset[str]) -> bool:
+    """Whether ``statement`` reads any of ``tables`` anywhere: as an entity, a bare
+    column, inside a function (``count(card.id)``), a join or a subquery."""
+    return any(getattr(t, "name", None) in tables
+               for t in find_tables(statement, check_columns=True, include_aliases=True, include_joins=True,
+                                    include_crud=True))
+
+
+def cut_reads(state) -> None:
+    """``do_orm_execute``: add the scope's criteria to the statement."""
+    scope = current_scope()
+    if scope is None:
+        return
+    if state.is_select or state.is_update or state.is_delete:
+        if state.is_column_load or state.is_relationship_load:
+            return  # the criteria travel with the parent query's options
+        index = scope_index()
+        opts = _restricted_criteria(scope, index)
+        if not scope.is_system:
+            opts = _criteria(scope, index) + opts
+        if opts:
+            state.statement = state.statement.options(*opts)
+        # Loader criteria cut ORM entities only; a bare column or an aggregate of a
+        # restricted model would still be read: such a statement returns nothing.
+        hidden = _hidden_tables(scope)
+        if hidden and _touches(state.statement, hidden):
+            if not hasattr(state.statement, "where"):  # a UNION of such reads: refused outright
+                raise ScopeError(str(_l("Эти данные вам недоступны.")))
+            state.statement = state.statement.where(false())

@@ -1,0 +1,17 @@
+"""The preschool's kind of group: the дошкольная группа by age."""
+from __future__ import annotations
+
+from app import hookimpl
+from app.registry import GroupKind, MovementRules
+
+from . import name
+
+
+@hookimpl
+def register_group_kinds(host) -> list[GroupKind]:
+    # Levels are age groups: 1 ясельная … 6 подготовительная.
+    return [GroupKind("preschool_group", name, "Дошкольная группа", "Дошкольные группы", "Воспитатель",
+                      "Воспитанник", "Воспитанники", levels=tuple(range(1, 7)), level_name="Возрастная группа",
+                      takes_marks=False, teaches_subjects=False, lesson="Занятие", lessons="Занятия",
+                      # The preparatory group leaves for school when the year is closed.
+                      movement=MovementRules(graduating_levels=(6,), graduation_note="Выбыл в школу"))]

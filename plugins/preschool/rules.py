@@ -1,0 +1,15 @@
+"""The preschool's defaults of the organisation rules."""
+from __future__ import annotations
+
+from app import hookimpl
+from app.registry import RuleSetting
+
+from . import name
+
+
+@hookimpl
+def register_rule_settings(host) -> list[RuleSetting]:
+    return [
+        RuleSetting("edit_window_days", name, "Срок исправления посещаемости, дней", "R1", 7),
+        RuleSetting("attendance_per_day", name, "Посещаемость отмечается за день, а не за урок", "R6", True),
+    ]
