@@ -18,16 +18,7 @@ def kind_of(group, host=None) -> GroupKind | None:
     return host.group_kinds.get(group.kind) if group is not None else None
 
 
-def levels_of(plugins, host=None) -> tuple[int, ...]:
-    """The levels of the taught kinds of group of an organisation served by ``plugins``."""
+def taught_kinds_of(plugins, host=None) -> list[GroupKind]:
+    """The kinds of group taught by subject of an organisation served by ``plugins``."""
     host = host or current_host()
-    return tuple(sorted({level for kind in host.group_kinds.values()
-                         if kind.teaches_subjects and kind.plugin in set(plugins or ()) for level in kind.levels}))
-
-
-def level_name_of(plugins, host=None) -> str:
-    """What the levels of an organisation served by ``plugins`` are called: «Параллель», «Курс»."""
-    host = host or current_host()
-    names = dict.fromkeys(kind.level_name for kind in host.group_kinds.values()
-                          if kind.teaches_subjects and kind.plugin in set(plugins or ()) and kind.level_name)
-    return " / ".join(names) or "Уровень"
+    return [kind for kind in host.group_kinds.values() if kind.teaches_subjects and kind.plugin in set(plugins or ())]

@@ -115,13 +115,19 @@ def r13_result(host, organisation, group_kind: str, level: int, planned, per_wee
 # --- curriculum ----------------------------------------------------------------------
 
 
-def check_curriculum_entry(level, hours, levels, level_name: str) -> None:
-    """``levels`` and ``level_name``: those of the organisation's kinds of group
-    (1–11, «Параллель» at a school)."""
+def check_curriculum_entry(level, hours, kinds) -> None:
+    """A curriculum row of an organisation whose kinds of group taught by subject are
+    ``kinds``: a level of theirs («Параллель» 1–11 at a school), hours a week up to 40,
+    or, where the curriculum counts a period's hours (a college's semester), up to 1000."""
+    levels = sorted({lvl for kind in kinds for lvl in kind.levels})
     if level is None or int(level) not in levels:
-        raise RuleError("R13", _l("%(name)s учебного плана — число от %(first)s до %(last)s.", name=level_name,
+        name = " / ".join(dict.fromkeys(kind.level_name for kind in kinds if kind.level_name)) or _l("Уровень")
+        raise RuleError("R13", _l("%(name)s учебного плана — число от %(first)s до %(last)s.", name=name,
                                   first=min(levels, default=1), last=max(levels, default=1)))
-    if hours is None or not Decimal(0) < _hours(hours) <= Decimal(40):
+    if any(kind.curriculum_hours == "period" for kind in kinds):
+        if hours is None or not Decimal(0) < _hours(hours) <= Decimal(1000):
+            raise RuleError("R13", _l("Часов за период — больше 0 и не больше 1000."))
+    elif hours is None or not Decimal(0) < _hours(hours) <= Decimal(40):
         raise RuleError("R13", _l("Часов в неделю — больше 0 и не больше 40."))
 
 

@@ -12,6 +12,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson, Staff
 from ..scoping import current_scope
+from ..services.kinds import kind_of
 from ..services.lessons import add_assignment, add_homework, store_attachment, update_lesson
 from .base import apply_rule_action
 
@@ -58,8 +59,10 @@ class LessonPageView(BaseView):
         homework = session.scalars(select(Homework).where(Homework.lesson_id == lesson.id).order_by(Homework.id)).all()
         learners = session.scalars(select(Learner).where(Learner.group_id == lesson.group_id)
                                    .order_by(Learner.last_name, Learner.first_name)).all()
+        kind = kind_of(lesson.group)
         return self.render_template(
             "lesson.html", lesson=lesson, assignments=assignments, homework=homework, learners=learners,
+            unit=kind.lesson if kind is not None else _("Урок"),
             types=session.scalars(select(AssignmentType).order_by(AssignmentType.name)).all(),
             can_write=current_app.appbuilder.sm.level("Lessons") >= 2,
             learner_names={l.id: l.full_name for l in learners},

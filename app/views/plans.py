@@ -18,7 +18,7 @@ from app.exceptions import RuleError
 from app.views.base import EjournalModelView, interface
 
 from app.models.plans import WORK_TYPES, CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
-from app.services.kinds import level_name_of, levels_of, taught_kinds
+from app.services.kinds import taught_kinds, taught_kinds_of
 from app.services.plans import (
     PlanImportError,
     check_curriculum_entry,
@@ -62,7 +62,8 @@ class CurriculumView(EjournalModelView):
     datamodel = interface(CurriculumEntry)
     class_permission_name = "Curriculum"
     title = _l("Учебный план")
-    label_columns = {**EjournalModelView.label_columns, "level": _l("Параллель / курс")}
+    label_columns = {**EjournalModelView.label_columns, "level": _l("Параллель / курс"),
+                     "hours_per_week": _l("Часов в неделю (в колледже — за семестр)")}
     list_columns = ["year", "level", "subject", "hours_per_week"]
     add_columns = edit_columns = show_columns = ["year", "level", "subject", "hours_per_week"]
     search_columns = ["year", "level", "subject"]
@@ -73,7 +74,7 @@ class CurriculumView(EjournalModelView):
         try:
             year = item.year or db.session.get(AcademicYear, item.year_id)
             plugins = year.organisation.plugins if year is not None else ()
-            check_curriculum_entry(item.level, item.hours_per_week, levels_of(plugins), level_name_of(plugins))
+            check_curriculum_entry(item.level, item.hours_per_week, taught_kinds_of(plugins))
         except RuleError as exc:
             raise ValueError(exc.shown()) from None
         year_id = item.year.id if item.year is not None else item.year_id

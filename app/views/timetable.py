@@ -21,7 +21,7 @@ from app.exceptions import RuleError
 from app.views.base import EjournalModelView, apply_rule_action, interface
 
 from app.services.calendar import working_days
-from app.services.kinds import taught_kinds
+from app.services.kinds import kind_of, taught_kinds
 from app.services.timetable_grid import week_grid
 from app.models.timetable import (
     CHANGE_KINDS, EVENT_KINDS, WEEKDAYS, Bell, ClassEvent, Holiday, Room, SchoolYearMode, TimetableEntry,
@@ -142,6 +142,7 @@ class TimetableView(BaseView):
         fv = _form_values(edit, group, teacher, room, year.start, study_end)
         return self.render_template(
             "timetable/week.html", initials=initials, years=years, title=title, year=year, monday=monday, grid=grid, groups=groups,
+            unit=kind.lesson if (kind := kind_of(group)) is not None else _("Урок"),
             staff=staff, rooms=rooms, group=group, teacher=teacher, room=room, here=here, can_write=can_write,
             subjects=subjects, subgroups=subgroups, periods=periods, edit=edit, change_entry=change_entry,
             change_date=request.args.get("on", ""), weekdays=WEEKDAYS[:grid["week_days"]] if grid else WEEKDAYS[:5],

@@ -1,0 +1,53 @@
+"""The capabilities every institution shares (movement book, curriculum) follow what
+each plugin declares about its kind of group, not rules written for the school."""
+from __future__ import annotations
+
+import pytest
+
+from app.exceptions import RuleError
+from app.extensions import db
+from app.models import AcademicYear, LearnerGroup, Organisation
+from app.services.kinds import taught_kinds_of
+from app.services.movement import plan_closing
+from app.services.plans import check_curriculum_entry, study_weeks
+
+
+def test_a_college_year_moves_its_groups_a_course_up_under_their_names_and_graduates_the_last(app, world):
+    with app.app_context():
+        db.session.add(LearnerGroup(org_id=world.org2, year_id=world.org2_year, kind="college_group", name="ТМ-23",
+                                    level=4))
+        db.session.commit()
+        plan = plan_closing(db.session, db.session.get(AcademicYear, world.org2_year))
+        found = {(p.group.name, p.action, p.new_name) for p in plan.groups}
+    assert found == {("5А", "promote", "5А"), ("6Б", "promote", "6Б"), ("ТМ-23", "graduate", None)}
+
+
+def test_a_school_year_names_the_classes_a_grade_up(app, world):
+    with app.app_context():
+        plan = plan_closing(db.session, db.session.get(AcademicYear, world.org1_year))
+        found = {(p.group.name, p.new_name) for p in plan.groups if p.group.kind == "class"}
+    assert found == {("5А", "6А"), ("6Б", "7Б")}
+
+
+def test_study_weeks_count_a_school_weeks_and_a_college_period(app, world):
+    with app.app_context():
+        host = app.extensions["ejournal"]
+        school, college = db.session.get(Organisation, world.org1), db.session.get(Organisation, world.org2)
+        assert (study_weeks(host, school, "class", 1), study_weeks(host, school, "class", 5),
+                study_weeks(host, college, "college_group", 2)) == (33, 34, 1)
+
+
+@pytest.mark.parametrize("plugins, level, hours, message", [
+    (["school"], 12, 2, "Параллель учебного плана — число от 1 до 11."),
+    (["college"], 5, 72, "Курс учебного плана — число от 1 до 4."),
+    (["school"], 5, 72, "Часов в неделю — больше 0 и не больше 40."),
+])
+def test_a_curriculum_row_is_checked_by_the_organisations_kinds(app, plugins, level, hours, message):
+    with app.app_context(), pytest.raises(RuleError) as refused:
+        check_curriculum_entry(level, hours, taught_kinds_of(plugins))
+    assert str(refused.value) == message
+
+
+def test_a_college_curriculum_counts_a_semesters_hours(app):
+    with app.app_context():
+        assert check_curriculum_entry(2, 72, taught_kinds_of(["college"])) is None
