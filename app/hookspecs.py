@@ -209,6 +209,9 @@ def register_models(host: PluginHost) -> list[type]:
     that the plugin's tables are part of the metadata. Return the model classes.
     Models subclass ``app.models.base.OrgScoped`` when they belong to an
     organisation: they are then cut to the user's organisation like every core model.
+    A model with a ``group_id`` or ``learner_id`` says how it is cut with
+    ``__scope__`` ("group", "learner" or "organisation"); without it the app refuses
+    to start.
     """
 
 
