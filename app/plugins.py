@@ -153,6 +153,14 @@ class PluginHost:
         """Resource name → its declaration (hook ``register_resources``)."""
         return {r.name: r for r in self._collect("register_resources")}
 
+    def resources_for(self, plugins: Iterable[str]) -> dict[str, Resource]:
+        """The resources of an organisation served by ``plugins``: the core's and theirs,
+        less those needing a kind of group none of them declares (``Resource.needs``)."""
+        plugins = set(plugins or ()) | {CORE}
+        kinds = [kind for kind in self.group_kinds.values() if kind.plugin in plugins]
+        return {name: res for name, res in self.resources.items()
+                if res.plugin in plugins and (res.needs is None or any(getattr(k, res.needs) for k in kinds))}
+
     @cached_property
     def roles(self) -> dict[str, RoleSpec]:
         """Roles by name (hook ``register_roles``); declarations of the same role by several plugins merge."""

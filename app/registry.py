@@ -14,6 +14,9 @@ SCOPE_GROUPS = "groups"  # own groups: taught, led, substituted
 SCOPE_CHILDREN = "children"  # a guardian's linked children
 SCOPE_SELF = "self"  # the learner alone
 
+# ``Resource.needs``: the organisation teaches by subject (``GroupKind.teaches_subjects``).
+TAUGHT = "teaches_subjects"
+
 
 @dataclass(frozen=True)
 class GroupKind:
@@ -132,6 +135,10 @@ class Resource:
     name: str  # stable permission resource name, never translated
     label: str  # Russian label shown to the Администратор
     plugin: str = "core"
+    # A flag of ``GroupKind`` that one kind of group of the organisation's plugins must
+    # have for the resource to exist there at all ("teaches_subjects": the timetable is
+    # not a kindergarten's); None: every organisation has it.
+    needs: str | None = None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from flask_appbuilder.security.views import RoleModelView
 from flask_login import current_user
 from sqlalchemy import select
 
-from .models import Account, LearnerGroup, OrgRolePermission
+from .models import Account, LearnerGroup, Organisation, OrgRolePermission
 from .scoping import resolve_scope
 from .views.accounts import AccountView
 from .views.base import interface
@@ -64,12 +64,17 @@ def role_levels(session, account, org_id) -> dict[str, dict[str, int]]:
         ).all()
         role_ids = {r.id: r.name for r in _roles_by_name(session, names)}
         overrides = {(role_ids[rid], res): lvl for res, lvl, rid in rows if rid in role_ids}
+        organisation = session.get(Organisation, org_id)
+        resources = host().resources_for(organisation.plugins if organisation is not None else ())
+    else:
+        resources = host().resources
     out: dict[str, dict[str, int]] = {}
     for name in names:
         spec = roles.get(name)
         defaults = spec.permissions if spec else {}
+        # A resource the organisation does not have (a kindergarten's timetable) is no right of anyone's there.
         out[name] = {resource: LEVELS[overrides.get((name, resource), defaults.get(resource, "none"))]
-                     for resource in host().resources}
+                     if resource in resources else 0 for resource in host().resources}
     return out
 
 

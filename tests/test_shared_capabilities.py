@@ -51,3 +51,37 @@ def test_a_curriculum_row_is_checked_by_the_organisations_kinds(app, plugins, le
 def test_a_college_curriculum_counts_a_semesters_hours(app):
     with app.app_context():
         assert check_curriculum_entry(2, 72, taught_kinds_of(["college"])) is None
+
+
+def _only_preschool(app, world) -> None:
+    with app.app_context():
+        db.session.get(Organisation, world.org3).plugins = ["preschool"]
+        db.session.commit()
+
+
+def test_a_kindergarten_has_no_timetable_curriculum_nor_lesson_plans(app, client, login, world):
+    _only_preschool(app, world)
+    login("admin3")
+    home = client.get("/").get_data(as_text=True)
+    refused = client.get("/timetable/", follow_redirects=True).get_data(as_text=True)
+    assert ("/timetable/" not in home, "/plans/" not in home, "/load/" not in home, "Доступ запрещён" in refused) \
+        == (True, True, True, True)
+
+
+def test_a_kindergarten_keeps_the_movement_book_and_cards(app, client, login, world):
+    _only_preschool(app, world)
+    login("admin3")
+    home = client.get("/").get_data(as_text=True)
+    assert ("/movement/" in home, client.get("/movement/").status_code) == (True, 200)
+
+
+def test_a_school_administrator_sees_the_timetable(client, login, world):
+    login("admin3")
+    assert "/timetable/" in client.get("/").get_data(as_text=True)
+
+
+def test_the_rights_page_of_a_kindergarten_lists_no_timetable(app, client, login, world):
+    _only_preschool(app, world)
+    login("admin3")
+    page = client.get("/rights/").get_data(as_text=True)
+    assert ("Расписание уроков" in page, "Книга движения обучающихся" in page) == (False, True)

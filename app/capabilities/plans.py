@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
-from app.registry import SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, Resource, RoleSpec
+from app.registry import SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, TAUGHT, Resource, RoleSpec
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -23,9 +23,9 @@ def register_models(host: PluginHost) -> list[type]:
 
 @hookimpl
 def register_resources(host: PluginHost) -> list[Resource]:
-    return [Resource("Curriculum", "Учебный план"),
-            Resource("CurriculumLoad", "Нагрузка и учебный план"),
-            Resource("LessonPlans", "Календарно-тематическое планирование (КТП)")]
+    return [Resource("Curriculum", "Учебный план", needs=TAUGHT),
+            Resource("CurriculumLoad", "Нагрузка и учебный план", needs=TAUGHT),
+            Resource("LessonPlans", "Календарно-тематическое планирование (КТП)", needs=TAUGHT)]
 
 
 @hookimpl

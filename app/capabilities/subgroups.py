@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
-from app.registry import SCOPE_GROUPS, SCOPE_ORGANISATION, Resource, RoleSpec
+from app.registry import SCOPE_GROUPS, SCOPE_ORGANISATION, TAUGHT, Resource, RoleSpec
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 @hookimpl
 def register_resources(host: PluginHost) -> list[Resource]:
-    return [Resource("SubgroupSplit", "Деление на подгруппы"),
-            Resource("SubgroupMoves", "Перевод между подгруппами")]
+    return [Resource("SubgroupSplit", "Деление на подгруппы", needs=TAUGHT),
+            Resource("SubgroupMoves", "Перевод между подгруппами", needs=TAUGHT)]
 
 
 @hookimpl

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
-from app.registry import SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, Resource, RoleSpec
+from app.registry import SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, TAUGHT, Resource, RoleSpec
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -29,7 +29,7 @@ def register_models(host: PluginHost) -> list[type]:
 
 @hookimpl
 def register_resources(host: PluginHost) -> list[Resource]:
-    return [Resource(n, label) for n, label in RESOURCES]
+    return [Resource(n, label, needs=TAUGHT) for n, label in RESOURCES]
 
 
 @hookimpl

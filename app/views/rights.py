@@ -101,8 +101,7 @@ LEVELS = [("none", _l("нет")), ("read", _l("чтение")), ("write", _l("и
 
 def _sections(host, plugins) -> list[tuple[str, list]]:
     """The organisation's resources grouped as the menu groups them: [(label, [Resource])]."""
-    wanted = set(plugins) | {"core"}
-    resources = {name: res for name, res in host.resources.items() if res.plugin in wanted}
+    resources = host.resources_for(plugins)
     groups, seen = [], set()
     for item in current_app.appbuilder.menu.get_list():
         names = [c.name for c in item.childs or []] or [item.name]
