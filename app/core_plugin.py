@@ -21,11 +21,13 @@ from .registry import (
     ReportSpec,
     RuleSetting,
 )
+from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, CLASS_TEACHER, DEPUTY, DIRECTOR, HR, LEARNER, MEDIC, PARENT, PSYCHOLOGIST, SECRETARY, TEACHER, TECHNICIAN
+from app.registry import NONE, READ, WRITE
 
 if TYPE_CHECKING:
     from .plugins import PluginHost
 
-R, W = "read", "write"
+R, W = READ, WRITE
 
 RESOURCES = [
     ("Organisations", "Организации"),
@@ -65,49 +67,49 @@ READ_ALL = {name: R for name in ALL if name not in {"Audit", "Rights", "Users", 
 # Who does what is taken from seeds 001–004 (duties of each role); the
 # Администратор of an organisation changes it on «Права ролей».
 CORE_ROLES = [
-    RoleSpec("Администратор", SCOPE_ORGANISATION, {**{n: W for n in ALL if n not in {"Audit", "Diary", "Organisations"}},
+    RoleSpec(ADMINISTRATOR, SCOPE_ORGANISATION, {**{n: W for n in ALL if n not in {"Audit", "Diary", "Organisations"}},
              "Audit": R, "Organisations": R}, "Ведёт систему в организации, выдаёт учётные записи, настраивает права"),
-    RoleSpec("Директор", SCOPE_ORGANISATION, {**READ_ALL}, "Контролирует работу организации"),
-    RoleSpec("Завуч", SCOPE_ORGANISATION, {**READ_ALL, "AcademicYears": W, "Periods": W, "Groups": W, "Subgroups": W,
+    RoleSpec(DIRECTOR, SCOPE_ORGANISATION, {**READ_ALL}, "Контролирует работу организации"),
+    RoleSpec(DEPUTY, SCOPE_ORGANISATION, {**READ_ALL, "AcademicYears": W, "Periods": W, "Groups": W, "Subgroups": W,
              "Subjects": W, "TeachingAssignments": W, "Lessons": W, "AssignmentTypes": W, "Audit": R, "Unlocks": W},
              "Заместитель директора: контроль журнала, расписание, нагрузка"),
-    RoleSpec("Учитель", SCOPE_GROUPS, {"Groups": R, "Subgroups": R, "Subjects": R, "Learners": R, "Periods": R,
+    RoleSpec(TEACHER, SCOPE_GROUPS, {"Groups": R, "Subgroups": R, "Subjects": R, "Learners": R, "Periods": R,
              "AcademicYears": R, "TeachingAssignments": R, "Lessons": W, "Marks": W, "Attendance": W,
              "FinalMarks": W, "AssignmentTypes": R, "AttendanceCodes": R, "Staff": R, "Reports": R},
              "Ведёт журнал своих классов и групп"),
-    RoleSpec("Классный руководитель", SCOPE_GROUPS, {"Learners": W, "Guardians": W, "GuardianLinks": W,
+    RoleSpec(CLASS_TEACHER, SCOPE_GROUPS, {"Learners": W, "Guardians": W, "GuardianLinks": W,
              "Attendance": W, "Subgroups": W, "Reports": R},
              "Роль учителя, ведущего класс: назначается через класс, а не отдельной учётной записью"),
-    RoleSpec("Секретарь", SCOPE_ORGANISATION, {**READ_ALL, "Learners": W, "Guardians": W, "GuardianLinks": W,
+    RoleSpec(SECRETARY, SCOPE_ORGANISATION, {**READ_ALL, "Learners": W, "Guardians": W, "GuardianLinks": W,
              "Staff": W, "Users": W}, "Ведёт личные дела и книгу движения, выдаёт логины"),
-    RoleSpec("Специалист по кадрам", SCOPE_ORGANISATION, {"Staff": W, "Users": W, "Organisations": R},
+    RoleSpec(HR, SCOPE_ORGANISATION, {"Staff": W, "Users": W, "Organisations": R},
              "Ведёт карточки сотрудников"),
-    RoleSpec("Психолог / социальный педагог", SCOPE_ORGANISATION, {"Learners": R, "Groups": R, "Guardians": R},
+    RoleSpec(PSYCHOLOGIST, SCOPE_ORGANISATION, {"Learners": R, "Groups": R, "Guardians": R},
              "Ведёт психолого-педагогические карточки"),
-    RoleSpec("Медицинский работник", SCOPE_ORGANISATION, {"Learners": R, "Groups": R},
+    RoleSpec(MEDIC, SCOPE_ORGANISATION, {"Learners": R, "Groups": R},
              "Ведёт медицинские карточки"),
-    RoleSpec("Технический персонал", SCOPE_ORGANISATION, {"Organisations": R}, "Доступ к объявлениям и почте"),
-    RoleSpec("Обучающийся", SCOPE_SELF, {"Diary": R}, "Видит только свой дневник", staff=False),
-    RoleSpec("Родитель", SCOPE_CHILDREN, {"Diary": R}, "Видит дневник только своих детей", staff=False),
-    RoleSpec("Сотрудник УО", SCOPE_AUTHORITY, {**READ_ALL, "Diary": R},
+    RoleSpec(TECHNICIAN, SCOPE_ORGANISATION, {"Organisations": R}, "Доступ к объявлениям и почте"),
+    RoleSpec(LEARNER, SCOPE_SELF, {"Diary": R}, "Видит только свой дневник", staff=False),
+    RoleSpec(PARENT, SCOPE_CHILDREN, {"Diary": R}, "Видит дневник только своих детей", staff=False),
+    RoleSpec(AUTHORITY_OFFICER, SCOPE_AUTHORITY, {**READ_ALL, "Diary": R},
              "Орган управления образованием: видит свои организации только для чтения"),
 ]
 # Announcements and internal mail (seeds 002, 004): the administration, the secretary and
 # the psychologist post for anyone; a teacher posts only for the groups he leads
 # (app/services/announcements.py); everyone of an organisation uses the mail.
 CORE_ROLES += [RoleSpec(name, scope, perms, staff=staff) for name, scope, perms, staff in [
-    ("Директор", SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
-    ("Завуч", SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
-    ("Секретарь", SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
-    ("Психолог / социальный педагог", SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
-    ("Учитель", SCOPE_GROUPS, {"Announcements": W, "Mail": W}, True),
-    ("Классный руководитель", SCOPE_GROUPS, {"Announcements": W, "Mail": W}, True),
-    ("Специалист по кадрам", SCOPE_ORGANISATION, {"Announcements": R, "Mail": W}, True),
-    ("Медицинский работник", SCOPE_ORGANISATION, {"Announcements": R, "Mail": W}, True),
-    ("Технический персонал", SCOPE_ORGANISATION, {"Announcements": R, "Mail": W}, True),
-    ("Обучающийся", SCOPE_SELF, {"Announcements": R, "Mail": W}, False),
-    ("Родитель", SCOPE_CHILDREN, {"Announcements": R, "Mail": W}, False),
-    ("Сотрудник УО", SCOPE_AUTHORITY, {"Mail": "none"}, True),
+    (DIRECTOR, SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
+    (DEPUTY, SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
+    (SECRETARY, SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
+    (PSYCHOLOGIST, SCOPE_ORGANISATION, {"Announcements": W, "Mail": W}, True),
+    (TEACHER, SCOPE_GROUPS, {"Announcements": W, "Mail": W}, True),
+    (CLASS_TEACHER, SCOPE_GROUPS, {"Announcements": W, "Mail": W}, True),
+    (HR, SCOPE_ORGANISATION, {"Announcements": R, "Mail": W}, True),
+    (MEDIC, SCOPE_ORGANISATION, {"Announcements": R, "Mail": W}, True),
+    (TECHNICIAN, SCOPE_ORGANISATION, {"Announcements": R, "Mail": W}, True),
+    (LEARNER, SCOPE_SELF, {"Announcements": R, "Mail": W}, False),
+    (PARENT, SCOPE_CHILDREN, {"Announcements": R, "Mail": W}, False),
+    (AUTHORITY_OFFICER, SCOPE_AUTHORITY, {"Mail": NONE}, True),
 ]]
 
 
@@ -125,14 +127,14 @@ def register_resources(host: PluginHost) -> list[Resource]:
 # roles, and the leader of every kind of group the loaded plugins declare
 # (Классный руководитель, Куратор, Воспитатель), which those plugins widen.
 ACCOUNT_ROLES = [
-    RoleSpec("Администратор", SCOPE_ORGANISATION, {"IssueLogins": W, "Consents": W}),
-    RoleSpec("Секретарь", SCOPE_ORGANISATION, {"IssueLogins": W, "Consents": W}),
-    RoleSpec("Специалист по кадрам", SCOPE_ORGANISATION, {"IssueLogins": W}),
+    RoleSpec(ADMINISTRATOR, SCOPE_ORGANISATION, {"IssueLogins": W, "Consents": W}),
+    RoleSpec(SECRETARY, SCOPE_ORGANISATION, {"IssueLogins": W, "Consents": W}),
+    RoleSpec(HR, SCOPE_ORGANISATION, {"IssueLogins": W}),
 ]
 
 
 def _leader_account_roles(host: PluginHost) -> list[RoleSpec]:
-    leaders = {"Классный руководитель"} | {kind.leader for kind in host.group_kinds.values()}
+    leaders = {CLASS_TEACHER} | {kind.leader for kind in host.group_kinds.values()}
     return [RoleSpec(name, SCOPE_GROUPS, {"IssueLogins": W, "Consents": W}) for name in sorted(leaders)]
 
 
@@ -161,7 +163,7 @@ ATTENDANCE_CODES = [
 ]
 
 
-MONITORING = ("Администратор", "Директор", "Завуч", "Сотрудник УО")
+MONITORING = (ADMINISTRATOR, DIRECTOR, DEPUTY, AUTHORITY_OFFICER)
 
 
 @hookimpl
@@ -173,19 +175,21 @@ def register_reports(host: PluginHost) -> list[ReportSpec]:
     from .reports.monitoring import final_marks_deadline, homework_record, marks_fill, open_absences
 
     dates = ReportParam("dates", "Даты", "date_range")
+    # The leaders of the groups taught by subject (a class teacher, a curator) follow their group's absences.
+    leaders = sorted({kind.leader for kind in host.group_kinds.values() if kind.teaches_subjects})
     return [
         ReportSpec("core.marks_fill", "core", "Наполняемость текущих оценок", MONITORING, marks_fill, (dates,),
                    landscape=True),
         ReportSpec("core.homework_record", "core", "Запись домашнего задания", MONITORING, homework_record, (dates,),
                    landscape=True),
-        ReportSpec("core.open_absences", "core", "Оставшиеся «ОТ» на конец дня", (*MONITORING, "Классный руководитель",
-                   "Куратор"), open_absences, (dates,)),
+        ReportSpec("core.open_absences", "core", "Оставшиеся «ОТ» на конец дня", (*MONITORING, *leaders),
+                   open_absences, (dates,)),
         ReportSpec("core.final_marks_deadline", "core", "Итоговые отметки: не выставленные и выставленные позже срока",
                    MONITORING, final_marks_deadline, (ReportParam("period", "Период", "period"),), landscape=True),
         ReportSpec("core.accounts_overdue", "core", "Не выданы учётные записи в срок",
-                   ("Администратор", "Директор", "Завуч", "Секретарь"), accounts_overdue, ()),
+                   (ADMINISTRATOR, DIRECTOR, DEPUTY, SECRETARY), accounts_overdue, ()),
         ReportSpec("core.authority_summary", "core", "Сводный отчёт по подведомственным организациям",
-                   ("Сотрудник УО", "Директор", "Завуч"), authority_summary, (dates,), landscape=True,
+                   (AUTHORITY_OFFICER, DIRECTOR, DEPUTY), authority_summary, (dates,), landscape=True,
                    across_organisations=True),
         *activity_reports(),
     ]

@@ -37,6 +37,7 @@ from .registry import (
     RoleSpec,
     RuleSetting,
 )
+from app.registry import WRITE
 
 if TYPE_CHECKING:
     from random import Random
@@ -172,7 +173,7 @@ class PluginHost:
                 continue
             perms = dict(known.permissions)
             for resource, level in spec.permissions.items():
-                if perms.get(resource) != "write":
+                if perms.get(resource) != WRITE:
                     perms[resource] = level
             merged[spec.name] = RoleSpec(
                 spec.name, known.scope, perms, known.description or spec.description, known.staff

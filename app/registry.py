@@ -14,6 +14,9 @@ SCOPE_GROUPS = "groups"  # own groups: taught, led, substituted
 SCOPE_CHILDREN = "children"  # a guardian's linked children
 SCOPE_SELF = "self"  # the learner alone
 
+# Levels of a right of a role on a resource, narrowest first.
+NONE, READ, WRITE = "none", "read", "write"
+
 # ``Resource.needs``: the organisation teaches by subject (``GroupKind.teaches_subjects``).
 TAUGHT = "teaches_subjects"
 

@@ -28,8 +28,10 @@ from .scoping import resolve_scope
 from .views.accounts import AccountView
 from .views.base import interface
 from .views.passwords import EjournalAuthDBView
+from app.roles import SYSTEM_ADMIN
+from app.registry import NONE, READ, WRITE
 
-LEVELS = {"none": 0, "read": 1, "write": 2}
+LEVELS = {NONE: 0, READ: 1, WRITE: 2}
 # Pages every signed-in user has for himself: own profile and own password.
 _SELF_SERVICE = frozenset({"ResetMyPasswordView", "UserInfoEditView"})
 
@@ -165,7 +167,7 @@ class EjournalSecurityManager(SecurityManager):
             user = current_user
             if not user.is_authenticated:
                 rights = ("anonymous", {})
-            elif "Admin" in {r.name for r in user.roles}:
+            elif SYSTEM_ADMIN in {r.name for r in user.roles}:
                 rights = ("system", {})
             else:
                 per_role = role_levels(self.session, user, user.org_id or None)
@@ -177,7 +179,7 @@ class EjournalSecurityManager(SecurityManager):
     def level(self, resource: str) -> int:
         kind, levels = self._request_rights()
         if kind == "system":
-            return LEVELS["write"]
+            return LEVELS[WRITE]
         return levels.get(resource, 0)
 
     # --- FAB's public access checks -----------------------------------------
@@ -271,8 +273,8 @@ def scope_for_request(session, app_host):
         if resources and current_user.is_authenticated:
             kind, levels = current_app.appbuilder.sm._request_rights()
             if kind == "user":
-                read = frozenset(r for r in resources if levels.get(r, 0) >= LEVELS["read"])
-                write = frozenset(r for r in resources if levels.get(r, 0) >= LEVELS["write"])
+                read = frozenset(r for r in resources if levels.get(r, 0) >= LEVELS[READ])
+                write = frozenset(r for r in resources if levels.get(r, 0) >= LEVELS[WRITE])
                 g.ejournal_scope = replace(scope, restricted_read=read, restricted_write=write,
                                            **_restricted_reach(session, scope, read, write))
 
@@ -294,5 +296,5 @@ def _restricted_reach(session, scope, read, write) -> dict:
                 return ()
             return tuple(sorted(session.scalars(select(Learner.id).where(Learner.group_id.in_(groups)))))
 
-        return {"restricted_reach_read": tuple((r, learners(r, "read")) for r in sorted(read)),
-                "restricted_reach_write": tuple((r, learners(r, "write")) for r in sorted(write))}
+        return {"restricted_reach_read": tuple((r, learners(r, READ)) for r in sorted(read)),
+                "restricted_reach_write": tuple((r, learners(r, WRITE)) for r in sorted(write))}

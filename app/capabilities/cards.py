@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
 from app.registry import SCOPE_ORGANISATION, Resource, RestrictedModel, RoleSpec
+from app.roles import MEDIC, PSYCHOLOGIST
+from app.registry import WRITE
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -35,8 +37,8 @@ def register_resources(host: PluginHost) -> list[Resource]:
 
 @hookimpl
 def register_roles(host: PluginHost) -> list[RoleSpec]:
-    return [RoleSpec("Медицинский работник", SCOPE_ORGANISATION, {"MedicalCards": "write", "HealthConditions": "write"}),
-            RoleSpec("Психолог / социальный педагог", SCOPE_ORGANISATION, {"PsychoCards": "write"})]
+    return [RoleSpec(MEDIC, SCOPE_ORGANISATION, {"MedicalCards": WRITE, "HealthConditions": WRITE}),
+            RoleSpec(PSYCHOLOGIST, SCOPE_ORGANISATION, {"PsychoCards": WRITE})]
 
 
 @hookimpl

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
 from app.registry import SCOPE_ORGANISATION, Resource, RoleSpec
+from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR, SECRETARY
+from app.registry import READ, WRITE
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -30,12 +32,12 @@ def register_resources(host: PluginHost) -> list[Resource]:
 @hookimpl
 def register_roles(host: PluginHost) -> list[RoleSpec]:
     # The Секретарь enters the orders; the Завуч controls them.
-    R, W = "read", "write"
+    R, W = READ, WRITE
     return [
-        RoleSpec("Администратор", SCOPE_ORGANISATION, {"Movement": W, "MovementOverdue": R, "YearClosing": W}),
-        RoleSpec("Секретарь", SCOPE_ORGANISATION, {"Movement": W, "MovementOverdue": R}),
-        RoleSpec("Завуч", SCOPE_ORGANISATION, {"Movement": R, "MovementOverdue": R, "YearClosing": R}),
-        RoleSpec("Директор", SCOPE_ORGANISATION, {"Movement": R, "MovementOverdue": R, "YearClosing": R}),
+        RoleSpec(ADMINISTRATOR, SCOPE_ORGANISATION, {"Movement": W, "MovementOverdue": R, "YearClosing": W}),
+        RoleSpec(SECRETARY, SCOPE_ORGANISATION, {"Movement": W, "MovementOverdue": R}),
+        RoleSpec(DEPUTY, SCOPE_ORGANISATION, {"Movement": R, "MovementOverdue": R, "YearClosing": R}),
+        RoleSpec(DIRECTOR, SCOPE_ORGANISATION, {"Movement": R, "MovementOverdue": R, "YearClosing": R}),
     ]
 
 

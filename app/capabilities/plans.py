@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
 from app.registry import SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, TAUGHT, Resource, RoleSpec
+from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, DEPUTY, DIRECTOR, TEACHER
+from app.registry import READ, WRITE
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -33,13 +35,13 @@ def register_roles(host: PluginHost) -> list[RoleSpec]:
     # The Завуч draws up and corrects the curriculum; the teacher writes the КТП of
     # his classes, the administration reads it.
     return [
-        RoleSpec("Администратор", SCOPE_ORGANISATION, {"Curriculum": "write", "CurriculumLoad": "read",
-                                                         "LessonPlans": "read"}),
-        RoleSpec("Завуч", SCOPE_ORGANISATION, {"Curriculum": "write", "CurriculumLoad": "read", "LessonPlans": "read"}),
-        RoleSpec("Директор", SCOPE_ORGANISATION, {"Curriculum": "read", "CurriculumLoad": "read",
-                                                  "LessonPlans": "read"}),
-        RoleSpec("Учитель", SCOPE_GROUPS, {"LessonPlans": "write"}),
-        RoleSpec("Сотрудник УО", SCOPE_AUTHORITY, {"Curriculum": "read"}),
+        RoleSpec(ADMINISTRATOR, SCOPE_ORGANISATION, {"Curriculum": WRITE, "CurriculumLoad": READ,
+                                                         "LessonPlans": READ}),
+        RoleSpec(DEPUTY, SCOPE_ORGANISATION, {"Curriculum": WRITE, "CurriculumLoad": READ, "LessonPlans": READ}),
+        RoleSpec(DIRECTOR, SCOPE_ORGANISATION, {"Curriculum": READ, "CurriculumLoad": READ,
+                                                  "LessonPlans": READ}),
+        RoleSpec(TEACHER, SCOPE_GROUPS, {"LessonPlans": WRITE}),
+        RoleSpec(AUTHORITY_OFFICER, SCOPE_AUTHORITY, {"Curriculum": READ}),
     ]
 
 

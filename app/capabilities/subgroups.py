@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
 from app.registry import SCOPE_GROUPS, SCOPE_ORGANISATION, TAUGHT, Resource, RoleSpec
+from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR, TEACHER
+from app.registry import READ, WRITE
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -23,10 +25,10 @@ def register_roles(host: PluginHost) -> list[RoleSpec]:
     # The group's leader splits it with the subject teacher (the page checks that the
     # teacher leads or teaches the group); moves between subgroups are the Администратор's.
     return [
-        RoleSpec("Администратор", SCOPE_ORGANISATION, {"SubgroupSplit": "write", "SubgroupMoves": "write"}),
-        RoleSpec("Завуч", SCOPE_ORGANISATION, {"SubgroupSplit": "write"}),
-        RoleSpec("Директор", SCOPE_ORGANISATION, {"SubgroupSplit": "read"}),
-        RoleSpec("Учитель", SCOPE_GROUPS, {"SubgroupSplit": "read"}),
+        RoleSpec(ADMINISTRATOR, SCOPE_ORGANISATION, {"SubgroupSplit": WRITE, "SubgroupMoves": WRITE}),
+        RoleSpec(DEPUTY, SCOPE_ORGANISATION, {"SubgroupSplit": WRITE}),
+        RoleSpec(DIRECTOR, SCOPE_ORGANISATION, {"SubgroupSplit": READ}),
+        RoleSpec(TEACHER, SCOPE_GROUPS, {"SubgroupSplit": READ}),
     ]
 
 

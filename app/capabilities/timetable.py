@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
 from app.registry import SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, TAUGHT, Resource, RoleSpec
+from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, CLASS_TEACHER, DEPUTY, DIRECTOR, MEDIC, PSYCHOLOGIST, SECRETARY, TEACHER, TECHNICIAN
+from app.registry import READ, WRITE
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -35,21 +37,21 @@ def register_resources(host: PluginHost) -> list[Resource]:
 @hookimpl
 def register_roles(host: PluginHost) -> list[RoleSpec]:
     every = [n for n, _ in RESOURCES]
-    read_all = {n: "read" for n in every}
-    seen = {"Timetable": "read", "ClassEvents": "read", "Rooms": "read", "Bells": "read", "Holidays": "read",
-            "TransferredDays": "read"}
+    read_all = {n: READ for n in every}
+    seen = {"Timetable": READ, "ClassEvents": READ, "Rooms": READ, "Bells": READ, "Holidays": READ,
+            "TransferredDays": READ}
     return [
-        RoleSpec("Администратор", SCOPE_ORGANISATION, {n: "write" for n in every}),
-        RoleSpec("Завуч", SCOPE_ORGANISATION, {n: "write" for n in every}),
-        RoleSpec("Директор", SCOPE_ORGANISATION, read_all),
+        RoleSpec(ADMINISTRATOR, SCOPE_ORGANISATION, {n: WRITE for n in every}),
+        RoleSpec(DEPUTY, SCOPE_ORGANISATION, {n: WRITE for n in every}),
+        RoleSpec(DIRECTOR, SCOPE_ORGANISATION, read_all),
         # The secretary of the учебная часть draws up and corrects the timetable.
-        RoleSpec("Секретарь", SCOPE_ORGANISATION, {**seen, "Timetable": "write", "Rooms": "write"}),
-        RoleSpec("Учитель", SCOPE_GROUPS, {**seen, "SchoolYearModes": "read"}),
-        RoleSpec("Классный руководитель", SCOPE_GROUPS, {**seen, "ClassEvents": "write"}),
-        RoleSpec("Психолог / социальный педагог", SCOPE_ORGANISATION, seen),
-        RoleSpec("Медицинский работник", SCOPE_ORGANISATION, seen),
-        RoleSpec("Технический персонал", SCOPE_ORGANISATION, seen),
-        RoleSpec("Сотрудник УО", SCOPE_AUTHORITY, read_all),
+        RoleSpec(SECRETARY, SCOPE_ORGANISATION, {**seen, "Timetable": WRITE, "Rooms": WRITE}),
+        RoleSpec(TEACHER, SCOPE_GROUPS, {**seen, "SchoolYearModes": READ}),
+        RoleSpec(CLASS_TEACHER, SCOPE_GROUPS, {**seen, "ClassEvents": WRITE}),
+        RoleSpec(PSYCHOLOGIST, SCOPE_ORGANISATION, seen),
+        RoleSpec(MEDIC, SCOPE_ORGANISATION, seen),
+        RoleSpec(TECHNICIAN, SCOPE_ORGANISATION, seen),
+        RoleSpec(AUTHORITY_OFFICER, SCOPE_AUTHORITY, read_all),
     ]
 
 

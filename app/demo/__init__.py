@@ -29,6 +29,7 @@ from app.models import (
     AcademicYear, Account, Assignment, AssignmentType, Attendance, AttendanceCode, Authority, FinalMark, Guardian,
     GuardianLink, Learner, LearnerGroup, Lesson, Mark, Organisation, Period, Staff, TeachingAssignment,
 )
+from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, CLASS_TEACHER, DEPUTY, DIRECTOR, HR, LEARNER, MEDIC, PARENT, PSYCHOLOGIST, SECRETARY, TEACHER, TECHNICIAN
 
 AUTHORITY_NAME = "Управление образования администрации городского округа Заречный"
 AUTHORITY_SHORT = "УО г. Заречный"
@@ -43,25 +44,28 @@ ASSIGNMENT_TYPES = [
     ("Домашняя работа", 1), ("Тест", 1),
 ]
 
-# Order of the rows of demo_logins(): the README table reads top to bottom.
-ROLE_ORDER = [
-    "Сотрудник УО", "Администратор", "Директор", "Завуч", "Учитель", "Классный руководитель", "Секретарь",
-    "Специалист по кадрам", "Психолог / социальный педагог", "Медицинский работник", "Технический персонал",
-    "Воспитатель", "Куратор", "Менеджер учебной части", "Заведующий учебной частью", "Обучающийся", "Родитель",
-]
+# Order of the rows of demo_logins(): the README table reads top to bottom; the
+# plugins' own roles come between the core's staff and the learners.
+STAFF_ORDER = [AUTHORITY_OFFICER, ADMINISTRATOR, DIRECTOR, DEPUTY, TEACHER, CLASS_TEACHER, SECRETARY,
+               HR, PSYCHOLOGIST, MEDIC, TECHNICIAN]
+LAST = [LEARNER, PARENT]
+
+
+def role_order(host) -> list[str]:
+    return [*STAFF_ORDER, *(name for name in host.roles if name not in STAFF_ORDER + LAST), *LAST]
 
 # Core staff of every organisation: (login slug, role, position by plugin kind).
 # Staff of every organisation: login slug, role, position (a plugin's demo organisation
 # may name the position otherwise: ``DemoOrganisation.positions``).
 CORE_STAFF = [
-    ("admin", "Администратор", "Администратор электронного журнала"),
-    ("director", "Директор", "Директор"),
-    ("deputy", "Завуч", "Заместитель директора по учебно-воспитательной работе"),
-    ("secretary", "Секретарь", "Секретарь"),
-    ("hr", "Специалист по кадрам", "Специалист по кадрам"),
-    ("psychologist", "Психолог / социальный педагог", "Педагог-психолог"),
-    ("nurse", "Медицинский работник", "Медицинская сестра"),
-    ("tech", "Технический персонал", "Заведующий хозяйством"),
+    ("admin", ADMINISTRATOR, "Администратор электронного журнала"),
+    ("director", DIRECTOR, DIRECTOR),
+    ("deputy", DEPUTY, "Заместитель директора по учебно-воспитательной работе"),
+    ("secretary", SECRETARY, SECRETARY),
+    ("hr", HR, HR),
+    ("psychologist", PSYCHOLOGIST, "Педагог-психолог"),
+    ("nurse", MEDIC, "Медицинская сестра"),
+    ("tech", TECHNICIAN, "Заведующий хозяйством"),
 ]
 
 # Public holidays on weekdays (Russia): no lessons.
@@ -491,7 +495,7 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> list[DemoLogin] | N
     session.add(authority)
     session.flush()
     chief = names.person()
-    add_login(session, "uo", ["Сотрудник УО"], authority=authority, first_name=f"{chief.first} {chief.middle}",
+    add_login(session, "uo", [AUTHORITY_OFFICER], authority=authority, first_name=f"{chief.first} {chief.middle}",
               last_name=chief.last)
     created: list[DemoLogin] = []
     for i in range(1, scale + 1):
@@ -625,11 +629,11 @@ def _refresh_statistics(session) -> None:
 
 def _role_label(account, leaders: set[int]) -> str:
     names = {r.name for r in account.roles}
-    specific = [n for n in ROLE_ORDER if n in names and n != "Учитель"]
+    specific = [n for n in role_order(current_app.extensions["ejournal"]) if n in names and n != TEACHER]
     if specific:
         return specific[0]
-    if "Учитель" in names:
-        return "Классный руководитель" if account.person_id in leaders else "Учитель"
+    if TEACHER in names:
+        return CLASS_TEACHER if account.person_id in leaders else TEACHER
     return sorted(names)[0] if names else ""
 
 
@@ -655,7 +659,7 @@ def demo_logins() -> list[dict]:
         org_name = account.organisation.short_name if account.organisation else authority.name
         rows.append({"role": _role_label(account, leaders), "username": account.username, "password": PASSWORD,
                      "organisation": org_name})
-    order = {name: i for i, name in enumerate(ROLE_ORDER)}
+    order = {name: i for i, name in enumerate(role_order(current_app.extensions["ejournal"]))}
     org_order = {o.short_name: i for i, o in enumerate(shown.values())}
     rows.sort(key=lambda r: (order.get(r["role"], len(order)), org_order.get(r["organisation"], -1)))
     return rows

@@ -27,6 +27,7 @@ from app.models import Account, Consent, Learner, LearnerGroup, Organisation, Pe
 from app.models.base import now
 from app.services.accounts import DEFAULT_SCOPE, ROLE_LEARNER, login_base
 from app.services.kinds import taught_kinds
+from app.roles import TEACHER, TECHNICIAN
 
 
 def populate_accounts_demo(session, authority, today: dt.date) -> None:
@@ -77,10 +78,12 @@ def populate_accounts_demo(session, authority, today: dt.date) -> None:
             session.execute(Staff.__table__.update().where(Staff.__table__.c.id == staff[-1][0])
                             .values(hired_on=today - dt.timedelta(days=8)))
         roles_of: dict[int, str] = {}
+        # A position named after a group's leader (a kindergarten's «Воспитатель») is that role.
+        leaders = {kind.leader.lower(): kind.leader for kind in current_app.extensions["ejournal"].group_kinds.values()}
         for pid, last, first, middle, position in staff[:-1]:
             text = (position or "").lower()
-            roles_of[pid] = ("Учитель" if "учитель" in text or "преподаватель" in text
-                             else "Воспитатель" if text.startswith("воспитатель") else "Технический персонал")
+            roles_of[pid] = (TEACHER if "учитель" in text or "преподаватель" in text
+                             else next((role for start, role in leaders.items() if text.startswith(start)), TECHNICIAN))
             learners.append((pid, last, first, middle))
         rows = []
         for pid, last, first, middle in learners:

@@ -8,6 +8,7 @@ import random
 
 from app.models import ActivityDay, Announcement, AnnouncementGroup, Learner, MailRecipient
 from app.services import mail
+from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR
 
 
 def _first(entries, test):
@@ -22,9 +23,9 @@ def populate_communication(session, organisation, today: dt.date) -> None:
     entries = sorted(book.entries.values(), key=lambda e: e.id)
     if not entries:
         return
-    director = _first(entries, lambda e: "Директор" in e.roles)
-    deputy = _first(entries, lambda e: "Завуч" in e.roles)
-    admin = _first(entries, lambda e: "Администратор" in e.roles)
+    director = _first(entries, lambda e: DIRECTOR in e.roles)
+    deputy = _first(entries, lambda e: DEPUTY in e.roles)
+    admin = _first(entries, lambda e: ADMINISTRATOR in e.roles)
     parent = _first(entries, lambda e: e.parent and e.groups)
     leader = _first(entries, lambda e: e.led and parent and e.led & parent.groups) or _first(entries, lambda e: e.led)
     teacher = _first(entries, lambda e: e.teacher and not e.led)

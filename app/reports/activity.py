@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from ..models import ActivityDay
 from ..registry import ReportParam, ReportSpec, Table
 from ..services.mail import directory
+from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, DEPUTY, DIRECTOR
 
-ROLES = ("Администратор", "Директор", "Завуч", "Сотрудник УО")
+ROLES = (ADMINISTRATOR, DIRECTOR, DEPUTY, AUTHORITY_OFFICER)
 ACTIONS = ("marks", "attendance", "homework", "message", "announcement", "diary")
 
 

@@ -21,6 +21,7 @@ from ..registry import (
     SCOPE_SELF,
     SCOPE_SYSTEM,
 )
+from app.roles import SYSTEM_ADMIN
 
 ANONYMOUS = "anonymous"
 # From widest to narrowest: a user with several roles gets the widest.
@@ -93,7 +94,7 @@ def _resolve(session: Session, account, host) -> Scope:
         return Scope(ANONYMOUS)
     role_names = [r.name for r in account.roles]
     scopes = {host.roles[name].scope for name in role_names if name in host.roles}
-    if "Admin" in role_names:
+    if SYSTEM_ADMIN in role_names:
         scopes.add(SCOPE_SYSTEM)
     kind = next((s for s in _BREADTH if s in scopes), SCOPE_SELF)
     base = dict(user_id=account.id, username=account.username, person_id=account.person_id)

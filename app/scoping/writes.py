@@ -16,6 +16,7 @@ from ..models import Account, Homework, OrgScoped
 from .declarations import GROUP, LEARNER, ScopeIndex, scope_index
 from .reads import restricted
 from .resolution import ANONYMOUS, Scope, current_scope
+from app.roles import AUTHORITY_OFFICER, SYSTEM_ADMIN
 
 # What an anonymous login may change on an account: FAB's own bookkeeping.
 _LOGIN_FIELDS = frozenset({"last_login", "login_count", "fail_login_count", "changed_on"})
@@ -146,5 +147,5 @@ def _guard_account(session: Session, scope: Scope, obj, is_new: bool) -> None:
         obj.org_id = scope.default_org_id
     if obj.org_id not in scope.write_org_ids or obj.authority_id is not None:
         _refuse(_l("Нет прав на изменение учётных записей этой организации."))
-    if any(r.name == "Admin" or r.name == "Сотрудник УО" for r in obj.roles):
+    if any(r.name == SYSTEM_ADMIN or r.name == AUTHORITY_OFFICER for r in obj.roles):
         _refuse(_l("Эту роль может назначить только администратор системы."))

@@ -28,13 +28,15 @@ from ..registry import SCOPE_ORGANISATION
 from ..scoping import Scope, acting_as
 from app.exceptions import RuleError
 from .passwords import check_password, one_time_password
+from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, HR, LEARNER, PARENT, SECRETARY, SYSTEM_ADMIN
+from app.registry import WRITE
 
-ORG_ISSUERS = {"Администратор", "Секретарь"}
-STAFF_ISSUERS = {"Администратор", "Специалист по кадрам"}
-ROLE_LEARNER = "Обучающийся"
-ROLE_PARENT = "Родитель"
+ORG_ISSUERS = {ADMINISTRATOR, SECRETARY}
+STAFF_ISSUERS = {ADMINISTRATOR, HR}
+ROLE_LEARNER = LEARNER
+ROLE_PARENT = PARENT
 # Roles a staff account may be given here: never the system's own.
-NOT_FOR_STAFF = {"Admin", "Public", "Сотрудник УО", ROLE_LEARNER, ROLE_PARENT}
+NOT_FOR_STAFF = {SYSTEM_ADMIN, "Public", AUTHORITY_OFFICER, ROLE_LEARNER, ROLE_PARENT}
 AGE_OF_OWN_CONSENT = 14
 DEFAULT_SCOPE = ("Фамилия, имя, отчество, дата рождения, класс (группа), отметки, посещаемость, "
                  "контактные данные — для ведения электронного журнала и дневника")
@@ -138,7 +140,7 @@ def issuable_groups(session, scope: Scope, role_names: set[str], resource: str =
         if scope.user_id is None:
             return []
         with acting_as(None):
-            groups = reach_of(session, session.get(Account, scope.user_id), resource, "write")
+            groups = reach_of(session, session.get(Account, scope.user_id), resource, WRITE)
         if not groups:
             return []
         q = q.where(LearnerGroup.id.in_(groups))

@@ -22,9 +22,10 @@ from .. import clock
 from ..models import AUDIENCES, Announcement, AnnouncementGroup, LearnerGroup
 from ..registry import SCOPE_CHILDREN, SCOPE_SELF
 from app.exceptions import RuleError
+from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR, PSYCHOLOGIST, SECRETARY
 
 RULE = _l("Объявления")
-POSTERS = ("Администратор", "Директор", "Завуч", "Секретарь", "Психолог / социальный педагог")
+POSTERS = (ADMINISTRATOR, DIRECTOR, DEPUTY, SECRETARY, PSYCHOLOGIST)
 AUDIENCE_LABELS = {
     "all": _l("Вся организация"),
     "staff": _l("Сотрудники"),

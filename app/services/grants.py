@@ -16,9 +16,9 @@ from sqlalchemy import inspect
 
 from ..exceptions import GrantRefused
 from ..scoping import Scope
+from app.roles import ADMINISTRATOR, SYSTEM_ADMIN
+from app.registry import WRITE
 
-ADMINISTRATOR = "Администратор"
-SYSTEM_ADMIN = "Admin"
 # Rights that make a role powerful: changing what roles may do, and keeping accounts.
 POWER_RESOURCES = ("Rights", "Users")
 
@@ -44,7 +44,7 @@ def powerful_roles(session, host, org_id: int) -> set[str]:
 
     levels = matrix(session, host, org_id)
     return {ADMINISTRATOR} | {role for (role, resource), level in levels.items()
-                              if resource in POWER_RESOURCES and level == "write"}
+                              if resource in POWER_RESOURCES and level == WRITE}
 
 
 def grantable_roles(session, host, actor_roles: set[str], org_id: int | None) -> set[str]:

@@ -40,12 +40,13 @@ from ..models.base import now
 from ..registry import SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_SELF
 from ..scoping import acting_as
 from app.exceptions import RuleError
+from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR, PSYCHOLOGIST, SECRETARY
 
 RULE = _l("Почта")
-ADMINISTRATION = ("Администратор", "Директор", "Завуч")
+ADMINISTRATION = (ADMINISTRATOR, DIRECTOR, DEPUTY)
 # Roles that reach everyone of the organisation besides the administration (seed 002:
 # the secretary and the psychologist write to parents and learners).
-WIDE = (*ADMINISTRATION, "Секретарь", "Психолог / социальный педагог")
+WIDE = (*ADMINISTRATION, SECRETARY, PSYCHOLOGIST)
 MAX_RECIPIENTS = 2000
 MAX_BODY = 20000
 PAGE_SIZE = 20

@@ -7,13 +7,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired
 
 from .base import LABELS, READ_WRITE, SafeActionsMixin, display_value
+from app.roles import SYSTEM_ADMIN
+from app.registry import WRITE
 
 
 class AccountView(SafeActionsMixin, UserDBModelView):
     class_permission_name = "Users"
     # userinfo stays "can_userinfo": every user may see his own profile.
     method_permission_name = {k: v for k, v in READ_WRITE.items()}
-    method_permission_name.update({"resetpasswords": "write"})
+    method_permission_name.update({"resetpasswords": WRITE})
     label_columns = {**LABELS, "conf_password": _l("Повторите пароль"), "password": _l("Пароль"),
                      "login_count": _l("Число входов"), "fail_login_count": _l("Неудачных входов")}
     list_title = show_title = _l("Учётные записи")
@@ -48,7 +50,7 @@ class AccountView(SafeActionsMixin, UserDBModelView):
     user_info_title = _l("Ваши данные")
     # System roles are never offered (and the guard refuses them anyway).
     add_form_query_rel_fields = edit_form_query_rel_fields = {
-        "roles": [["name", FilterNotEqual, "Admin"], ["name", FilterNotEqual, "Public"]],
+        "roles": [["name", FilterNotEqual, SYSTEM_ADMIN], ["name", FilterNotEqual, "Public"]],
     }
     page_size = 25
     # FAB's validator wants roles or groups; we have no groups in the form, so

@@ -15,6 +15,7 @@ from ..extensions import db
 from app.exceptions import ScopeError
 from ..services import announcements as board
 from app.exceptions import RuleError
+from app.registry import READ, WRITE
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -34,7 +35,7 @@ def announcement_board(limit: int = 5):
 class AnnouncementsView(BaseView):
     route_base = "/announcements"
     class_permission_name = "Announcements"
-    method_permission_name = {"index": "read", "show": "read", "create": "write", "withdraw": "write"}
+    method_permission_name = {"index": READ, "show": READ, "create": WRITE, "withdraw": WRITE}
     default_view = "index"
 
     @staticmethod

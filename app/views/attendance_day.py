@@ -15,6 +15,7 @@ from ..models import AcademicYear, AttendanceCode, Learner, LearnerGroup
 from ..scoping import current_scope
 from ..services.attendance import REASON_CATEGORIES, convert_day, day_sheet, month_sheet, open_absences
 from app.exceptions import RuleError
+from app.registry import READ, WRITE
 
 
 def _groups(session):
@@ -31,7 +32,7 @@ def _groups(session):
 class AttendanceDayView(BaseView):
     route_base = "/attendance-day"
     class_permission_name = "Attendance"
-    method_permission_name = {"day": "read", "convert": "write"}
+    method_permission_name = {"day": READ, "convert": WRITE}
     default_view = "day"
 
     @staticmethod

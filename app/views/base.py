@@ -17,14 +17,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from app.exceptions import ScopeError
 from app.exceptions import RuleError
+from app.registry import READ, WRITE
 
 READ_WRITE = {
-    "list": "read", "show": "read", "download": "read", "api_read": "read", "api_column_add": "read",
-    "api_column_edit": "read", "api_readvalues": "read", "api_get": "read",
-    "add": "write", "edit": "write", "delete": "write", "action": "write", "action_post": "write",
-    "api_create": "write", "api_update": "write", "api_delete": "write",
-    "get": "read", "get_list": "read", "info": "read",
-    "post": "write", "put": "write",
+    "list": READ, "show": READ, "download": READ, "api_read": READ, "api_column_add": READ,
+    "api_column_edit": READ, "api_readvalues": READ, "api_get": READ,
+    "add": WRITE, "edit": WRITE, "delete": WRITE, "action": WRITE, "action_post": WRITE,
+    "api_create": WRITE, "api_update": WRITE, "api_delete": WRITE,
+    "get": READ, "get_list": READ, "info": READ,
+    "post": WRITE, "put": WRITE,
 }
 
 # Column labels shared by every view (our strings go through Flask-Babel).

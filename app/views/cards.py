@@ -30,6 +30,7 @@ from app.views.base import EjournalModelView, interface
 
 from app.services import cards as svc
 from app.models.cards import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
+from app.registry import READ, WRITE
 
 PER_PAGE = 25
 
@@ -55,7 +56,7 @@ class _CardView(BaseView):
     resource = ""
     title = ""
     show_template = form_template = ""
-    method_permission_name = {"index": "read", "show": "read", "edit": "write", "save": "write"}
+    method_permission_name = {"index": READ, "show": READ, "edit": WRITE, "save": WRITE}
     default_view = "index"
 
     def _require(self, write: bool = False) -> None:

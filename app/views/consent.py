@@ -19,6 +19,7 @@ from app.exceptions import ScopeError
 from ..security import role_names_of
 from ..services import accounts as svc
 from app.exceptions import RuleError
+from app.registry import READ, WRITE
 
 
 def _date(name: str, default: dt.date | None = None) -> dt.date:
@@ -34,7 +35,7 @@ def _date(name: str, default: dt.date | None = None) -> dt.date:
 class ConsentView(BaseView):
     route_base = "/consents"
     class_permission_name = "Consents"
-    method_permission_name = {"index": "read", "add": "write", "edit": "write", "withdraw": "write", "delete": "write"}
+    method_permission_name = {"index": READ, "add": WRITE, "edit": WRITE, "withdraw": WRITE, "delete": WRITE}
     default_view = "index"
 
     @staticmethod

@@ -17,6 +17,7 @@ from ..scoping import current_scope
 from ..services.diary import period_summary, week
 from ..services.periods import pick_period, study_periods
 from .lesson import send_attachment
+from app.registry import READ
 
 WEEKDAYS = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"]
 
@@ -58,7 +59,7 @@ def periods_of(session, host, learner: Learner) -> list[Period]:
 class DiaryView(BaseView):
     route_base = "/diary"
     class_permission_name = "Diary"
-    method_permission_name = {"week": "read", "period": "read", "attachment": "read"}
+    method_permission_name = {"week": READ, "period": READ, "attachment": READ}
     default_view = "week"
 
     @staticmethod
@@ -106,7 +107,7 @@ class DiaryApi(BaseApi):
 
     resource_name = "diary"
     class_permission_name = "Diary"
-    method_permission_name = {"get_week": "read", "get_period": "read"}
+    method_permission_name = {"get_week": READ, "get_period": READ}
     allow_browser_login = True
     openapi_spec_tag = "Дневник"
 

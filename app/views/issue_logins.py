@@ -20,6 +20,7 @@ from app.exceptions import ScopeError
 from ..security import role_names_of
 from ..services import accounts as svc
 from app.exceptions import RuleError
+from app.registry import READ, WRITE
 
 
 def login_url() -> str:
@@ -56,7 +57,7 @@ def _pdf_response(pdf: bytes, name: str):
 class IssueLoginsView(BaseView):
     route_base = "/issue-logins"
     class_permission_name = "IssueLogins"
-    method_permission_name = {"index": "read", "issue": "write", "issue_staff": "write"}
+    method_permission_name = {"index": READ, "issue": WRITE, "issue_staff": WRITE}
     default_view = "index"
 
     @staticmethod

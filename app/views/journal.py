@@ -14,6 +14,7 @@ from ..models import LearnerGroup, Lesson, Subgroup, Subject, TeachingAssignment
 from ..scoping import current_scope
 from ..services.journal import load_grid, save_cells, save_finals
 from ..services.periods import pick_period, study_periods
+from app.registry import READ, WRITE
 
 MAX_BATCH = 500
 
@@ -50,7 +51,7 @@ def _own_subgroup(session, group_id: int, subject_id: int) -> int | None:
 class JournalView(BaseView):
     route_base = "/journal"
     class_permission_name = "Marks"
-    method_permission_name = {"grid": "read", "save": "write"}
+    method_permission_name = {"grid": READ, "save": WRITE}
     default_view = "grid"
 
     @staticmethod

@@ -15,6 +15,7 @@ from ..scoping import current_scope
 from ..services.kinds import kind_of
 from ..services.lessons import add_assignment, add_homework, store_attachment, update_lesson
 from .base import apply_rule_action
+from app.registry import READ, WRITE
 
 
 def upload_dir() -> Path:
@@ -43,8 +44,8 @@ def _lesson_for_write(lesson_id: int) -> Lesson:
 class LessonPageView(BaseView):
     route_base = "/lesson"
     class_permission_name = "Lessons"
-    method_permission_name = {"show": "read", "save": "write", "assignment": "write", "homework": "write",
-                              "attachment": "read"}
+    method_permission_name = {"show": READ, "save": WRITE, "assignment": WRITE, "homework": WRITE,
+                              "attachment": READ}
 
     @expose("/<int:lesson_id>")
     @has_access

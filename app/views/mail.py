@@ -13,6 +13,7 @@ from ..extensions import db
 from ..services import mail, notices
 from app.exceptions import RuleError
 from app.exceptions import ScopeError
+from app.registry import READ, WRITE
 
 
 def unread_for_request() -> int:
@@ -55,8 +56,8 @@ def _pages(total: int, size: int) -> int:
 class MailView(BaseView):
     route_base = "/mail"
     class_permission_name = "Mail"
-    method_permission_name = {"inbox": "read", "sent": "read", "thread": "read", "compose": "write",
-                              "reply": "write", "notice": "write"}
+    method_permission_name = {"inbox": READ, "sent": READ, "thread": READ, "compose": WRITE,
+                              "reply": WRITE, "notice": WRITE}
     default_view = "inbox"
 
     @staticmethod

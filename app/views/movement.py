@@ -21,6 +21,7 @@ from app.views.base import apply_rule_action
 from app.models.movement import KINDS
 from app.services.movement import MANUAL_KINDS, apply_order, book_page, close_year, learner_history, \
     overdue_items, plan_closing
+from app.registry import READ, WRITE
 
 PAGE_SIZE = 50
 
@@ -59,7 +60,7 @@ def kind_labels() -> dict[str, str]:
 class MovementBookView(BaseView):
     route_base = "/movement"
     class_permission_name = "Movement"
-    method_permission_name = {"index": "read", "learner": "read", "order": "write"}
+    method_permission_name = {"index": READ, "learner": READ, "order": WRITE}
     default_view = "index"
     title = _l("Книга движения учащихся")
 
@@ -119,7 +120,7 @@ class MovementOverdueView(BaseView):
 
     route_base = "/movement-overdue"
     class_permission_name = "MovementOverdue"
-    method_permission_name = {"index": "read"}
+    method_permission_name = {"index": READ}
     default_view = "index"
     title = _l("Просроченные записи книги движения")
 
@@ -136,7 +137,7 @@ class YearClosingView(BaseView):
 
     route_base = "/year-closing"
     class_permission_name = "YearClosing"
-    method_permission_name = {"index": "read", "close": "write"}
+    method_permission_name = {"index": READ, "close": WRITE}
     default_view = "index"
     title = _l("Закрытие учебного года")
 

@@ -33,6 +33,7 @@ from app.services.plans import (
     r13_result,
     replace_topics,
 )
+from app.registry import READ, WRITE
 
 PAGE_SIZE = 50
 STATUS_LABELS = {
@@ -102,7 +103,7 @@ class LoadCheckView(BaseView):
 
     route_base = "/load"
     class_permission_name = "CurriculumLoad"
-    method_permission_name = {"index": "read"}
+    method_permission_name = {"index": READ}
     default_view = "index"
     title = _l("Нагрузка и учебный план")
 
@@ -157,7 +158,7 @@ class LessonPlanView(BaseView):
 
     route_base = "/plans"
     class_permission_name = "LessonPlans"
-    method_permission_name = {"index": "read", "plan": "read", "save": "write", "upload": "write", "flow": "write"}
+    method_permission_name = {"index": READ, "plan": READ, "save": WRITE, "upload": WRITE, "flow": WRITE}
     default_view = "index"
     title = _l("Календарно-тематическое планирование")
 

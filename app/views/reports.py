@@ -14,11 +14,12 @@ from ..reports.engine import choices, default_value, form_params
 from ..reports.formats import FORMATS, cell_text, render
 from ..scoping import current_scope
 from ..security import role_names_of
+from app.registry import READ
 
 class ReportsView(BaseView):
     route_base = "/reports"
     class_permission_name = "Reports"
-    method_permission_name = {"index": "read", "show": "read"}
+    method_permission_name = {"index": READ, "show": READ}
     default_view = "index"
 
     @staticmethod

@@ -14,12 +14,13 @@ from ..models import Organisation
 from ..registry import SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_SELF
 from ..scoping import current_scope
 from app.exceptions import ScopeError
+from app.registry import NONE, READ, WRITE
 
 
 class RightsView(BaseView):
     route_base = "/rights"
     class_permission_name = "Rights"
-    method_permission_name = {"index": "read", "save": "write"}
+    method_permission_name = {"index": READ, "save": WRITE}
     default_view = "index"
 
     @staticmethod
@@ -96,7 +97,7 @@ class RightsView(BaseView):
         return url_for("RightsView.index", org=None if current_user.org_id else org_id, role=role or None)
 
 
-LEVELS = [("none", _l("нет")), ("read", _l("чтение")), ("write", _l("изменение"))]
+LEVELS = [(NONE, _l("нет")), (READ, _l("чтение")), (WRITE, _l("изменение"))]
 
 
 def _sections(host, plugins) -> list[tuple[str, list]]:

@@ -11,12 +11,13 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Organisation
 from ..services import settings as svc
+from app.registry import READ, WRITE
 
 
 class RuleSettingsView(BaseView):
     route_base = "/rule-settings"
     class_permission_name = "RuleSettings"
-    method_permission_name = {"index": "read", "save": "write"}
+    method_permission_name = {"index": READ, "save": WRITE}
     default_view = "index"
 
     @staticmethod

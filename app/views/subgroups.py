@@ -19,6 +19,7 @@ from app.views.base import apply_rule_action
 from app.views.movement import scoped_get
 
 from app.services.subgroups import Actor, may_split, move, move_dates, split, split_locked, subgroups_of
+from app.registry import READ
 
 MAX_SUBGROUPS = 3
 
@@ -57,7 +58,7 @@ class SubgroupSplitView(BaseView):
     route_base = "/subgroups"
     class_permission_name = "SubgroupSplit"
     # Reading the page is enough to ask: the rules (R9) decide who may split or move.
-    method_permission_name = {"index": "read", "split_class": "read", "move_learner": "read"}
+    method_permission_name = {"index": READ, "split_class": READ, "move_learner": READ}
     default_view = "index"
     title = _l("Деление классов на подгруппы")
 

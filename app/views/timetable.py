@@ -31,6 +31,7 @@ from app.services.timetable import (
     current_year, delete_entry, generate_lessons, initials, lessons_off_days, period_range, reflow, save_change,
     save_entry, save_event,
 )
+from app.registry import READ, WRITE
 
 CATEGORY = "Timetable"
 CATEGORY_LABEL = _l("Расписание")
@@ -65,8 +66,8 @@ def _can(resource: str) -> bool:
 class TimetableView(BaseView):
     route_base = "/timetable"
     class_permission_name = "Timetable"
-    method_permission_name = {"week": "read", "save_entry": "write", "delete_entry": "write", "change": "write",
-                              "generate": "write"}
+    method_permission_name = {"week": READ, "save_entry": WRITE, "delete_entry": WRITE, "change": WRITE,
+                              "generate": WRITE}
     default_view = "week"
 
     @staticmethod
@@ -250,7 +251,7 @@ class OffDaysView(BaseView):
 
     route_base = "/timetable-offdays"
     class_permission_name = "TimetableOffDays"
-    method_permission_name = {"index": "read"}
+    method_permission_name = {"index": READ}
     default_view = "index"
 
     @staticmethod
@@ -271,7 +272,7 @@ class ClassEventView(BaseView):
 
     route_base = "/class-events"
     class_permission_name = "ClassEvents"
-    method_permission_name = {"index": "read", "add": "write", "delete": "write"}
+    method_permission_name = {"index": READ, "add": WRITE, "delete": WRITE}
     default_view = "index"
 
     @staticmethod
@@ -503,7 +504,7 @@ class TimetableApi(BaseApi):
 
     resource_name = "timetable"
     class_permission_name = "Timetable"
-    method_permission_name = {"get_week": "read"}
+    method_permission_name = {"get_week": READ}
     allow_browser_login = True
     openapi_spec_tag = "Расписание"
 

@@ -16,6 +16,7 @@ from ..services.journal import late_finals
 from ..services.lessons import assign_substitute
 from .base import apply_rule_action
 from .journal import _choices
+from app.registry import READ, WRITE
 
 
 class UnlockRequestView(BaseView):
@@ -23,7 +24,7 @@ class UnlockRequestView(BaseView):
 
     route_base = "/unlock-requests"
     class_permission_name = "Marks"
-    method_permission_name = {"index": "write", "create": "write"}
+    method_permission_name = {"index": WRITE, "create": WRITE}
     default_view = "index"
 
     @expose("/")
@@ -56,7 +57,7 @@ class UnlockDecisionView(BaseView):
 
     route_base = "/unlocks"
     class_permission_name = "Unlocks"
-    method_permission_name = {"index": "read", "decide": "write", "substitute": "write"}
+    method_permission_name = {"index": READ, "decide": WRITE, "substitute": WRITE}
     default_view = "index"
 
     @staticmethod

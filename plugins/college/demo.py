@@ -11,6 +11,7 @@ from app.models import LearnerGroup, Subject, TeachingAssignment
 from app.registry import DemoOrganisation
 
 from .models import GroupSpecialty, Specialty
+from app.roles import LEARNER, PARENT, TEACHER
 
 name = "college"
 GROUP_SIZE = (20, 25)
@@ -153,12 +154,12 @@ def populate(host, session, organisation, year, rng):
     session.flush()
     student = students[second.name][0]
     logins = [
-        demo.add_login(session, "teacher", ["Учитель"], person=lecturer, organisation=organisation),
-        demo.add_login(session, "curator", ["Учитель", "Куратор"], person=curator, organisation=organisation),
+        demo.add_login(session, "teacher", [TEACHER], person=lecturer, organisation=organisation),
+        demo.add_login(session, "curator", [TEACHER, "Куратор"], person=curator, organisation=organisation),
         demo.add_login(session, "manager", ["Менеджер учебной части"], person=manager, organisation=organisation),
         demo.add_login(session, "head", ["Заведующий учебной частью"], person=head, organisation=organisation),
-        demo.add_login(session, "student", ["Обучающийся"], person=student, organisation=organisation),
-        demo.add_login(session, "parent", ["Родитель"], person=student.guardian_links[0].guardian,
+        demo.add_login(session, "student", [LEARNER], person=student, organisation=organisation),
+        demo.add_login(session, "parent", [PARENT], person=student.guardian_links[0].guardian,
                        organisation=organisation),
     ]
     session.flush()

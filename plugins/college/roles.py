@@ -4,6 +4,7 @@ from __future__ import annotations
 from app import hookimpl
 from app.core_plugin import READ_ALL, R, W
 from app.registry import SCOPE_GROUPS, SCOPE_ORGANISATION, RoleSpec
+from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER
 
 
 @hookimpl
@@ -18,6 +19,6 @@ def register_roles(host) -> list[RoleSpec]:
                  "Ведёт расписание, нагрузку и журнал колледжа"),
         RoleSpec("Заведующий учебной частью", SCOPE_ORGANISATION, {**READ_ALL, "Specialties": R, "Audit": R},
                  "Видит всё, ничего не изменяет"),
-        RoleSpec("Администратор", SCOPE_ORGANISATION, {"Specialties": W}),
-        RoleSpec("Сотрудник УО", "authority", {"Specialties": R}),
+        RoleSpec(ADMINISTRATOR, SCOPE_ORGANISATION, {"Specialties": W}),
+        RoleSpec(AUTHORITY_OFFICER, "authority", {"Specialties": R}),
     ]

@@ -7,6 +7,7 @@ import datetime as dt
 from app import demo
 from app.models import Attendance, LearnerGroup
 from app.registry import DemoOrganisation
+from app.roles import PARENT
 
 name = "preschool"
 # (name, age group level 1..6, age of the children on 1 September)
@@ -72,7 +73,7 @@ def populate(host, session, organisation, year, rng):
     child = children[first.name][0]
     logins = [
         demo.add_login(session, "educator", ["Воспитатель"], person=educators[0], organisation=organisation),
-        demo.add_login(session, "preschool-parent", ["Родитель"], person=child.guardian_links[0].guardian,
+        demo.add_login(session, "preschool-parent", [PARENT], person=child.guardian_links[0].guardian,
                        organisation=organisation),
     ]
     session.flush()

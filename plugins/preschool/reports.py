@@ -10,6 +10,7 @@ from app.models import Attendance, AttendanceCode, Learner
 from app.registry import ReportParam, ReportSpec, Table
 
 from . import name
+from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR
 
 
 def attendance_sheet(session, params) -> list[Table]:
@@ -37,6 +38,6 @@ def attendance_sheet(session, params) -> list[Table]:
 @hookimpl
 def register_reports(host) -> list[ReportSpec]:
     return [ReportSpec("preschool.attendance_sheet", name, "Табель учёта посещаемости детей",
-                       roles=("Администратор", "Директор", "Завуч", "Воспитатель"), run=attendance_sheet,
+                       roles=(ADMINISTRATOR, DIRECTOR, DEPUTY, "Воспитатель"), run=attendance_sheet,
                        params=(ReportParam("group", "Группа", "group"), ReportParam("month", "Месяц", "month")),
                        landscape=True)]

@@ -12,6 +12,7 @@ from app.services.marks import marks_allowed
 
 from .movement import populate_movement
 from .subgroups import populate_subgroups
+from app.roles import LEARNER, PARENT, TEACHER
 
 name = "school"
 LETTERS = "АБ"
@@ -220,13 +221,13 @@ def populate(host, session, organisation, year, rng):
     subject_teacher = next(t for position in ("Учитель физики", "Учитель химии", *teachers)
                            for t in teachers[position] if t.id not in leading)
     logins = [
-        demo.add_login(session, "teacher", ["Учитель"], person=subject_teacher, organisation=organisation),
-        demo.add_login(session, "classteacher", ["Учитель"], person=class_teacher, organisation=organisation),
+        demo.add_login(session, "teacher", [TEACHER], person=subject_teacher, organisation=organisation),
+        demo.add_login(session, "classteacher", [TEACHER], person=class_teacher, organisation=organisation),
     ]
     pupil = learners["5А"][0]
     parent = pupil.guardian_links[0].guardian
-    logins.append(demo.add_login(session, "learner", ["Обучающийся"], person=pupil, organisation=organisation))
-    logins.append(demo.add_login(session, "parent", ["Родитель"], person=parent, organisation=organisation))
+    logins.append(demo.add_login(session, "learner", [LEARNER], person=pupil, organisation=organisation))
+    logins.append(demo.add_login(session, "parent", [PARENT], person=parent, organisation=organisation))
     session.flush()
     from .cards import populate_cards
 

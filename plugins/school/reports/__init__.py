@@ -12,8 +12,9 @@ from .material import material_covered
 from .movement import movement_dynamics, movement_ledger
 from .preliminary import preliminary
 from .results import class_results, class_teacher_period, ledger, year_results
+from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, CLASS_TEACHER, DEPUTY, DIRECTOR, SECRETARY, TEACHER
 
-ADMINISTRATION = ("Администратор", "Директор", "Завуч")
+ADMINISTRATION = (ADMINISTRATOR, DIRECTOR, DEPUTY)
 CLASS = ReportParam("group", "Класс", "group")
 PERIOD = ReportParam("period", "Период", "period")
 SUBJECT = ReportParam("subject", "Предмет", "subject")
@@ -28,37 +29,37 @@ def register_reports(host) -> list[ReportSpec]:
 def specs(plugin: str) -> list[ReportSpec]:
     return [
         ReportSpec("school.class_fill", plugin, "Наполняемость классов",
-                   roles=(*ADMINISTRATION, "Секретарь", "Сотрудник УО"), run=class_fill,
+                   roles=(*ADMINISTRATION, SECRETARY, AUTHORITY_OFFICER), run=class_fill,
                    params=(ReportParam("organisation", "Организация", "organisation"),)),
         ReportSpec("school.class_results", plugin, "Итоги успеваемости класса за период",
-                   roles=(*ADMINISTRATION, "Классный руководитель", "Сотрудник УО"), run=class_results,
+                   roles=(*ADMINISTRATION, CLASS_TEACHER, AUTHORITY_OFFICER), run=class_results,
                    params=(CLASS, PERIOD), landscape=True),
         ReportSpec("school.class_teacher_period", plugin, "Отчёт классного руководителя за период",
-                   roles=(*ADMINISTRATION, "Классный руководитель"), run=class_teacher_period,
+                   roles=(*ADMINISTRATION, CLASS_TEACHER), run=class_teacher_period,
                    params=(CLASS, PERIOD)),
         ReportSpec("school.ledger", plugin, "Сводная ведомость учёта успеваемости обучающихся класса",
-                   roles=(*ADMINISTRATION, "Классный руководитель", "Секретарь"), run=ledger,
+                   roles=(*ADMINISTRATION, CLASS_TEACHER, SECRETARY), run=ledger,
                    params=(CLASS,), landscape=True),
         ReportSpec("school.attendance_by_month", plugin, "Отчёт о посещаемости класса по месяцам",
-                   roles=(*ADMINISTRATION, "Классный руководитель"), run=attendance_by_month,
+                   roles=(*ADMINISTRATION, CLASS_TEACHER), run=attendance_by_month,
                    params=(CLASS,)),
         ReportSpec("school.attendance_ledger", plugin, "Сводная ведомость учёта посещаемости",
-                   roles=(*ADMINISTRATION, "Классный руководитель", "Секретарь"), run=attendance_ledger,
+                   roles=(*ADMINISTRATION, CLASS_TEACHER, SECRETARY), run=attendance_ledger,
                    params=(CLASS,), landscape=True),
         ReportSpec("school.preliminary", plugin, "Предварительный отчёт классного руководителя за период",
-                   roles=(*ADMINISTRATION, "Классный руководитель"), run=preliminary,
+                   roles=(*ADMINISTRATION, CLASS_TEACHER), run=preliminary,
                    params=(CLASS, PERIOD), landscape=True),
         ReportSpec("school.year_results", plugin, "Итоговые данные по учащимся",
-                   roles=(*ADMINISTRATION, "Классный руководитель", "Секретарь"), run=year_results,
+                   roles=(*ADMINISTRATION, CLASS_TEACHER, SECRETARY), run=year_results,
                    params=(CLASS,), landscape=True),
         ReportSpec("school.journal_print", plugin, "Печатная форма классного журнала",
-                   roles=(*ADMINISTRATION, "Классный руководитель", "Учитель"), run=journal_print,
+                   roles=(*ADMINISTRATION, CLASS_TEACHER, TEACHER), run=journal_print,
                    params=(CLASS, SUBJECT, PERIOD), landscape=True),
         ReportSpec("school.material_covered", plugin, "Учёт пройденного материала",
-                   roles=(*ADMINISTRATION, "Сотрудник УО"), run=material_covered,
+                   roles=(*ADMINISTRATION, AUTHORITY_OFFICER), run=material_covered,
                    params=(ReportParam("date", "На дату", "date"),), landscape=True),
         ReportSpec("school.movement_dynamics", plugin, "Динамика движения обучающихся",
-                   roles=(*ADMINISTRATION, "Секретарь", "Сотрудник УО"), run=movement_dynamics, params=(DATES,)),
+                   roles=(*ADMINISTRATION, SECRETARY, AUTHORITY_OFFICER), run=movement_dynamics, params=(DATES,)),
         ReportSpec("school.movement_ledger", plugin, "Сводная ведомость учёта движения учащихся",
-                   roles=(*ADMINISTRATION, "Секретарь"), run=movement_ledger, params=(DATES,), landscape=True),
+                   roles=(*ADMINISTRATION, SECRETARY), run=movement_ledger, params=(DATES,), landscape=True),
     ]
