@@ -85,16 +85,16 @@ def configure_views(app: Flask) -> None:
     from .api import APIS
     from .extensions import db
     from .security import scope_for_request
+    from .views.attendance_day import AttendanceDayView
     from .views.audit import AuditView
     from .views.catalog import CATEGORIES, MENU, NO_MENU
-    from .views.attendance_day import AttendanceDayView
     from .views.diary import DiaryApi, DiaryView
     from .views.journal import JournalView
     from .views.lesson import LessonPageView
-    from .views.unlocks import UnlockDecisionView, UnlockRequestView
     from .views.reports import ReportsView
     from .views.rights import RightsView
     from .views.settings import RuleSettingsView
+    from .views.unlocks import UnlockDecisionView, UnlockRequestView
 
     appbuilder = app.appbuilder
     journal_label, journal_icon = CATEGORIES["Journal"]

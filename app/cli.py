@@ -55,9 +55,8 @@ def demo_credentials_command():
 @with_appcontext
 def demo_banner_command():
     """Print where to log in and with which demo logins (for `make run`)."""
-    from .demo import demo_logins
-
     from . import clock
+    from .demo import demo_logins
 
     click.echo("\nЭлектронный журнал: http://127.0.0.1:8080")
     if clock.pinned_day() is not None:
@@ -99,9 +98,9 @@ def report_run_command(report_id, username, org, params, fmt, out):
     from .extensions import db
     from .models import Account, Organisation
     from .reports import ReportError, allowed_reports, parse_params, run_report
+    from .reports.formats import render
     from .scoping import acting_as, resolve_scope
     from .security import role_names_of
-    from .reports.formats import render
 
     host = current_app.extensions["ejournal"]
     spec = host.reports.get(report_id)

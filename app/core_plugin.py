@@ -8,6 +8,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from app.registry import NONE, READ, WRITE
+from app.roles import (
+    ADMINISTRATOR,
+    AUTHORITY_OFFICER,
+    CLASS_TEACHER,
+    DEPUTY,
+    DIRECTOR,
+    HR,
+    LEARNER,
+    MEDIC,
+    PARENT,
+    PSYCHOLOGIST,
+    SECRETARY,
+    TEACHER,
+    TECHNICIAN,
+)
+
 from .hookspecs import hookimpl
 from .registry import (
     SCOPE_AUTHORITY,
@@ -16,13 +33,11 @@ from .registry import (
     SCOPE_ORGANISATION,
     SCOPE_SELF,
     PluginInfo,
+    ReportSpec,
     Resource,
     RoleSpec,
-    ReportSpec,
     RuleSetting,
 )
-from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, CLASS_TEACHER, DEPUTY, DIRECTOR, HR, LEARNER, MEDIC, PARENT, PSYCHOLOGIST, SECRETARY, TEACHER, TECHNICIAN
-from app.registry import NONE, READ, WRITE
 
 if TYPE_CHECKING:
     from .plugins import PluginHost
@@ -170,8 +185,8 @@ MONITORING = (ADMINISTRATOR, DIRECTOR, DEPUTY, AUTHORITY_OFFICER)
 def register_reports(host: PluginHost) -> list[ReportSpec]:
     from .registry import ReportParam
     from .reports.accounts import accounts_overdue
-    from .reports.authority import authority_summary
     from .reports.activity import activity_reports
+    from .reports.authority import authority_summary
     from .reports.monitoring import final_marks_deadline, homework_record, marks_fill, open_absences
 
     dates = ReportParam("dates", "Даты", "date_range")

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import pluggy
 
+from app.registry import WRITE
+
 from . import hookspecs
 from .exceptions import PluginError
 from .registry import (
@@ -37,7 +39,6 @@ from .registry import (
     RoleSpec,
     RuleSetting,
 )
-from app.registry import WRITE
 
 if TYPE_CHECKING:
     from random import Random

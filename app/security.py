@@ -23,13 +23,14 @@ from flask_appbuilder.security.views import RoleModelView
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.registry import NONE, READ, WRITE
+from app.roles import SYSTEM_ADMIN
+
 from .models import Account, LearnerGroup, Organisation, OrgRolePermission
 from .scoping import resolve_scope
 from .views.accounts import AccountView
 from .views.base import interface
 from .views.passwords import EjournalAuthDBView
-from app.roles import SYSTEM_ADMIN
-from app.registry import NONE, READ, WRITE
 
 LEVELS = {NONE: 0, READ: 1, WRITE: 2}
 # Pages every signed-in user has for himself: own profile and own password.

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from app import clock
-from app.services.edit_window import check_editable
 from app.exceptions import RuleError
+from app.services.edit_window import check_editable
 
 
 def test_after_midnight_in_moscow_it_is_already_tomorrow(app):

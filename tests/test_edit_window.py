@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.services.edit_window import check_editable
 from app.exceptions import RuleError
+from app.services.edit_window import check_editable
 
 NOW = dt.datetime(2026, 11, 23, 10, 0)
 

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from app.exceptions import RuleError
 from app.plugins import PluginHost
 from app.services.marks import (
     WeightedMark,
@@ -14,7 +15,6 @@ from app.services.marks import (
     round_by_threshold,
     weighted_average,
 )
-from app.exceptions import RuleError
 
 HOST = PluginHost()
 FIVE = HOST.scale_for("class")

@@ -9,8 +9,8 @@ from importlib.metadata import entry_points
 import pytest
 
 from app import create_app, hookimpl
-from app.plugins import ENTRY_POINT_GROUP, PluginHost
 from app.exceptions import PluginError
+from app.plugins import ENTRY_POINT_GROUP, PluginHost
 from app.registry import SCOPE_GROUPS, GroupKind, MarkScale, MarkValue, PeriodTemplate, PeriodType, Resource, RoleSpec
 
 from .conftest import base_config

@@ -10,7 +10,6 @@ import re
 
 import pytest
 
-
 CLASS_FILL = "/reports/school.class_fill/"
 
 

@@ -12,13 +12,20 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.models import (
-    AcademicYear, Assignment, Attendance, LearnerGroup, Lesson, Mark, Organisation, Period,
+    AcademicYear,
+    Assignment,
+    Attendance,
+    LearnerGroup,
+    Lesson,
+    Mark,
+    Organisation,
+    Period,
 )
-from app.services.periods import study_periods
-from app.services.calendar import working_days
-from plugins.school.periods import ensure_periods
 from app.models.timetable import Holiday, SchoolYearMode, TimetableEntry, TransferredDay
+from app.services.calendar import working_days
+from app.services.periods import study_periods
 from app.services.timetable import generate_lessons
+from plugins.school.periods import ensure_periods
 
 pytestmark = pytest.mark.dates
 

@@ -13,11 +13,11 @@ from flask import g
 from flask_login import login_user
 from sqlalchemy import func, select
 
+from app.exceptions import ScopeError
 from app.extensions import db
 from app.models import Account, AuditEntry, Learner, LearnerGroup, Staff, TeachingAssignment
-from app.exceptions import ScopeError
-from app.security import scope_for_request
 from app.models.cards import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
+from app.security import scope_for_request
 from app.services.cards import DEFAULT_CONDITIONS
 from tests.test_query_counts import count_queries
 from tests.test_russian_ui import assert_russian, menu_urls, visible_text

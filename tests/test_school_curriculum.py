@@ -1,7 +1,6 @@
 """Subjects in full (R8), class names by grade, the curriculum and «Нагрузка и учебный план»."""
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import func, select
 

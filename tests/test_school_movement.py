@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.models import AcademicYear, AuditEntry, Learner, LearnerGroup, Mark, Staff
-from app.services.journal import load_grid
 from app.models.movement import MovementOrder
+from app.services.journal import load_grid
 from app.services.movement import add_working_days, overdue_items
 from plugins.school.movement import deadline as school_deadline
 

@@ -11,10 +11,18 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (
-    AcademicYear, Assignment, LearnerGroup, Learner, Lesson, Mark, Staff, Substitution, TeachingAssignment,
+    AcademicYear,
+    Assignment,
+    Learner,
+    LearnerGroup,
+    Lesson,
+    Mark,
+    Staff,
+    Substitution,
+    TeachingAssignment,
 )
-from app.services.diary import week as diary_week
 from app.models.timetable import ClassEvent, Holiday, Room, TimetableChange, TimetableEntry
+from app.services.diary import week as diary_week
 from app.services.timetable import generate_lessons, save_entry
 from tests.test_query_counts import count_queries
 from tests.world import current_quarter

@@ -9,10 +9,16 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AcademicYear, LearnerGroup, Lesson, Organisation
-from app.services.calendar import load_calendar
 from app.models.timetable import (
-    Bell, ClassEvent, Holiday, Room, TimetableChange, TimetableEntry, TimetableLesson,
+    Bell,
+    ClassEvent,
+    Holiday,
+    Room,
+    TimetableChange,
+    TimetableEntry,
+    TimetableLesson,
 )
+from app.services.calendar import load_calendar
 from tests.world import TODAY
 
 pytestmark = pytest.mark.dates  # the demo is built on the world's day

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app import clock, hookimpl
+from app.exceptions import RuleError
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup, Mark, Period, Staff, TeachingAssignment
-from app.services.journal import load_grid
-from app.exceptions import RuleError
 from app.models.movement import MovementOrder
+from app.services.journal import load_grid
 
 pytestmark = pytest.mark.dates  # graduation is dated by the day the year is closed
 

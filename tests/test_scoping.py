@@ -13,10 +13,10 @@ from flask import g
 from sqlalchemy import func, inspect, select
 
 from app import clock
+from app.exceptions import ScopeError
 from app.extensions import db
 from app.models import AcademicYear, Account, Attendance, EditUnlock, GuardianLink, Learner, Lesson, Mark, Person
 from app.scoping import acting_as, resolve_scope
-from app.exceptions import ScopeError
 
 
 def _count(app, model, *where):

@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
-from app.registry import SCOPE_ORGANISATION, Resource, RestrictedModel, RoleSpec
+from app.registry import SCOPE_ORGANISATION, WRITE, Resource, RestrictedModel, RoleSpec
 from app.roles import MEDIC, PSYCHOLOGIST
-from app.registry import WRITE
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
-from app.registry import SCOPE_ORGANISATION, Resource, RoleSpec
+from app.registry import READ, SCOPE_ORGANISATION, WRITE, Resource, RoleSpec
 from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR, SECRETARY
-from app.registry import READ, WRITE
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder

@@ -4,9 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
-from app.registry import SCOPE_GROUPS, SCOPE_ORGANISATION, TAUGHT, Resource, RoleSpec
+from app.registry import READ, SCOPE_GROUPS, SCOPE_ORGANISATION, TAUGHT, WRITE, Resource, RoleSpec
 from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR, TEACHER
-from app.registry import READ, WRITE
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder

@@ -4,9 +4,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.hookspecs import hookimpl
-from app.registry import SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, TAUGHT, Resource, RoleSpec
-from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, CLASS_TEACHER, DEPUTY, DIRECTOR, MEDIC, PSYCHOLOGIST, SECRETARY, TEACHER, TECHNICIAN
-from app.registry import READ, WRITE
+from app.registry import READ, SCOPE_AUTHORITY, SCOPE_GROUPS, SCOPE_ORGANISATION, TAUGHT, WRITE, Resource, RoleSpec
+from app.roles import (
+    ADMINISTRATOR,
+    AUTHORITY_OFFICER,
+    CLASS_TEACHER,
+    DEPUTY,
+    DIRECTOR,
+    MEDIC,
+    PSYCHOLOGIST,
+    SECRETARY,
+    TEACHER,
+    TECHNICIAN,
+)
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder

@@ -25,9 +25,9 @@ from werkzeug.security import generate_password_hash
 
 from app.models import Account, Consent, Learner, LearnerGroup, Organisation, Person, Staff
 from app.models.base import now
+from app.roles import TEACHER, TECHNICIAN
 from app.services.accounts import DEFAULT_SCOPE, ROLE_LEARNER, login_base
 from app.services.kinds import taught_kinds
-from app.roles import TEACHER, TECHNICIAN
 
 
 def populate_accounts_demo(session, authority, today: dt.date) -> None:

@@ -7,8 +7,8 @@ import datetime as dt
 import random
 
 from app.models import ActivityDay, Announcement, AnnouncementGroup, Learner, MailRecipient
-from app.services import mail
 from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR
+from app.services import mail
 
 
 def _first(entries, test):

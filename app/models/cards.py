@@ -17,7 +17,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models import Model, OrgScoped
 from app.models.base import Versioned
 
-
 # Russian names of the columns, for the audit log (``__field_labels__``) and the pages.
 LABELS = {
     "name": _l("Название"), "active": _l("Используется"), "learner_id": _l("Обучающийся"),

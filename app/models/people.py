@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Model, OrgScoped
 
 
-
 def short_name(last: str | None, first: str | None, middle: str | None) -> str:
     """«Иванова А. П.»: the surname and initials, spaced as Russian typography wants."""
     initials = " ".join(f"{p[0]}." for p in (first, middle) if p)

@@ -1,9 +1,9 @@
 """Accounts and rights: FAB's user extended with its organisation, per-organisation rights."""
 from __future__ import annotations
 
-from flask_appbuilder.security.sqla.models import User as FabUser
 import datetime as dt
 
+from flask_appbuilder.security.sqla.models import User as FabUser
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

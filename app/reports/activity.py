@@ -13,10 +13,11 @@ import datetime as dt
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, DEPUTY, DIRECTOR
+
 from ..models import ActivityDay
 from ..registry import ReportParam, ReportSpec, Table
 from ..services.mail import directory
-from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, DEPUTY, DIRECTOR
 
 ROLES = (ADMINISTRATOR, DIRECTOR, DEPUTY, AUTHORITY_OFFICER)
 ACTIONS = ("marks", "attendance", "homework", "message", "announcement", "diary")

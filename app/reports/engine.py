@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..exceptions import ReportError
 from .. import clock
+from ..exceptions import ReportError
 from ..models import AcademicYear, LearnerGroup, Organisation, Period, Subject
 from ..registry import ReportParam, ReportSpec, Table
 from ..scoping import Scope

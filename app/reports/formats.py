@@ -14,7 +14,6 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import format_datetime
-
 from sqlalchemy import select
 
 from .. import clock

@@ -12,6 +12,8 @@ from flask import g, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.roles import SYSTEM_ADMIN
+
 from ..models import GuardianLink, Learner, LearnerGroup, Lesson, Organisation, TeachingAssignment
 from ..registry import (
     SCOPE_AUTHORITY,
@@ -21,7 +23,6 @@ from ..registry import (
     SCOPE_SELF,
     SCOPE_SYSTEM,
 )
-from app.roles import SYSTEM_ADMIN
 
 ANONYMOUS = "anonymous"
 # From widest to narrowest: a user with several roles gets the widest.

@@ -11,12 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from app.roles import AUTHORITY_OFFICER, SYSTEM_ADMIN
+
 from ..exceptions import GrantRefused, InvalidRecord, ScopeError
 from ..models import Account, Homework, OrgScoped
 from .declarations import GROUP, LEARNER, ScopeIndex, scope_index
 from .reads import restricted
 from .resolution import ANONYMOUS, Scope, current_scope
-from app.roles import AUTHORITY_OFFICER, SYSTEM_ADMIN
 
 # What an anonymous login may change on an account: FAB's own bookkeeping.
 _LOGIN_FIELDS = frozenset({"last_login", "login_count", "fail_login_count", "changed_on"})

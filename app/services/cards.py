@@ -13,9 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from app.audit import log_views
-from app.models import Learner, LearnerGroup
 from app.exceptions import RuleError
-
+from app.models import Learner, LearnerGroup
 from app.models.cards import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
 
 MEDICAL, PSYCHO = "MedicalCards", "PsychoCards"

@@ -12,8 +12,22 @@ from collections import defaultdict
 from sqlalchemy import or_, select
 
 from ..models import (
-    Assignment, AssignmentType, Attendance, AttendanceCode, FinalMark, Homework, HomeworkAttachment, Learner, LearnerGroup, Lesson, Mark,
-    Organisation, Period, Person, Subject, SubgroupMember,
+    Assignment,
+    AssignmentType,
+    Attendance,
+    AttendanceCode,
+    FinalMark,
+    Homework,
+    HomeworkAttachment,
+    Learner,
+    LearnerGroup,
+    Lesson,
+    Mark,
+    Organisation,
+    Period,
+    Person,
+    SubgroupMember,
+    Subject,
 )
 from .marks import WeightedMark, propose_final
 

@@ -7,8 +7,9 @@ from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
 
-from .. import clock
 from app.exceptions import RuleError
+
+from .. import clock
 
 
 def unlock_covers(unlock, group_id: int, subject_id: int | None, on: dt.date, now: dt.datetime) -> bool:

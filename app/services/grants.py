@@ -14,10 +14,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
+from app.registry import WRITE
+from app.roles import ADMINISTRATOR, SYSTEM_ADMIN
+
 from ..exceptions import GrantRefused
 from ..scoping import Scope
-from app.roles import ADMINISTRATOR, SYSTEM_ADMIN
-from app.registry import WRITE
 
 # Rights that make a role powerful: changing what roles may do, and keeping accounts.
 POWER_RESOURCES = ("Rights", "Users")

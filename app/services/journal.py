@@ -15,14 +15,28 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.exceptions import RuleError
+
 from .. import clock
 from ..models import (
-    Assignment, AssignmentType, Attendance, AttendanceCode, EditUnlock, FinalMark, Learner, LearnerGroup, Lesson, Mark,
-    Organisation, Period, Subject, SubgroupMember, TeachingAssignment,
+    Assignment,
+    AssignmentType,
+    Attendance,
+    AttendanceCode,
+    EditUnlock,
+    FinalMark,
+    Learner,
+    LearnerGroup,
+    Lesson,
+    Mark,
+    Organisation,
+    Period,
+    SubgroupMember,
+    Subject,
+    TeachingAssignment,
 )
 from .edit_window import check_editable
 from .marks import check_value, marks_allowed, proposal_for_average, round_by_threshold
-from app.exceptions import RuleError
 
 
 @dataclass

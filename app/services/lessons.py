@@ -9,8 +9,9 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson
 from app.exceptions import RuleError
+
+from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson
 
 ALLOWED_EXTENSIONS = {"pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "ppt", "pptx", "odp",
                       "jpg", "jpeg", "png", "gif", "zip"}

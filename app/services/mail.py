@@ -26,6 +26,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.exceptions import RuleError
+from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR, PSYCHOLOGIST, SECRETARY
+
 from ..models import (
     Account,
     GuardianLink,
@@ -39,8 +42,6 @@ from ..models import (
 from ..models.base import now
 from ..registry import SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_SELF
 from ..scoping import acting_as
-from app.exceptions import RuleError
-from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR, PSYCHOLOGIST, SECRETARY
 
 RULE = _l("Почта")
 ADMINISTRATION = (ADMINISTRATOR, DIRECTOR, DEPUTY)

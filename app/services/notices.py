@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.exceptions import RuleError
+
 from ..models import (
     Account,
     Assignment,
@@ -34,7 +36,6 @@ from ..models.base import now
 from ..registry import SCOPE_GROUPS
 from ..scoping import acting_as, current_scope
 from . import mail
-from app.exceptions import RuleError
 
 RULE = _l("Уведомления")
 TO_LEADER, TO_PARENTS = "leader", "parents"

@@ -36,10 +36,10 @@ from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.exceptions import RuleError, ScopeError
 from app.extensions import current_host
 from app.models import LearnerGroup, Subject
 from app.scoping import current_scope
-from app.exceptions import RuleError, ScopeError
 
 _DOT_ABBREVIATION = re.compile(r"(?<![\w])[А-Яа-яЁёA-Za-z]{1,12}\.")
 _HYPHEN_CONTRACTION = re.compile(r"(?<![\w])[А-Яа-яЁё]{2,6}-(ра|ка|ия)(?![\w])", re.IGNORECASE)

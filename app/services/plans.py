@@ -18,11 +18,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from app.models import AcademicYear, LearnerGroup, Lesson, Staff, Subgroup, Subject, TeachingAssignment
 from app.exceptions import RuleError
-
-from app.services.kinds import taught_kinds
+from app.models import AcademicYear, LearnerGroup, Lesson, Staff, Subgroup, Subject, TeachingAssignment
 from app.models.plans import CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
+from app.services.kinds import taught_kinds
 
 MAX_TOPICS = 1000
 MAX_HOURS_PER_TOPIC = 200

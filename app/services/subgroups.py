@@ -17,8 +17,18 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from app.models import Assignment, Learner, LearnerGroup, Lesson, Mark, Period, Subgroup, SubgroupMember, TeachingAssignment
 from app.exceptions import RuleError
+from app.models import (
+    Assignment,
+    Learner,
+    LearnerGroup,
+    Lesson,
+    Mark,
+    Period,
+    Subgroup,
+    SubgroupMember,
+    TeachingAssignment,
+)
 
 RULE = "R9"
 

@@ -12,17 +12,32 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
+from app.exceptions import RuleError
 from app.models import (
-    AcademicYear, Assignment, Attendance, Homework, LearnerGroup, Lesson, Period, Staff, Subgroup, Subject,
+    AcademicYear,
+    Assignment,
+    Attendance,
+    Homework,
+    LearnerGroup,
+    Lesson,
+    Period,
+    Staff,
+    Subgroup,
+    Subject,
     Substitution,
 )
-from app.exceptions import RuleError
-
+from app.models.timetable import (
+    CHANGE_KINDS,
+    EVENT_KINDS,
+    WEEKDAYS_ON,
+    ClassEvent,
+    Room,
+    TimetableChange,
+    TimetableEntry,
+    TimetableLesson,
+)
 from app.services.calendar import load_calendar
 from app.services.kinds import taught_kinds
-from app.models.timetable import (
-    CHANGE_KINDS, EVENT_KINDS, WEEKDAYS_ON, ClassEvent, Room, TimetableChange, TimetableEntry, TimetableLesson,
-)
 
 RULE = "Расписание"
 MAX_NUMBER = 10  # lessons a day at most
@@ -481,7 +496,6 @@ def period_range(session, period_id: int, year: AcademicYear) -> tuple[dt.date, 
 def bell_end_times(session, org_id: int, on: dt.date) -> dict[int, dt.time] | None:
     """The first shift's lesson ends in the year holding ``on`` (R7's «last lesson»)."""
     from app.models import AcademicYear
-
     from app.models.timetable import Bell
 
     rows = session.execute(

@@ -11,9 +11,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.models import AcademicYear, LearnerGroup
-
-from app.services.calendar import load_calendar, year_mode
 from app.models.timetable import EVENT_KINDS, WEEKDAYS, Bell, TimetableChange, TimetableEntry
+from app.services.calendar import load_calendar, year_mode
 from app.services.timetable import events_between, initials
 
 DEFAULT_NUMBERS = 6

@@ -6,9 +6,10 @@ from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired
 
-from .base import LABELS, READ_WRITE, SafeActionsMixin, display_value
-from app.roles import SYSTEM_ADMIN
 from app.registry import WRITE
+from app.roles import SYSTEM_ADMIN
+
+from .base import LABELS, READ_WRITE, SafeActionsMixin, display_value
 
 
 class AccountView(SafeActionsMixin, UserDBModelView):

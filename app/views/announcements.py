@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.exceptions import RuleError, ScopeError
+from app.registry import READ, WRITE
+
 from .. import clock
 from ..extensions import db
-from app.exceptions import ScopeError
 from ..services import announcements as board
-from app.exceptions import RuleError
-from app.registry import READ, WRITE
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..extensions import db
-from app.exceptions import ScopeError
-from app.exceptions import RuleError
+from app.exceptions import RuleError, ScopeError
 from app.registry import READ, WRITE
+
+from ..extensions import db
 
 READ_WRITE = {
     "list": READ, "show": READ, "download": READ, "api_read": READ, "api_column_add": READ,

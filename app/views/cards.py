@@ -21,16 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
+from app.exceptions import RuleError, ScopeError
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup
-from app.scoping import current_scope
-from app.exceptions import ScopeError
-from app.exceptions import RuleError
-from app.views.base import EjournalModelView, interface
-
-from app.services import cards as svc
 from app.models.cards import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
 from app.registry import READ, WRITE
+from app.scoping import current_scope
+from app.services import cards as svc
+from app.views.base import EjournalModelView, interface
 
 PER_PAGE = 25
 

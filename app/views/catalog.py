@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
+from ..extensions import db
 from ..models import (
     AcademicYear,
     AssignmentType,
@@ -26,7 +27,6 @@ from ..models import (
     Subject,
     TeachingAssignment,
 )
-from ..extensions import db
 from ..scoping import current_scope
 from ..services.lessons import check_lesson_record
 from .base import EjournalModelView, ReadOnlyModelView, interface

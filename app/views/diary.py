@@ -10,6 +10,8 @@ from flask_appbuilder.api import BaseApi, protect
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.registry import READ
+
 from .. import clock
 from ..extensions import db
 from ..models import GuardianLink, Learner, LearnerGroup, Period
@@ -17,7 +19,6 @@ from ..scoping import current_scope
 from ..services.diary import period_summary, week
 from ..services.periods import pick_period, study_periods
 from .lesson import send_attachment
-from app.registry import READ
 
 WEEKDAYS = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"]
 

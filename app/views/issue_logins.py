@@ -13,14 +13,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.exceptions import RuleError, ScopeError
+from app.registry import READ, WRITE
+
 from .. import clock
 from ..extensions import db
 from ..scoping import current_scope
-from app.exceptions import ScopeError
 from ..security import role_names_of
 from ..services import accounts as svc
-from app.exceptions import RuleError
-from app.registry import READ, WRITE
 
 
 def login_url() -> str:

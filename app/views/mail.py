@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import escape
 
+from app.exceptions import RuleError, ScopeError
+from app.registry import READ, WRITE
+
 from ..extensions import db
 from ..services import mail, notices
-from app.exceptions import RuleError
-from app.exceptions import ScopeError
-from app.registry import READ, WRITE
 
 
 def unread_for_request() -> int:

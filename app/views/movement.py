@@ -13,15 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import clock
+from app.exceptions import RuleError
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup
-from app.exceptions import RuleError
-from app.views.base import apply_rule_action
-
 from app.models.movement import KINDS
-from app.services.movement import MANUAL_KINDS, apply_order, book_page, close_year, learner_history, \
-    overdue_items, plan_closing
 from app.registry import READ, WRITE
+from app.services.movement import (
+    MANUAL_KINDS,
+    apply_order,
+    book_page,
+    close_year,
+    learner_history,
+    overdue_items,
+    plan_closing,
+)
+from app.views.base import apply_rule_action
 
 PAGE_SIZE = 50
 

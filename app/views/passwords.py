@@ -23,11 +23,12 @@ from flask_login import current_user, logout_user
 from sqlalchemy import event, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.exceptions import RuleError
+
 from ..extensions import db
 from ..models import Account, Organisation
 from ..models.base import now
 from ..scoping import acting_as
-from app.exceptions import RuleError
 from ..services.passwords import LoginThrottle, check_password, make_store, password_expired
 
 EPOCH_KEY = "_ejournal_epoch"

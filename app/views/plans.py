@@ -2,7 +2,6 @@
 editing, import, flow of topics)."""
 from __future__ import annotations
 
-
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
@@ -10,14 +9,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from app import clock
+from app.exceptions import RuleError
 from app.extensions import db
 from app.models import AcademicYear, LearnerGroup, Organisation, Staff, Subgroup, Subject, TeachingAssignment
 from app.models.people import short_name
-from app.scoping import current_scope
-from app.exceptions import RuleError
-from app.views.base import EjournalModelView, interface
-
 from app.models.plans import WORK_TYPES, CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
+from app.registry import READ, WRITE
+from app.scoping import current_scope
 from app.services.kinds import taught_kinds, taught_kinds_of
 from app.services.plans import (
     PlanImportError,
@@ -33,7 +31,7 @@ from app.services.plans import (
     r13_result,
     replace_topics,
 )
-from app.registry import READ, WRITE
+from app.views.base import EjournalModelView, interface
 
 PAGE_SIZE = 50
 STATUS_LABELS = {

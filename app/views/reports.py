@@ -7,6 +7,8 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.registry import READ
+
 from ..extensions import db
 from ..reports import ReportError, allowed_reports, parse_params, run_report
 from ..reports.charts import chart_images
@@ -14,7 +16,7 @@ from ..reports.engine import choices, default_value, form_params
 from ..reports.formats import FORMATS, cell_text, render
 from ..scoping import current_scope
 from ..security import role_names_of
-from app.registry import READ
+
 
 class ReportsView(BaseView):
     route_base = "/reports"

@@ -8,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.registry import READ, WRITE
+
 from ..extensions import db
 from ..models import Organisation
 from ..services import settings as svc
-from app.registry import READ, WRITE
 
 
 class RuleSettingsView(BaseView):

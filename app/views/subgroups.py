@@ -12,14 +12,12 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup, Subgroup, SubgroupMember, Subject, TeachingAssignment
+from app.registry import READ
 from app.scoping import current_scope
 from app.services.kinds import taught_kinds
-from app.views.base import apply_rule_action
-
-from app.views.movement import scoped_get
-
 from app.services.subgroups import Actor, may_split, move, move_dates, split, split_locked, subgroups_of
-from app.registry import READ
+from app.views.base import apply_rule_action
+from app.views.movement import scoped_get
 
 MAX_SUBGROUPS = 3
 

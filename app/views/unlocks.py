@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.registry import READ, WRITE
+
 from .. import clock
 from ..extensions import db
 from ..models import EditUnlock, LearnerGroup, Lesson, Staff, Subject, Substitution
@@ -16,7 +18,6 @@ from ..services.journal import late_finals
 from ..services.lessons import assign_substitute
 from .base import apply_rule_action
 from .journal import _choices
-from app.registry import READ, WRITE
 
 
 class UnlockRequestView(BaseView):

@@ -9,9 +9,9 @@ import math
 from app import demo
 from app.models import LearnerGroup, Subject, TeachingAssignment
 from app.registry import DemoOrganisation
+from app.roles import LEARNER, PARENT, TEACHER
 
 from .models import GroupSpecialty, Specialty
-from app.roles import LEARNER, PARENT, TEACHER
 
 name = "college"
 GROUP_SIZE = (20, 25)

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from app import hookimpl
 from app.models import Attendance, AttendanceCode, Learner
 from app.registry import ReportParam, ReportSpec, Table
+from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR
 
 from . import name
-from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR
 
 
 def attendance_sheet(session, params) -> list[Table]:

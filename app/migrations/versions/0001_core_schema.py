@@ -7,9 +7,8 @@ Create Date: 2026-11-23 05:48:11.730437
 The college's two tables were created here too before each plugin had a branch of
 its own; its branch now creates them where they are missing.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'

@@ -6,13 +6,13 @@ import datetime as dt
 import math
 
 from app import demo
-from app.registry import DemoOrganisation
 from app.models import LearnerGroup, Subject, TeachingAssignment
+from app.registry import DemoOrganisation
+from app.roles import LEARNER, PARENT, TEACHER
 from app.services.marks import marks_allowed
 
 from .movement import populate_movement
 from .subgroups import populate_subgroups
-from app.roles import LEARNER, PARENT, TEACHER
 
 name = "school"
 LETTERS = "АБ"

@@ -12,10 +12,9 @@ from sqlalchemy import select
 
 from app import demo
 from app.models import Account, Learner, LearnerGroup
+from app.models.cards import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
 from app.registry import SCOPE_ORGANISATION
 from app.scoping import Scope, acting_as
-
-from app.models.cards import HealthCondition, MedicalCard, MedicalCardCondition, PsychoCard
 from app.services.cards import MEDICAL, PSYCHO, ensure_reference
 
 # Condition → (weight by grade band 1–4 / 5–9 / 10–11, typical note, recommendation).

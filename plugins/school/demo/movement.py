@@ -10,7 +10,6 @@ from sqlalchemy import delete, select
 
 from app import demo
 from app.models import AcademicYear, Assignment, Attendance, Learner, LearnerGroup, Lesson, Mark, Period
-
 from app.models.movement import DEPART, ENROL, GRADUATE, PROMOTE, TRANSFER, MovementOrder
 from app.services.movement import add_working_days
 

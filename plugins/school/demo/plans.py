@@ -10,7 +10,6 @@ from sqlalchemy import select
 from app import demo
 from app.clock import utc_from_local
 from app.models import LearnerGroup, Subgroup, Subject
-
 from app.models.plans import CurriculumEntry, LessonPlan, PlanTopic
 from app.services.plans import flow_topics, plan_lessons_query
 

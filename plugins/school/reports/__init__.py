@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from app import hookimpl
 from app.registry import ReportParam, ReportSpec
+from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, CLASS_TEACHER, DEPUTY, DIRECTOR, SECRETARY, TEACHER
 
 from .. import name
 from .attendance import attendance_by_month, attendance_ledger
@@ -12,7 +13,6 @@ from .material import material_covered
 from .movement import movement_dynamics, movement_ledger
 from .preliminary import preliminary
 from .results import class_results, class_teacher_period, ledger, year_results
-from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, CLASS_TEACHER, DEPUTY, DIRECTOR, SECRETARY, TEACHER
 
 ADMINISTRATION = (ADMINISTRATOR, DIRECTOR, DEPUTY)
 CLASS = ReportParam("group", "Класс", "group")

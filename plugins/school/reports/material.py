@@ -11,9 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 
 from app.models import AcademicYear, LearnerGroup, Lesson, Period, Subgroup, Subject
-from app.registry import Table
-
 from app.models.plans import LessonPlan, LessonTopicLink, PlanTopic
+from app.registry import Table
 
 
 def material_covered(session, params) -> list[Table]:

@@ -7,9 +7,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.models import AcademicYear, Learner, LearnerGroup
-from app.registry import Table
-
 from app.models.movement import DEPART, ENROL, GRADUATE, KINDS, TRANSFER, MovementOrder
+from app.registry import Table
 
 ARRIVALS = (ENROL, TRANSFER)
 DEPARTURES = (DEPART, TRANSFER, GRADUATE)

@@ -8,8 +8,8 @@ The first revision of the college's own branch. Databases built before plugins h
 branches already hold these tables (the core's first revision created them): they
 are left as they are, and only the branch's revision is recorded.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "college_0001"
 down_revision = None
