@@ -61,6 +61,9 @@ class MovementRules:
     deadline: Callable[..., dt.date | None] | None = None
     # The note of a graduation order, with ``%(level)s``: «Окончил %(level)s классов».
     graduation_note: str = "Окончил обучение"
+    # The orders entered by hand for a learner of the kind (codes of
+    # ``app.models.movement.KINDS``); None: all of them. A kindergarten has no repeating.
+    orders: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -85,3 +85,32 @@ def test_the_rights_page_of_a_kindergarten_lists_no_timetable(app, client, login
     login("admin3")
     page = client.get("/rights/").get_data(as_text=True)
     assert ("Расписание уроков" in page, "Книга движения обучающихся" in page) == (False, True)
+
+
+def _preschooler(app, world) -> int:
+    from app.models import Learner
+
+    with app.app_context():
+        group = LearnerGroup(org_id=world.org1, year_id=world.org1_year, kind="preschool_group",
+                             name="Группа «Солнышко»", level=4)
+        db.session.add(group)
+        db.session.flush()
+        child = Learner(org_id=world.org1, last_name="Малышев", first_name="Миша", group_id=group.id)
+        db.session.add(child)
+        db.session.commit()
+        return child.id
+
+
+def test_a_kindergarten_child_is_not_left_to_repeat_the_year(app, client, login, world):
+    child = _preschooler(app, world)
+    login("admin1")
+    form = client.get(f"/movement/learner/{child}").get_data(as_text=True)
+    refused = client.post(f"/movement/learner/{child}/order", data={"kind": "repeat", "date": "2026-11-20"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert ('value="repeat"' in form, 'value="depart"' in form,
+            "Такой приказ для обучающихся этой группы не оформляется." in refused) == (False, True, True)
+
+
+def test_a_schoolchild_may_be_left_to_repeat_the_year(client, login, world):
+    login("admin1")
+    assert 'value="repeat"' in client.get(f"/movement/learner/{world.org1_child}").get_data(as_text=True)

@@ -45,6 +45,12 @@ def rules_of(kind: str | None) -> MovementRules:
     return (declared.movement if declared is not None else None) or MovementRules()
 
 
+def manual_kinds(group_kind: str | None) -> tuple[str, ...]:
+    """The orders entered by hand for a learner of a kind of group, as its plugin declares."""
+    declared = rules_of(group_kind).orders
+    return tuple(k for k in MANUAL_KINDS if declared is None or k in declared)
+
+
 def _open_year(group: LearnerGroup | None) -> bool:
     return group is not None and group.year is not None and not group.year.closed
 
@@ -58,6 +64,9 @@ def apply_order(session, learner: Learner, kind: str, *, number: str | None, dat
     """
     if kind not in MANUAL_KINDS:
         raise RuleError(RULE, _l("Перевод в следующий класс оформляется закрытием учебного года."))
+    group = to_group if kind == ENROL else learner.group
+    if group is not None and kind not in manual_kinds(group.kind):
+        raise RuleError(RULE, _l("Такой приказ для обучающихся этой группы не оформляется."))
     if date is None:
         raise RuleError(RULE, _l("Укажите дату приказа."))
     event_date = event_date or date

@@ -19,11 +19,11 @@ from app.models import AcademicYear, Learner, LearnerGroup
 from app.models.movement import KINDS
 from app.registry import READ, WRITE
 from app.services.movement import (
-    MANUAL_KINDS,
     apply_order,
     book_page,
     close_year,
     learner_history,
+    manual_kinds,
     overdue_items,
     plan_closing,
 )
@@ -102,7 +102,8 @@ class MovementBookView(BaseView):
         history = learner_history(session, learner)
         return self.render_template(
             "movement/history.html", history=history, learner=learner, kinds=kind_labels(),
-            manual_kinds=MANUAL_KINDS, classes=_open_classes(session), can_write=_can("Movement"),
+            manual_kinds=manual_kinds(learner.group.kind if learner.group else None), classes=_open_classes(session),
+            can_write=_can("Movement"),
             today=clock.today(), title=_("История движения: %(name)s", name=learner.full_name))
 
     @expose("/learner/<int:learner_id>/order", methods=["POST"])

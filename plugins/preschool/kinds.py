@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from app import hookimpl
+from app.models.movement import DEPART, ENROL, GRADUATE, TRANSFER
 from app.registry import GroupKind, MovementRules
 
 from . import name
@@ -14,4 +15,5 @@ def register_group_kinds(host) -> list[GroupKind]:
                       "Воспитанник", "Воспитанники", levels=tuple(range(1, 7)), level_name="Возрастная группа",
                       takes_marks=False, teaches_subjects=False, lesson="Занятие", lessons="Занятия",
                       # The preparatory group leaves for school when the year is closed.
-                      movement=MovementRules(graduating_levels=(6,), graduation_note="Выбыл в школу"))]
+                      movement=MovementRules(graduating_levels=(6,), graduation_note="Выбыл в школу",
+                                             orders=(ENROL, DEPART, TRANSFER, GRADUATE)))]
