@@ -248,3 +248,19 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, world
         on(phone, "post", "/resetmypassword/form", data={"password": new, "conf_password": new})
     assert on(phone, "get", "/diary/").status_code == 200
     assert on(laptop, "get", "/diary/").headers["Location"].endswith("/login/")
+
+
+def test_a_refused_change_leaves_the_password_as_it_was():
+    from types import SimpleNamespace
+
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    from app.exceptions import RuleError
+    from app.services.passwords import change_own_password
+
+    account = SimpleNamespace(username="ivanova", password=generate_password_hash("Старый2026пароль"))
+    with pytest.raises(RuleError) as refused:
+        change_own_password(account, "Старый2026пароль", "Новый2027пароль", "Новый2027парол", staff=True,
+                            hash_method="scrypt")
+    assert (str(refused.value), check_password_hash(account.password, "Старый2026пароль")) == (
+        "Новый пароль и повтор не совпадают.", True)

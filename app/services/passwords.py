@@ -18,6 +18,7 @@ import threading
 import time
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.exceptions import RuleError
 
@@ -54,6 +55,28 @@ def check_password(password: str, username: str | None = None, *, staff: bool = 
         raise RuleError("R12", _l("Пароль не должен совпадать с логином или содержать его."))
     if lowered in COMMON_PASSWORDS:
         raise RuleError("R12", _l("Этот пароль слишком распространён, придумайте другой."))
+
+
+def is_staff(account, roles) -> bool:
+    """Staff (the stricter policy) unless every role of the account is a learner's or a
+    parent's; ``roles``: the host's role declarations by name."""
+    names = [r.name for r in account.roles]
+    return not names or any(roles[n].staff if n in roles else True for n in names)
+
+
+def change_own_password(account, old: str, new: str, confirm: str, *, staff: bool, hash_method: str) -> None:
+    """Set the account's new password, or RuleError with the reason and nothing changed:
+    the current password must be right, the new one typed twice the same, differ from
+    the old one and meet the policy."""
+    old, new = old or "", new or ""
+    if not check_password_hash(account.password or "", old):
+        raise RuleError("R12", _l("Текущий пароль введён неверно."))
+    if new != (confirm or ""):
+        raise RuleError("R12", _l("Новый пароль и повтор не совпадают."))
+    if new == old:
+        raise RuleError("R12", _l("Новый пароль должен отличаться от прежнего."))
+    check_password(new, account.username, staff=staff)
+    account.password = generate_password_hash(new, method=hash_method)
 
 
 def one_time_password(length: int = 10) -> str:

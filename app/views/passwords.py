@@ -21,7 +21,7 @@ from flask_appbuilder.security.views import AuthDBView
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy import event, select, update
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from app.exceptions import RuleError
 
@@ -29,7 +29,15 @@ from ..extensions import db
 from ..models import Account, Organisation
 from ..models.base import now
 from ..scoping import acting_as
-from ..services.passwords import LoginThrottle, check_password, make_store, password_expired
+from ..services.passwords import (
+    LoginThrottle,
+    change_own_password,
+    check_password,
+    make_store,
+    min_length,
+    password_expired,
+)
+from ..services.passwords import is_staff as services_is_staff
 
 EPOCH_KEY = "_ejournal_epoch"
 EXPIRED_KEY = "_ejournal_pw_expired"
@@ -38,10 +46,7 @@ _OPEN_ENDPOINTS = frozenset({"PasswordChangeView.change", "static", "appbuilder.
 
 
 def is_staff(account) -> bool:
-    """Staff unless every role of the account is a learner's or a parent's."""
-    roles = current_app.extensions["ejournal"].roles
-    names = [r.name for r in account.roles]
-    return not names or any(roles[n].staff if n in roles else True for n in names)
+    return services_is_staff(account, current_app.extensions["ejournal"].roles)
 
 
 def _on_password_set(target, value, oldvalue, initiator):
@@ -193,28 +198,19 @@ class PasswordChangeView(BaseView):
         expired = bool(session.get(EXPIRED_KEY))
         errors = []
         if request.method == "POST":
-            old = request.form.get("old_password") or ""
-            new = request.form.get("password") or ""
-            if not check_password_hash(account.password or "", old):
-                errors.append(_("Текущий пароль введён неверно."))
-            elif new != (request.form.get("confirm") or ""):
-                errors.append(_("Новый пароль и повтор не совпадают."))
-            elif new == old:
-                errors.append(_("Новый пароль должен отличаться от прежнего."))
-            else:
-                try:
-                    check_password(new, account.username, staff=staff)
-                except RuleError as exc:
-                    errors.append(str(exc))
+            try:
+                change_own_password(account, request.form.get("old_password"), request.form.get("password"),
+                                    request.form.get("confirm"), staff=staff,
+                                    hash_method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"))
+            except RuleError as exc:
+                errors.append(exc.shown())
             if not errors:
-                account.password = generate_password_hash(
-                    new, method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"))
                 db.session.commit()
                 session.pop(EXPIRED_KEY, None)
                 flash(_("Пароль изменён."), "success")
                 return redirect(url_for("HomeView.index") if "HomeView.index" in current_app.view_functions else "/")
         return self.render_template("accounts/change_password.html", forced=forced, expired=expired, errors=errors,
-                                    min_length=10 if staff else 8)
+                                    min_length=min_length(staff))
 
 
 def init_accounts(app) -> None:
