@@ -8,35 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.registry import NONE, READ, WRITE
-from app.roles import (
-    ADMINISTRATOR,
-    AUTHORITY_OFFICER,
-    CLASS_TEACHER,
-    DEPUTY,
-    DIRECTOR,
-    HR,
-    LEARNER,
-    MEDIC,
-    PARENT,
-    PSYCHOLOGIST,
-    SECRETARY,
-    TEACHER,
-    TECHNICIAN,
-)
-
 from .hookspecs import hookimpl
 from .registry import (
-    SCOPE_AUTHORITY,
-    SCOPE_CHILDREN,
-    SCOPE_GROUPS,
-    SCOPE_ORGANISATION,
-    SCOPE_SELF,
-    PluginInfo,
-    ReportSpec,
-    Resource,
-    RoleSpec,
-    RuleSetting,
+    NONE, READ, SCOPE_AUTHORITY, SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_ORGANISATION, SCOPE_SELF, WRITE, PluginInfo,
+    ReportSpec, Resource, RoleSpec, RuleSetting,
+)
+from .roles import (
+    ADMINISTRATOR, AUTHORITY_OFFICER, CLASS_TEACHER, DEPUTY, DIRECTOR, HR, LEARNER, MEDIC, PARENT, PSYCHOLOGIST,
+    SECRETARY, TEACHER, TECHNICIAN,
 )
 
 if TYPE_CHECKING:

@@ -42,17 +42,8 @@ if TYPE_CHECKING:
     from .models.timetable import SchoolYearMode
     from .plugins import PluginHost
     from .registry import (
-        DemoLogin,
-        GroupKind,
-        MarkScale,
-        PeriodTemplate,
-        PeriodType,
-        PluginInfo,
-        ReportSpec,
-        Resource,
-        RestrictedModel,
-        RoleSpec,
-        RuleSetting,
+        DemoLogin, GroupKind, MarkScale, PeriodTemplate, PeriodType, PluginInfo, ReportSpec, Resource, RestrictedModel,
+        RoleSpec, RuleSetting,
     )
 
 hookspec = pluggy.HookspecMarker("ejournal")

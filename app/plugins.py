@@ -23,20 +23,10 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import pluggy
 
-from app.registry import WRITE
-
 from . import hookspecs
 from .exceptions import PluginError
 from .registry import (
-    DemoLogin,
-    GroupKind,
-    MarkScale,
-    PeriodTemplate,
-    PeriodType,
-    PluginInfo,
-    ReportSpec,
-    Resource,
-    RoleSpec,
+    WRITE, DemoLogin, GroupKind, MarkScale, PeriodTemplate, PeriodType, PluginInfo, ReportSpec, Resource, RoleSpec,
     RuleSetting,
 )
 

@@ -23,10 +23,9 @@ from flask_appbuilder.security.views import RoleModelView
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.registry import NONE, READ, WRITE
-from app.roles import SYSTEM_ADMIN
-
 from .models import Account, LearnerGroup, Organisation, OrgRolePermission
+from .registry import NONE, READ, WRITE
+from .roles import SYSTEM_ADMIN
 from .scoping import resolve_scope
 from .views.accounts import AccountView
 from .views.base import interface

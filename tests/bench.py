@@ -47,16 +47,7 @@ def _big_class(app) -> str:
 
     from app.extensions import db
     from app.models import (
-        Assignment,
-        AssignmentType,
-        Learner,
-        LearnerGroup,
-        Lesson,
-        Mark,
-        Period,
-        Staff,
-        Subject,
-        TeachingAssignment,
+        Assignment, AssignmentType, Learner, LearnerGroup, Lesson, Mark, Period, Staff, Subject, TeachingAssignment,
     )
 
     with app.app_context():

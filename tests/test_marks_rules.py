@@ -8,12 +8,7 @@ import pytest
 from app.exceptions import RuleError
 from app.plugins import PluginHost
 from app.services.marks import (
-    WeightedMark,
-    check_value,
-    marks_allowed,
-    propose_final,
-    round_by_threshold,
-    weighted_average,
+    WeightedMark, check_value, marks_allowed, propose_final, round_by_threshold, weighted_average,
 )
 
 HOST = PluginHost()

@@ -14,13 +14,7 @@ from app.exceptions import RuleError
 from app.extensions import db
 from app.models import Account
 from app.services.passwords import (
-    LoginThrottle,
-    MemoryStore,
-    RedisStore,
-    check_password,
-    make_store,
-    one_time_password,
-    password_expired,
+    LoginThrottle, MemoryStore, RedisStore, check_password, make_store, one_time_password, password_expired,
 )
 from tests.world import PASSWORD
 

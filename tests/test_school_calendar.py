@@ -11,16 +11,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.models import (
-    AcademicYear,
-    Assignment,
-    Attendance,
-    LearnerGroup,
-    Lesson,
-    Mark,
-    Organisation,
-    Period,
-)
+from app.models import AcademicYear, Assignment, Attendance, LearnerGroup, Lesson, Mark, Organisation, Period
 from app.models.timetable import Holiday, SchoolYearMode, TimetableEntry, TransferredDay
 from app.services.calendar import working_days
 from app.services.periods import study_periods

@@ -11,15 +11,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (
-    AcademicYear,
-    Assignment,
-    Learner,
-    LearnerGroup,
-    Lesson,
-    Mark,
-    Staff,
-    Substitution,
-    TeachingAssignment,
+    AcademicYear, Assignment, Learner, LearnerGroup, Lesson, Mark, Staff, Substitution, TeachingAssignment,
 )
 from app.models.timetable import ClassEvent, Holiday, Room, TimetableChange, TimetableEntry
 from app.services.diary import week as diary_week

@@ -9,15 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AcademicYear, LearnerGroup, Lesson, Organisation
-from app.models.timetable import (
-    Bell,
-    ClassEvent,
-    Holiday,
-    Room,
-    TimetableChange,
-    TimetableEntry,
-    TimetableLesson,
-)
+from app.models.timetable import Bell, ClassEvent, Holiday, Room, TimetableChange, TimetableEntry, TimetableLesson
 from app.services.calendar import load_calendar
 from tests.world import TODAY
 

@@ -25,40 +25,13 @@ from app.clock import utc_from_local
 from app.core_plugin import ATTENDANCE_CODES
 from app.extensions import db
 from app.models import (
-    AcademicYear,
-    Account,
-    Assignment,
-    AssignmentType,
-    Attendance,
-    AttendanceCode,
-    Authority,
-    FinalMark,
-    Guardian,
-    GuardianLink,
-    Learner,
-    LearnerGroup,
-    Lesson,
-    Mark,
-    Organisation,
-    Period,
-    Staff,
-    TeachingAssignment,
+    AcademicYear, Account, Assignment, AssignmentType, Attendance, AttendanceCode, Authority, FinalMark, Guardian,
+    GuardianLink, Learner, LearnerGroup, Lesson, Mark, Organisation, Period, Staff, TeachingAssignment,
 )
 from app.registry import DemoLogin, DemoOrganisation
 from app.roles import (
-    ADMINISTRATOR,
-    AUTHORITY_OFFICER,
-    CLASS_TEACHER,
-    DEPUTY,
-    DIRECTOR,
-    HR,
-    LEARNER,
-    MEDIC,
-    PARENT,
-    PSYCHOLOGIST,
-    SECRETARY,
-    TEACHER,
-    TECHNICIAN,
+    ADMINISTRATOR, AUTHORITY_OFFICER, CLASS_TEACHER, DEPUTY, DIRECTOR, HR, LEARNER, MEDIC, PARENT, PSYCHOLOGIST,
+    SECRETARY, TEACHER, TECHNICIAN,
 )
 
 AUTHORITY_NAME = "Управление образования администрации городского округа Заречный"

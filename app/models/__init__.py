@@ -3,14 +3,7 @@ from .audit import AuditEntry
 from .consent import Consent
 from .base import Model, OrgScoped, Versioned
 from .journal import (
-    ATTENDANCE_CATEGORIES,
-    Assignment,
-    AssignmentType,
-    Attendance,
-    AttendanceCode,
-    FinalMark,
-    Lesson,
-    Mark,
+    ATTENDANCE_CATEGORIES, Assignment, AssignmentType, Attendance, AttendanceCode, FinalMark, Lesson, Mark,
 )
 from .organisation import Authority, Organisation
 from .people import Guardian, GuardianLink, Learner, Person, Staff

@@ -6,8 +6,8 @@ A report never sees a request: it gets a session and a dict of parsed
 parameter values, so the same function serves the page, the downloads and
 ``flask report run``.
 """
-from app.exceptions import ReportError
 
 from .engine import allowed_reports, can_run, parse_params, run_report
+from .exceptions import ReportError
 
 __all__ = ["ReportError", "allowed_reports", "can_run", "parse_params", "run_report"]

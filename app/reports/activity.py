@@ -13,10 +13,9 @@ import datetime as dt
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, DEPUTY, DIRECTOR
-
 from ..models import ActivityDay
 from ..registry import ReportParam, ReportSpec, Table
+from ..roles import ADMINISTRATOR, AUTHORITY_OFFICER, DEPUTY, DIRECTOR
 from ..services.mail import directory
 
 ROLES = (ADMINISTRATOR, DIRECTOR, DEPUTY, AUTHORITY_OFFICER)

@@ -12,16 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from ..models import (
-    AcademicYear,
-    Assignment,
-    Attendance,
-    AttendanceCode,
-    FinalMark,
-    Learner,
-    LearnerGroup,
-    Lesson,
-    Mark,
-    Organisation,
+    AcademicYear, Assignment, Attendance, AttendanceCode, FinalMark, Learner, LearnerGroup, Lesson, Mark, Organisation,
     Period,
 )
 from ..registry import Chart, Table

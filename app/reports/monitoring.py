@@ -17,20 +17,8 @@ from sqlalchemy.orm import aliased
 from .. import clock
 from ..clock import utc_from_local
 from ..models import (
-    Assignment,
-    Attendance,
-    AttendanceCode,
-    FinalMark,
-    Homework,
-    Learner,
-    LearnerGroup,
-    Lesson,
-    Mark,
-    Organisation,
-    Period,
-    Staff,
-    Subject,
-    TeachingAssignment,
+    Assignment, Attendance, AttendanceCode, FinalMark, Homework, Learner, LearnerGroup, Lesson, Mark, Organisation,
+    Period, Staff, Subject, TeachingAssignment,
 )
 from ..models.people import short_name
 from ..registry import Table

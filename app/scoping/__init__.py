@@ -16,15 +16,7 @@ from __future__ import annotations
 
 from ..exceptions import ScopeError
 from .declarations import (
-    CUSTOM,
-    GROUP,
-    KINDS,
-    LEARNER,
-    ORGANISATION,
-    ScopeDeclarationError,
-    ScopeIndex,
-    index_models,
-    scope_index,
+    CUSTOM, GROUP, KINDS, LEARNER, ORGANISATION, ScopeDeclarationError, ScopeIndex, index_models, scope_index,
 )
 from .reads import cut_reads
 from .resolution import ANONYMOUS, SYSTEM, Scope, acting_as, current_scope, resolve_scope

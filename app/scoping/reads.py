@@ -16,18 +16,8 @@ from sqlalchemy.sql.util import find_tables
 
 from ..exceptions import ScopeError
 from ..models import (
-    Account,
-    Assignment,
-    AuditEntry,
-    Authority,
-    GuardianLink,
-    Homework,
-    HomeworkAttachment,
-    LearnerGroup,
-    Lesson,
-    Organisation,
-    OrgScoped,
-    Person,
+    Account, Assignment, AuditEntry, Authority, GuardianLink, Homework, HomeworkAttachment, LearnerGroup, Lesson,
+    Organisation, OrgScoped, Person,
 )
 from .declarations import LEARNER, ScopeIndex, scope_index
 from .resolution import ANONYMOUS, Scope, current_scope

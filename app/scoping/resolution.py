@@ -12,17 +12,9 @@ from flask import g, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.roles import SYSTEM_ADMIN
-
 from ..models import GuardianLink, Learner, LearnerGroup, Lesson, Organisation, TeachingAssignment
-from ..registry import (
-    SCOPE_AUTHORITY,
-    SCOPE_CHILDREN,
-    SCOPE_GROUPS,
-    SCOPE_ORGANISATION,
-    SCOPE_SELF,
-    SCOPE_SYSTEM,
-)
+from ..registry import SCOPE_AUTHORITY, SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_ORGANISATION, SCOPE_SELF, SCOPE_SYSTEM
+from ..roles import SYSTEM_ADMIN
 
 ANONYMOUS = "anonymous"
 # From widest to narrowest: a user with several roles gets the widest.

@@ -11,10 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from app.roles import AUTHORITY_OFFICER, SYSTEM_ADMIN
-
 from ..exceptions import GrantRefused, InvalidRecord, ScopeError
 from ..models import Account, Homework, OrgScoped
+from ..roles import AUTHORITY_OFFICER, SYSTEM_ADMIN
 from .declarations import GROUP, LEARNER, ScopeIndex, scope_index
 from .reads import restricted
 from .resolution import ANONYMOUS, Scope, current_scope

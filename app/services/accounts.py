@@ -21,14 +21,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from app.exceptions import RuleError
-from app.registry import WRITE
-from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, HR, LEARNER, PARENT, SECRETARY, SYSTEM_ADMIN
-
 from .. import clock
+from ..exceptions import RuleError
 from ..models import AcademicYear, Account, Consent, Guardian, GuardianLink, Learner, LearnerGroup, Person, Staff
 from ..models.consent import SIGNED_BY_GUARDIAN, SIGNED_BY_SELF
-from ..registry import SCOPE_ORGANISATION
+from ..registry import SCOPE_ORGANISATION, WRITE
+from ..roles import ADMINISTRATOR, AUTHORITY_OFFICER, HR, LEARNER, PARENT, SECRETARY, SYSTEM_ADMIN
 from ..scoping import Scope, acting_as
 from .passwords import check_password, one_time_password
 

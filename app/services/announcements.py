@@ -18,12 +18,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.exceptions import RuleError
-from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR, PSYCHOLOGIST, SECRETARY
-
 from .. import clock
+from ..exceptions import RuleError
 from ..models import AUDIENCES, Announcement, AnnouncementGroup, LearnerGroup
 from ..registry import SCOPE_CHILDREN, SCOPE_SELF
+from ..roles import ADMINISTRATOR, DEPUTY, DIRECTOR, PSYCHOLOGIST, SECRETARY
 
 RULE = _l("Объявления")
 POSTERS = (ADMINISTRATOR, DIRECTOR, DEPUTY, SECRETARY, PSYCHOLOGIST)

@@ -8,8 +8,7 @@ from collections import defaultdict
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.exceptions import RuleError
-
+from ..exceptions import RuleError
 from ..models import Attendance, AttendanceCode, Learner, LearnerGroup, Lesson, Subject
 
 # What «ОТ» may become: a reason, or no reason at all (seeds 002, 004).

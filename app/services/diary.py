@@ -12,22 +12,8 @@ from collections import defaultdict
 from sqlalchemy import or_, select
 
 from ..models import (
-    Assignment,
-    AssignmentType,
-    Attendance,
-    AttendanceCode,
-    FinalMark,
-    Homework,
-    HomeworkAttachment,
-    Learner,
-    LearnerGroup,
-    Lesson,
-    Mark,
-    Organisation,
-    Period,
-    Person,
-    SubgroupMember,
-    Subject,
+    Assignment, AssignmentType, Attendance, AttendanceCode, FinalMark, Homework, HomeworkAttachment, Learner,
+    LearnerGroup, Lesson, Mark, Organisation, Period, Person, SubgroupMember, Subject,
 )
 from .marks import WeightedMark, propose_final
 

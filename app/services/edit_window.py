@@ -7,9 +7,8 @@ from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
 
-from app.exceptions import RuleError
-
 from .. import clock
+from ..exceptions import RuleError
 
 
 def unlock_covers(unlock, group_id: int, subject_id: int | None, on: dt.date, now: dt.datetime) -> bool:

@@ -14,10 +14,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
-from app.registry import WRITE
-from app.roles import ADMINISTRATOR, SYSTEM_ADMIN
-
 from ..exceptions import GrantRefused
+from ..registry import WRITE
+from ..roles import ADMINISTRATOR, SYSTEM_ADMIN
 from ..scoping import Scope
 
 # Rights that make a role powerful: changing what roles may do, and keeping accounts.

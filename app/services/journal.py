@@ -15,25 +15,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.exceptions import RuleError
-
 from .. import clock
+from ..exceptions import RuleError
 from ..models import (
-    Assignment,
-    AssignmentType,
-    Attendance,
-    AttendanceCode,
-    EditUnlock,
-    FinalMark,
-    Learner,
-    LearnerGroup,
-    Lesson,
-    Mark,
-    Organisation,
-    Period,
-    SubgroupMember,
-    Subject,
-    TeachingAssignment,
+    Assignment, AssignmentType, Attendance, AttendanceCode, EditUnlock, FinalMark, Learner, LearnerGroup, Lesson, Mark,
+    Organisation, Period, SubgroupMember, Subject, TeachingAssignment,
 )
 from .edit_window import check_editable
 from .marks import check_value, marks_allowed, proposal_for_average, round_by_threshold

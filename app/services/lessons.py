@@ -9,8 +9,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.exceptions import RuleError
-
+from ..exceptions import RuleError
 from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson
 
 ALLOWED_EXTENSIONS = {"pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "ppt", "pptx", "odp",

@@ -26,21 +26,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.exceptions import RuleError
-from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR, PSYCHOLOGIST, SECRETARY
-
+from ..exceptions import RuleError
 from ..models import (
-    Account,
-    GuardianLink,
-    Learner,
-    LearnerGroup,
-    MailMessage,
-    MailRecipient,
-    MailThread,
-    TeachingAssignment,
+    Account, GuardianLink, Learner, LearnerGroup, MailMessage, MailRecipient, MailThread, TeachingAssignment,
 )
 from ..models.base import now
 from ..registry import SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_SELF
+from ..roles import ADMINISTRATOR, DEPUTY, DIRECTOR, PSYCHOLOGIST, SECRETARY
 from ..scoping import acting_as
 
 RULE = _l("Почта")

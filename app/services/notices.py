@@ -16,21 +16,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.exceptions import RuleError
-
+from ..exceptions import RuleError
 from ..models import (
-    Account,
-    Assignment,
-    Attendance,
-    AttendanceCode,
-    GuardianLink,
-    Learner,
-    LearnerGroup,
-    Lesson,
-    MailRecipient,
-    Mark,
-    Period,
-    Subject,
+    Account, Assignment, Attendance, AttendanceCode, GuardianLink, Learner, LearnerGroup, Lesson, MailRecipient, Mark,
+    Period, Subject,
 )
 from ..models.base import now
 from ..registry import SCOPE_GROUPS

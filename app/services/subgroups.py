@@ -19,15 +19,7 @@ from sqlalchemy import or_, select
 
 from app.exceptions import RuleError
 from app.models import (
-    Assignment,
-    Learner,
-    LearnerGroup,
-    Lesson,
-    Mark,
-    Period,
-    Subgroup,
-    SubgroupMember,
-    TeachingAssignment,
+    Assignment, Learner, LearnerGroup, Lesson, Mark, Period, Subgroup, SubgroupMember, TeachingAssignment,
 )
 
 RULE = "R9"

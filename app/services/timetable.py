@@ -14,27 +14,11 @@ from sqlalchemy.orm import joinedload
 from app import clock
 from app.exceptions import RuleError
 from app.models import (
-    AcademicYear,
-    Assignment,
-    Attendance,
-    Homework,
-    LearnerGroup,
-    Lesson,
-    Period,
-    Staff,
-    Subgroup,
-    Subject,
+    AcademicYear, Assignment, Attendance, Homework, LearnerGroup, Lesson, Period, Staff, Subgroup, Subject,
     Substitution,
 )
 from app.models.timetable import (
-    CHANGE_KINDS,
-    EVENT_KINDS,
-    WEEKDAYS_ON,
-    ClassEvent,
-    Room,
-    TimetableChange,
-    TimetableEntry,
-    TimetableLesson,
+    CHANGE_KINDS, EVENT_KINDS, WEEKDAYS_ON, ClassEvent, Room, TimetableChange, TimetableEntry, TimetableLesson,
 )
 from app.services.calendar import load_calendar
 from app.services.kinds import taught_kinds

@@ -6,9 +6,8 @@ from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired
 
-from app.registry import WRITE
-from app.roles import SYSTEM_ADMIN
-
+from ..registry import WRITE
+from ..roles import SYSTEM_ADMIN
 from .base import LABELS, READ_WRITE, SafeActionsMixin, display_value
 
 

@@ -9,12 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.exceptions import RuleError
-from app.registry import READ, WRITE
-
 from .. import clock
+from ..exceptions import RuleError
 from ..extensions import db
 from ..models import AcademicYear, AttendanceCode, Learner, LearnerGroup
+from ..registry import READ, WRITE
 from ..scoping import current_scope
 from ..services.attendance import REASON_CATEGORIES, convert_day, day_sheet, month_sheet, open_absences
 

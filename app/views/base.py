@@ -14,10 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.exceptions import RuleError, ScopeError
-from app.registry import READ, WRITE
-
+from ..exceptions import RuleError, ScopeError
 from ..extensions import db
+from ..registry import READ, WRITE
 
 READ_WRITE = {
     "list": READ, "show": READ, "download": READ, "api_read": READ, "api_column_add": READ,

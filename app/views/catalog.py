@@ -9,23 +9,8 @@ from wtforms.validators import DataRequired
 
 from ..extensions import db
 from ..models import (
-    AcademicYear,
-    AssignmentType,
-    Attendance,
-    AttendanceCode,
-    FinalMark,
-    Guardian,
-    GuardianLink,
-    Learner,
-    LearnerGroup,
-    Lesson,
-    Mark,
-    Organisation,
-    Period,
-    Staff,
-    Subgroup,
-    Subject,
-    TeachingAssignment,
+    AcademicYear, AssignmentType, Attendance, AttendanceCode, FinalMark, Guardian, GuardianLink, Learner, LearnerGroup,
+    Lesson, Mark, Organisation, Period, Staff, Subgroup, Subject, TeachingAssignment,
 )
 from ..scoping import current_scope
 from ..services.lessons import check_lesson_record

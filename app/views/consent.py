@@ -11,12 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.exceptions import RuleError, ScopeError
-from app.registry import READ, WRITE
-
 from .. import clock
+from ..exceptions import RuleError, ScopeError
 from ..extensions import db
 from ..models import Person
+from ..registry import READ, WRITE
 from ..scoping import current_scope
 from ..security import role_names_of
 from ..services import accounts as svc

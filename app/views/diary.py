@@ -10,11 +10,10 @@ from flask_appbuilder.api import BaseApi, protect
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.registry import READ
-
 from .. import clock
 from ..extensions import db
 from ..models import GuardianLink, Learner, LearnerGroup, Period
+from ..registry import READ
 from ..scoping import current_scope
 from ..services.diary import period_summary, week
 from ..services.periods import pick_period, study_periods

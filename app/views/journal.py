@@ -8,11 +8,10 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
-from app.registry import READ, WRITE
-
 from .. import clock
 from ..extensions import db
 from ..models import LearnerGroup, Lesson, Subgroup, Subject, TeachingAssignment
+from ..registry import READ, WRITE
 from ..scoping import current_scope
 from ..services.journal import load_grid, save_cells, save_finals
 from ..services.periods import pick_period, study_periods

@@ -8,11 +8,10 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.registry import READ, WRITE
-
 from .. import clock
 from ..extensions import db
 from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson, Staff
+from ..registry import READ, WRITE
 from ..scoping import current_scope
 from ..services.kinds import kind_of
 from ..services.lessons import add_assignment, add_homework, store_attachment, update_lesson

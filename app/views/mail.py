@@ -9,10 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import escape
 
-from app.exceptions import RuleError, ScopeError
-from app.registry import READ, WRITE
-
+from ..exceptions import RuleError, ScopeError
 from ..extensions import db
+from ..registry import READ, WRITE
 from ..services import mail, notices
 
 

@@ -19,13 +19,7 @@ from app.models import AcademicYear, Learner, LearnerGroup
 from app.models.movement import KINDS
 from app.registry import READ, WRITE
 from app.services.movement import (
-    apply_order,
-    book_page,
-    close_year,
-    learner_history,
-    manual_kinds,
-    overdue_items,
-    plan_closing,
+    apply_order, book_page, close_year, learner_history, manual_kinds, overdue_items, plan_closing,
 )
 from app.views.base import apply_rule_action
 

@@ -23,19 +23,13 @@ from flask_login import current_user, logout_user
 from sqlalchemy import event, select, update
 from werkzeug.security import check_password_hash
 
-from app.exceptions import RuleError
-
+from ..exceptions import RuleError
 from ..extensions import db
 from ..models import Account, Organisation
 from ..models.base import now
 from ..scoping import acting_as
 from ..services.passwords import (
-    LoginThrottle,
-    change_own_password,
-    check_password,
-    make_store,
-    min_length,
-    password_expired,
+    LoginThrottle, change_own_password, check_password, make_store, min_length, password_expired,
 )
 from ..services.passwords import is_staff as services_is_staff
 

@@ -18,18 +18,8 @@ from app.registry import READ, WRITE
 from app.scoping import current_scope
 from app.services.kinds import taught_kinds, taught_kinds_of
 from app.services.plans import (
-    PlanImportError,
-    check_curriculum_entry,
-    find_plan,
-    flow_topics,
-    format_hours,
-    load_check,
-    parse_plan_file,
-    parse_rows,
-    plan_lessons_query,
-    r13_check,
-    r13_result,
-    replace_topics,
+    PlanImportError, check_curriculum_entry, find_plan, flow_topics, format_hours, load_check, parse_plan_file,
+    parse_rows, plan_lessons_query, r13_check, r13_result, replace_topics,
 )
 from app.views.base import EjournalModelView, interface
 

@@ -7,9 +7,8 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.registry import READ
-
 from ..extensions import db
+from ..registry import READ
 from ..reports import ReportError, allowed_reports, parse_params, run_report
 from ..reports.charts import chart_images
 from ..reports.engine import choices, default_value, form_params

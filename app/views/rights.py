@@ -8,13 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.exceptions import ScopeError
-from app.registry import NONE, READ, WRITE
-
 from .. import rights
+from ..exceptions import ScopeError
 from ..extensions import db
 from ..models import Organisation
-from ..registry import SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_SELF
+from ..registry import NONE, READ, SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_SELF, WRITE
 from ..scoping import current_scope
 
 

@@ -8,10 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.registry import READ, WRITE
-
 from ..extensions import db
 from ..models import Organisation
+from ..registry import READ, WRITE
 from ..services import settings as svc
 
 

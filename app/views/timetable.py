@@ -18,15 +18,7 @@ from app.exceptions import RuleError
 from app.extensions import db
 from app.models import AcademicYear, LearnerGroup, Period, Staff, Subgroup, Subject
 from app.models.timetable import (
-    CHANGE_KINDS,
-    EVENT_KINDS,
-    WEEKDAYS,
-    Bell,
-    ClassEvent,
-    Holiday,
-    Room,
-    SchoolYearMode,
-    TimetableEntry,
+    CHANGE_KINDS, EVENT_KINDS, WEEKDAYS, Bell, ClassEvent, Holiday, Room, SchoolYearMode, TimetableEntry,
     TransferredDay,
 )
 from app.registry import READ, WRITE
@@ -34,16 +26,8 @@ from app.scoping import current_scope
 from app.services.calendar import working_days
 from app.services.kinds import kind_of, taught_kinds
 from app.services.timetable import (
-    current_year,
-    delete_entry,
-    generate_lessons,
-    initials,
-    lessons_off_days,
-    period_range,
-    reflow,
-    save_change,
-    save_entry,
-    save_event,
+    current_year, delete_entry, generate_lessons, initials, lessons_off_days, period_range, reflow, save_change,
+    save_entry, save_event,
 )
 from app.services.timetable_grid import week_grid
 from app.views.base import EjournalModelView, apply_rule_action, interface

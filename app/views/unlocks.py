@@ -8,11 +8,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.registry import READ, WRITE
-
 from .. import clock
 from ..extensions import db
 from ..models import EditUnlock, LearnerGroup, Lesson, Staff, Subject, Substitution
+from ..registry import READ, WRITE
 from ..services.edit_window import decide_unlock, request_unlock
 from ..services.journal import late_finals
 from ..services.lessons import assign_substitute

@@ -7,16 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from app.models import (
-    Assignment,
-    Attendance,
-    Learner,
-    LearnerGroup,
-    Lesson,
-    Mark,
-    Staff,
-    Subgroup,
-    SubgroupMember,
-    Subject,
+    Assignment, Attendance, Learner, LearnerGroup, Lesson, Mark, Staff, Subgroup, SubgroupMember, Subject,
     TeachingAssignment,
 )
 

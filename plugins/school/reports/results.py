@@ -10,14 +10,7 @@ from app.registry import Chart, Table
 from app.services.figures import summarise
 
 from .population import (
-    group_and_period,
-    learners_at,
-    learners_during,
-    marks_given,
-    scale,
-    subgroup_members,
-    subjects_of,
-    takes,
+    group_and_period, learners_at, learners_during, marks_given, scale, subgroup_members, subjects_of, takes,
 )
 
 VALUES = ("5", "4", "3", "2")
