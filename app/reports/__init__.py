@@ -7,7 +7,7 @@ parameter values, so the same function serves the page, the downloads and
 ``flask report run``.
 """
 
+from ..exceptions import ReportError
 from .engine import allowed_reports, can_run, parse_params, run_report
-from .exceptions import ReportError
 
 __all__ = ["ReportError", "allowed_reports", "can_run", "parse_params", "run_report"]
