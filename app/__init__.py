@@ -147,6 +147,10 @@ def configure_views(app: Flask) -> None:
 
     init_accounts(app)  # after the scope: its before_request runs second
 
+    from .views.vocabulary import init_vocabulary
+
+    init_vocabulary(app)
+
 
 def configure_errors(app: Flask) -> None:
     from .errors import register_error_pages

@@ -1,0 +1,47 @@
+"""The words of the shared pages for the user's organisation: a school's «Класс» and
+«Параллель», a college's «Учебная группа» and «Курс», a «урок» or a «пара»."""
+from __future__ import annotations
+
+from functools import cached_property
+
+from flask_babel import gettext as _
+
+from ..extensions import current_host, db
+from ..models import Organisation
+from ..scoping import current_scope
+from ..services.kinds import taught_kinds_of
+
+
+class Vocabulary:
+    """Computed on first use only: most pages never ask."""
+
+    @cached_property
+    def _kinds(self):
+        scope = current_scope()
+        org = db.session.get(Organisation, scope.default_org_id) if scope and scope.default_org_id else None
+        return taught_kinds_of(org.plugins if org is not None else current_host().plugin_names)
+
+    def _one(self, attribute: str, fallback: str) -> str:
+        words = list(dict.fromkeys(getattr(kind, attribute) for kind in self._kinds if getattr(kind, attribute)))
+        return words[0] if len(words) == 1 else fallback
+
+    @property
+    def group(self) -> str:
+        return self._one("name", _("Класс / группа"))
+
+    @property
+    def level(self) -> str:
+        return self._one("level_name", _("Уровень"))
+
+    @property
+    def lesson(self) -> str:
+        return self._one("lesson", _("Урок"))
+
+    @property
+    def hours(self) -> str:
+        """The unit of the curriculum's hours: a week's, or a whole period's."""
+        return _("ч/нед.") if self._one("curriculum_hours", "week") == "week" else _("ч за период")
+
+
+def init_vocabulary(app) -> None:
+    app.context_processor(lambda: {"vocab": Vocabulary()})
