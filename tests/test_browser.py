@@ -32,6 +32,15 @@ def server(app):
     thread.join(timeout=5)
 
 
+def sign_in(page, server: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real form and wait for the page the login leads to."""
+    page.goto(f"{server}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
 @pytest.fixture
 def page():
     from playwright.sync_api import sync_playwright

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Assignment, Attendance, AttendanceCode, Lesson, Mark
-from tests.test_browser import ARTIFACTS, page, pytestmark, server  # noqa: F401  (fixtures and markers)
-from tests.world import PASSWORD
+from tests.test_browser import ARTIFACTS, page, pytestmark, server, sign_in  # noqa: F401  (fixtures and markers)
 
 
 def test_teacher_fills_the_grid_by_keyboard(app, world, server, page):  # noqa: F811
@@ -21,10 +20,7 @@ def test_teacher_fills_the_grid_by_keyboard(app, world, server, page):  # noqa: 
         db.session.commit()
         lesson_id = lesson.id
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(f"{server}/login/")
-    page.fill("input[name=username]", "teacher1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
+    sign_in(page, server, "teacher1")
     page.goto(f"{server}/journal/?group={world.org1_group}&subject={world.org1_subject}")
     page.wait_for_selector("#journal-grid")
 
@@ -56,10 +52,7 @@ def test_teacher_fills_the_grid_by_keyboard(app, world, server, page):  # noqa: 
     assert absences == [(world.org1_sibling, "ОТ")]
 
     page.goto(f"{server}/logout/")
-    page.goto(f"{server}/login/")
-    page.fill("input[name=username]", "parent1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
+    sign_in(page, server, "parent1")
     page.goto(f"{server}/diary/")
     row = page.locator("tr", has_text="Деление дробей")
     assert row.locator(".diary-mark").inner_text() == "4"

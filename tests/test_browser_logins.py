@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Account
-from tests.test_browser import ARTIFACTS, page, pytestmark, server  # noqa: F401  (fixtures and markers)
+from tests.test_browser import ARTIFACTS, page, pytestmark, server, sign_in  # noqa: F401  (fixtures and markers)
 from tests.test_issue_logins import give_consent
 from tests.test_russian_ui import ENGLISH_RE
-from tests.world import PASSWORD
 
 
 def _slip_text(pdf: bytes) -> str:
@@ -26,11 +25,7 @@ def test_class_teacher_issues_logins_and_a_learner_changes_the_password(app, wor
     for learner in (world.org1_sibling, world.org1_learner3):
         give_consent(app, learner)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(f"{server}/login/")
-    page.fill("input[name=username]", "teacher1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, server, "teacher1")
     page.click("text=Люди")
     page.click("text=Согласия на обработку ПД")
     page.wait_for_selector("#consents")
@@ -68,11 +63,7 @@ def test_class_teacher_issues_logins_and_a_learner_changes_the_password(app, wor
     password = match.group(1)
 
     page.goto(f"{server}/logout/")
-    page.goto(f"{server}/login/")
-    page.fill("input[name=username]", login)
-    page.fill("input[name=password]", password)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, server, login, password)
     assert "/password/change" in page.url
     assert "одноразовым паролем" in page.inner_text("body")
     page.goto(f"{server}/diary/")

@@ -3,17 +3,13 @@ class results for a period, sees the table and the chart, downloads the PDF
 and the XLSX. Screenshots go to artifacts/."""
 from __future__ import annotations
 
-from tests.test_browser import ARTIFACTS, page, pytestmark, server  # noqa: F401  (fixtures and markers)
+from tests.test_browser import ARTIFACTS, page, pytestmark, server, sign_in  # noqa: F401  (fixtures and markers)
 from tests.test_russian_ui import ENGLISH_RE
-from tests.world import PASSWORD
 
 
 def test_deputy_forms_a_report_and_downloads_it(world, server, page):  # noqa: F811
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(f"{server}/login/")
-    page.fill("input[name=username]", "deputy1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
+    sign_in(page, server, "deputy1")
     page.click("text=Отчёты")
     page.wait_for_selector("text=Итоги успеваемости класса за период")
     page.screenshot(path=str(ARTIFACTS / "reports_menu.png"), full_page=True)

@@ -7,18 +7,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OrgRolePermission
-from tests.test_browser import ARTIFACTS, page, pytestmark, server  # noqa: F401  (fixtures and marks)
-from tests.world import PASSWORD
+from tests.test_browser import ARTIFACTS, page, pytestmark, server, sign_in  # noqa: F401  (fixtures and marks)
 
 
 def test_administrator_gives_the_deputy_a_right(app, server, page):  # noqa: F811
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(f"{server}/login/")
-    page.fill("input[name=username]", "admin1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, server, "admin1")
     page.goto(f"{server}/rights/")
     page.click("a.list-group-item:has-text('Завуч')")
     page.wait_for_selector("h3:has-text('Завуч')")

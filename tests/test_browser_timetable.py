@@ -7,20 +7,15 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.timetable import TimetableEntry
-from tests.test_browser import ARTIFACTS, page, pytestmark, server  # noqa: F401  (fixtures and marks)
+from tests.test_browser import ARTIFACTS, page, pytestmark, server, sign_in  # noqa: F401  (fixtures and marks)
 from tests.test_russian_ui import ENGLISH_RE
 from tests.test_school_timetable import MONDAY, _setup
-from tests.world import PASSWORD
 
 
 def test_deputy_views_timetables_and_a_conflicting_edit_is_refused(app, world, server, page):  # noqa: F811
     _setup(app, world)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(f"{server}/login/")
-    page.fill("input[name=username]", "deputy1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, server, "deputy1")
 
     # Through the menu «Расписание» → «Расписание уроков».
     page.goto(f"{server}/")

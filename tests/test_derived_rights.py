@@ -15,6 +15,7 @@ from app.models import TeachingAssignment
 from app.models.cards import MedicalCard, PsychoCard
 
 SECRET = {"5А": "орехи, мёд", "6Б": "пыльца берёзы"}
+CARD_PAGES = [("/medcards", "MedicalCards"), ("/psychocards", "PsychoCards")]
 
 
 @pytest.fixture
@@ -35,8 +36,9 @@ def _give(client, login, role: str, resource: str, level: str):
     assert client.post("/rights/", data={f"p:{role}:{resource}": level}).status_code == 302
 
 
-def _cards_seen_by_teacher1(client, login, world, path: str) -> dict[str, bool]:
-    """Whether teacher1 sees the card of the 5А learner and of the 6Б one."""
+def _cards_seen_by_teacher1(client, login, world, path: str, resource: str, role: str) -> dict[str, bool]:
+    """Whether teacher1 sees the card of the 5А learner and of the 6Б one once ``role`` may read the cards."""
+    _give(client, login, role, resource, "read")
     login("teacher1")
     return {name: SECRET[name] in client.get(f"{path}/{learner}").get_data(as_text=True)
             for name, learner in (("5А", world.org1_child), ("6Б", world.org1_stranger))}
@@ -47,19 +49,17 @@ def _offered_groups(html: str) -> set[int]:
     return {int(v) for v in re.findall(r'value="(\d+)"', found.group(1))} if found else set()
 
 
-@pytest.mark.parametrize("path, resource", [("/medcards", "MedicalCards"), ("/psychocards", "PsychoCards")])
+@pytest.mark.parametrize("path, resource", CARD_PAGES)
 def test_a_class_teachers_card_right_reaches_his_class_only(app, client, login, world, leader_teaches_another_class,
                                                            path, resource):
-    _give(client, login, "Классный руководитель", resource, "read")
-    seen = _cards_seen_by_teacher1(client, login, world, path)
+    seen = _cards_seen_by_teacher1(client, login, world, path, resource, "Классный руководитель")
     assert seen == {"5А": True, "6Б": False}
 
 
-@pytest.mark.parametrize("path, resource", [("/medcards", "MedicalCards"), ("/psychocards", "PsychoCards")])
+@pytest.mark.parametrize("path, resource", CARD_PAGES)
 def test_a_teachers_card_right_reaches_the_classes_he_teaches(app, client, login, world, leader_teaches_another_class,
                                                              path, resource):
-    _give(client, login, "Учитель", resource, "read")
-    seen = _cards_seen_by_teacher1(client, login, world, path)
+    seen = _cards_seen_by_teacher1(client, login, world, path, resource, "Учитель")
     assert seen == {"5А": True, "6Б": True}
 
 

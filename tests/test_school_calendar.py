@@ -95,13 +95,18 @@ def test_halves_for_chosen_grades_quarters_for_the_rest(app, world):
         assert {p.type_code for p in study_periods(s, _host(), junior)} == {"quarter"}
 
 
-def _entries(world, year):
+def _year_with_lessons(world, start, end):
+    """The year with 5А's maths as lesson 2 every weekday, its lessons generated from ``start`` to ``end``."""
     s = db.session
+    year = _year(world)
     for weekday in range(5):
         s.add(TimetableEntry(org_id=world.org1, year_id=year.id, group_id=world.org1_group, weekday=weekday, number=2,
                              subject_id=world.org1_subject, teacher_id=world.org1_teacher, valid_from=year.start,
                              valid_to=year.end))
     s.commit()
+    generate_lessons(s, _host(), year, start, end)
+    s.commit()
+    return year
 
 
 def _generated(world, start, end):
@@ -113,10 +118,7 @@ def _generated(world, start, end):
 def test_a_holiday_added_later_reflows_lessons_and_keeps_those_with_data(app, client, login, world):
     start, end = d(2026, 11, 9), d(2026, 11, 20)
     with app.app_context():
-        year = _year(world)
-        _entries(world, year)
-        generate_lessons(db.session, _host(), year, start, end)
-        db.session.commit()
+        _year_with_lessons(world, start, end)
         lessons = _generated(world, start, end)
         assert len(lessons) == 10
         wednesday = next(l for l in lessons if l.date == d(2026, 11, 11))
@@ -161,10 +163,7 @@ def test_a_holiday_added_later_reflows_lessons_and_keeps_those_with_data(app, cl
 def test_a_transfer_moves_monday_lessons_to_saturday(app, client, login, world):
     start, end = d(2026, 11, 9), d(2026, 11, 20)
     with app.app_context():
-        year = _year(world)
-        _entries(world, year)
-        generate_lessons(db.session, _host(), year, start, end)
-        db.session.commit()
+        _year_with_lessons(world, start, end)
     login("deputy1")
     client.post("/transferreddayview/add", data={"year": str(world.org1_year), "off_date": "2026-11-16",
                                                  "work_date": "2026-11-14", "reason": "Приказ"}, follow_redirects=True)
@@ -193,9 +192,7 @@ def test_a_lesson_moved_onto_a_new_holiday_goes_unless_it_holds_data(app, world)
     start, end = d(2026, 11, 9), d(2026, 11, 20)
     with app.app_context():
         s = db.session
-        year = _year(world)
-        _entries(world, year)
-        generate_lessons(s, _host(), year, start, end)
+        year = _year_with_lessons(world, start, end)
         monday_entry = s.scalar(select(TimetableEntry).where(TimetableEntry.weekday == 0))
         save_change(s, _host(), year, monday_entry, {"kind": "move", "lesson_date": "2026-11-16",
                                                      "new_date": "2026-11-18", "new_number": "5", "reason": "Экскурсия"})

@@ -6,19 +6,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.cards import MedicalCard
-from tests.test_browser import ARTIFACTS, page, pytestmark, server  # noqa: F401  (fixtures)
+from tests.test_browser import ARTIFACTS, page, pytestmark, server, sign_in  # noqa: F401  (fixtures)
 from tests.test_russian_ui import ENGLISH_RE
 from tests.test_school_cards import MED_SECRET, cards  # noqa: F401  (fixture)
-from tests.world import PASSWORD
 
 
 def test_nurse_opens_and_edits_a_medical_card(app, world, cards, server, page):  # noqa: F811
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(f"{server}/login/")
-    page.fill("input[name=username]", "nurse1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, server, "nurse1")
     page.goto(f"{server}/medcards/")
     page.fill("#cards-q", "иванов")
     page.click("#cards-search button[type=submit]")

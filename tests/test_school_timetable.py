@@ -58,6 +58,11 @@ def _entry_form(world, **kw):
     return form
 
 
+def _save_entry(client, world, **kw) -> str:
+    """Posts the timetable line (``_entry_form`` with ``kw``); the page it leads to, as text."""
+    return client.post("/timetable/entry", data=_entry_form(world, **kw), follow_redirects=True).get_data(as_text=True)
+
+
 def test_deputy_sees_the_week_of_a_class_a_teacher_and_a_room(app, client, login, world):
     ids = _setup(app, world)
     login("deputy1")
@@ -73,9 +78,8 @@ def test_deputy_sees_the_week_of_a_class_a_teacher_and_a_room(app, client, login
 def test_a_teacher_in_two_places_at_once_is_refused_and_nothing_saved(app, client, login, world):
     _setup(app, world)
     login("deputy1")
-    response = client.post("/timetable/entry", data=_entry_form(world, teacher_id=world.org1_teacher),
-                           follow_redirects=True)
-    assert "Учитель Учителева А. П. уже ведёт урок в 5А во вторник, 3-й урок" in response.get_data(as_text=True)
+    page = _save_entry(client, world, teacher_id=world.org1_teacher)
+    assert "Учитель Учителева А. П. уже ведёт урок в 5А во вторник, 3-й урок" in page
     with app.app_context():
         assert _count(TimetableEntry) == 3
         assert _count(TimetableEntry, TimetableEntry.group_id == world.org1_other_group,
@@ -85,14 +89,13 @@ def test_a_teacher_in_two_places_at_once_is_refused_and_nothing_saved(app, clien
 def test_a_room_in_two_places_at_once_is_refused(app, client, login, world):
     ids = _setup(app, world)
     login("deputy1")
-    response = client.post("/timetable/entry", data=_entry_form(world, room_id=ids["r12"]), follow_redirects=True)
-    assert "Кабинет «Кабинет 12» уже занят: урок в 5А во вторник, 3-й урок" in response.get_data(as_text=True)
+    page = _save_entry(client, world, room_id=ids["r12"])
+    assert "Кабинет «Кабинет 12» уже занят: урок в 5А во вторник, 3-й урок" in page
     # Not overlapping in time (valid from the second half of the year): allowed.
-    client.post("/timetable/entry", data=_entry_form(world, room_id=ids["r12"], valid_from="2027-01-09"),
-                follow_redirects=True)
+    _save_entry(client, world, room_id=ids["r12"], valid_from="2027-01-09")
     with app.app_context():
         assert _count(TimetableEntry) == 3  # 5А's line runs all year: still overlapping
-    client.post("/timetable/entry", data=_entry_form(world, room_id=ids["r14"]), follow_redirects=True)
+    _save_entry(client, world, room_id=ids["r14"])
     with app.app_context():
         assert _count(TimetableEntry) == 4
 
@@ -100,9 +103,8 @@ def test_a_room_in_two_places_at_once_is_refused(app, client, login, world):
 def test_a_line_is_edited_in_place_and_deleted(app, client, login, world):
     ids = _setup(app, world)
     login("deputy1")
-    form = _entry_form(world, entry_id=ids["entry"], group_id=world.org1_group, teacher_id=world.org1_teacher,
-                       number="4", group=world.org1_group)
-    client.post("/timetable/entry", data=form, follow_redirects=True)
+    _save_entry(client, world, entry_id=ids["entry"], group_id=world.org1_group, teacher_id=world.org1_teacher,
+                number="4", group=world.org1_group)
     with app.app_context():
         entry = db.session.get(TimetableEntry, ids["entry"])
         assert (entry.weekday, entry.number, _count(TimetableEntry)) == (1, 4, 3)
@@ -116,9 +118,7 @@ def test_a_line_is_edited_in_place_and_deleted(app, client, login, world):
 def test_a_class_cannot_have_two_lessons_at_once(app, client, login, world):
     _setup(app, world)
     login("deputy1")
-    response = client.post("/timetable/entry", data=_entry_form(world, group_id=world.org1_group),
-                           follow_redirects=True)
-    assert "У 5А уже есть урок во вторник, 3-й урок" in response.get_data(as_text=True)
+    assert "У 5А уже есть урок во вторник, 3-й урок" in _save_entry(client, world, group_id=world.org1_group)
 
 
 def test_teachers_read_the_timetable_but_do_not_edit_it(app, client, login, world):
@@ -142,8 +142,7 @@ def test_another_organisation_neither_sees_nor_edits(app, client, login, world):
     login("admin3")
     assert client.get(f"/timetable/?group={world.org1_group}").status_code == 404
     assert client.get(f"/timetable/?room={ids['r12']}").status_code == 404
-    client.post("/timetable/entry", data=_entry_form(world, group_id=world.org1_group, number="7"),
-                follow_redirects=True)
+    _save_entry(client, world, group_id=world.org1_group, number="7")
     client.post(f"/timetable/entry/{ids['entry']}/delete")
     with app.app_context():
         assert _count(TimetableEntry) == 3

@@ -6,19 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import flash, redirect, request, url_for
-from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder import expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from .. import clock
-from ..exceptions import RuleError, ScopeError
-from ..extensions import db
+from ..exceptions import RuleError
 from ..models import Person
 from ..registry import READ, WRITE
-from ..scoping import current_scope
-from ..security import role_names_of
 from ..services import accounts as svc
+from .people_pages import GroupPeopleView, refusal_flashed
 
 
 def _date(name: str, default: dt.date | None = None) -> dt.date:
@@ -31,35 +28,21 @@ def _date(name: str, default: dt.date | None = None) -> dt.date:
         raise RuleError("R11", _l("Укажите дату в виде ГГГГ-ММ-ДД.")) from None
 
 
-class ConsentView(BaseView):
+class ConsentView(GroupPeopleView):
     route_base = "/consents"
     class_permission_name = "Consents"
     method_permission_name = {"index": READ, "add": WRITE, "edit": WRITE, "withdraw": WRITE, "delete": WRITE}
-    default_view = "index"
 
     @staticmethod
     def menu_label():
         return _l("Согласия на обработку ПД")
 
-    def _context(self):
-        session = db.session
-        return session, current_scope(), role_names_of(session, current_user)
-
     @expose("/")
     @has_access
     def index(self):
         session, scope, roles = self._context()
-        groups = svc.issuable_groups(session, scope, roles, "Consents")
-        group_id = request.args.get("group", type=int)
         show_staff = request.args.get("staff") == "1" and svc.may_issue_any_group(roles) and scope.kind == "organisation"
-        group = None
-        if group_id is None and groups and not show_staff:
-            group_id = groups[0].id
-        if group_id is not None and not show_staff:
-            try:
-                group = svc.checked_group(session, scope, roles, group_id, "Consents")
-            except RuleError as exc:
-                flash(str(exc), "danger")
+        groups, group = self._groups(session, scope, roles, choose=not show_staff)
         people, children = [], {}
         if group is not None:
             learners, guardians, children = svc.group_people(session, group)
@@ -88,16 +71,13 @@ class ConsentView(BaseView):
     @has_access
     def add(self):
         session, scope, roles = self._context()
-        try:
+        with refusal_flashed(session):
             guardian = request.form.get("guardian", type=int)
             svc.add_consent(session, scope, roles, request.form.get("person", type=int) or 0,
                             signed_by=request.form.get("signed_by", ""), signed_on=_date("signed_on"),
                             guardian_id=guardian, signer_name=request.form.get("signer_name", ""),
                             scope_text=request.form.get("scope", ""), document_ref=request.form.get("document_ref", ""))
             flash(_("Согласие записано."), "success")
-        except (RuleError, ScopeError) as exc:
-            session.rollback()
-            flash(str(exc), "danger")
         return self._back()
 
     @expose("/<int:consent_id>/edit", methods=["POST"])
@@ -106,7 +86,7 @@ class ConsentView(BaseView):
         """Corrections of the paper's reference and scope; dates are not edited
         (a wrong date: delete the record and enter it again)."""
         session, scope, roles = self._context()
-        try:
+        with refusal_flashed(session):
             consent = svc.checked_consent(session, scope, roles, consent_id)
             text = (request.form.get("scope") or "").strip()
             if not text:
@@ -115,9 +95,6 @@ class ConsentView(BaseView):
             consent.document_ref = (request.form.get("document_ref") or "").strip()
             session.commit()
             flash(_("Согласие исправлено."), "success")
-        except (RuleError, ScopeError) as exc:
-            session.rollback()
-            flash(str(exc), "danger")
         return self._back()
 
     @expose("/<int:consent_id>/withdraw", methods=["POST"])
@@ -125,7 +102,7 @@ class ConsentView(BaseView):
     def withdraw(self, consent_id: int):
         """Asks first, naming the accounts that will be closed; withdraws on «confirm»."""
         session, scope, roles = self._context()
-        try:
+        with refusal_flashed(session):
             consent = svc.checked_consent(session, scope, roles, consent_id)
             day = _date("withdrawn_on", clock.today())
             if request.form.get("confirm") != "yes":
@@ -138,9 +115,6 @@ class ConsentView(BaseView):
             for account in blocked:
                 flash(_("Учётная запись %(login)s заблокирована: нет действующего согласия.", login=account.username),
                       "warning")
-        except (RuleError, ScopeError) as exc:
-            session.rollback()
-            flash(str(exc), "danger")
         return self._back()
 
     @expose("/<int:consent_id>/delete", methods=["POST"])
@@ -148,14 +122,11 @@ class ConsentView(BaseView):
     def delete(self, consent_id: int):
         """A consent entered by mistake; one in force is withdrawn first (closing accounts)."""
         session, scope, roles = self._context()
-        try:
+        with refusal_flashed(session):
             consent = svc.checked_consent(session, scope, roles, consent_id)
             if consent.withdrawn_on is None:
                 svc.withdraw_consent(session, consent, max(clock.today(), consent.signed_on))
             session.delete(consent)
             session.commit()
             flash(_("Запись о согласии удалена."), "success")
-        except (RuleError, ScopeError) as exc:
-            session.rollback()
-            flash(str(exc), "danger")
         return self._back()

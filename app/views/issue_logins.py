@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder import expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,9 +17,8 @@ from .. import clock
 from ..exceptions import RuleError, ScopeError
 from ..extensions import db
 from ..registry import READ, WRITE
-from ..scoping import current_scope
-from ..security import role_names_of
 from ..services import accounts as svc
+from .people_pages import GroupPeopleView
 
 
 def login_url() -> str:
@@ -53,36 +52,22 @@ def _pdf_response(pdf: bytes, name: str):
     return response
 
 
-class IssueLoginsView(BaseView):
+class IssueLoginsView(GroupPeopleView):
     route_base = "/issue-logins"
     class_permission_name = "IssueLogins"
     method_permission_name = {"index": READ, "issue": WRITE, "issue_staff": WRITE}
-    default_view = "index"
 
     @staticmethod
     def menu_label():
         return _l("Выдача логинов")
-
-    def _context(self):
-        session = db.session
-        return session, current_scope(), role_names_of(session, current_user)
 
     @expose("/")
     @has_access
     def index(self):
         session, scope, roles = self._context()
         host = current_app.extensions["ejournal"]
-        groups = svc.issuable_groups(session, scope, roles)
-        group_id = request.args.get("group", type=int)
-        group = None
+        groups, group = self._groups(session, scope, roles)
         rows = []
-        if group_id is None and groups:
-            group_id = groups[0].id
-        if group_id is not None:
-            try:
-                group = svc.checked_group(session, scope, roles, group_id)
-            except RuleError as exc:
-                flash(str(exc), "danger")
         today = clock.today()
         if group is not None:
             learners, guardians, children = svc.group_people(session, group)

@@ -66,21 +66,22 @@ class MailView(BaseView):
     def _render(self, template, **kw):
         return self.render_template(template, unread=unread_for_request(), ranks=mail.SENDER_LABELS, **kw)
 
+    def _listing(self, tab: str, read):
+        """The tab's page of the user's messages (``read``: ``mail.inbox`` or ``mail.sent``)."""
+        page = _page()
+        total, rows = read(db.session, current_user.id, page)
+        return self._render(f"mail/{tab}.html", tab=tab, rows=rows, page=page,
+                            pages=_pages(total, mail.PAGE_SIZE), total=total)
+
     @expose("/")
     @has_access
     def inbox(self):
-        page = _page()
-        total, rows = mail.inbox(db.session, current_user.id, page)
-        return self._render("mail/inbox.html", tab="inbox", rows=rows, page=page,
-                            pages=_pages(total, mail.PAGE_SIZE), total=total)
+        return self._listing("inbox", mail.inbox)
 
     @expose("/sent")
     @has_access
     def sent(self):
-        page = _page()
-        total, messages = mail.sent(db.session, current_user.id, page)
-        return self._render("mail/sent.html", tab="sent", messages=messages, page=page,
-                            pages=_pages(total, mail.PAGE_SIZE), total=total)
+        return self._listing("sent", mail.sent)
 
     @expose("/thread/<int:thread_id>")
     @has_access

@@ -44,6 +44,12 @@ def _years(session):
     return session.scalars(select(AcademicYear).order_by(AcademicYear.start.desc())).all()
 
 
+def _render_year_page(view, template: str, session, year, **context):
+    """A page of one school year (``plans/_year.html``): its title, the year shown and the years to choose."""
+    return view.render_template(template, year=year, years=_years(session), title=view.title, fmt=format_hours,
+                                **context)
+
+
 # --- «Учебный план» -------------------------------------------------------------------
 
 
@@ -108,9 +114,8 @@ class LoadCheckView(BaseView):
             counts[row.status] = counts.get(row.status, 0) + 1
         if only_diff:
             rows = [r for r in rows if r.status != "ok"]
-        return self.render_template("plans/load.html", year=year, years=_years(session), rows=rows,
-                                    level=level, only_diff=only_diff, counts=counts, labels=STATUS_LABELS,
-                                    fmt=format_hours, title=self.title)
+        return _render_year_page(self, "plans/load.html", session, year, rows=rows, level=level,
+                                 only_diff=only_diff, counts=counts, labels=STATUS_LABELS)
 
 
 # --- «КТП» ----------------------------------------------------------------------------
@@ -182,10 +187,9 @@ class LessonPlanView(BaseView):
                 .order_by(LearnerGroup.level, LearnerGroup.name, Subject.name, Subgroup.name)
                 .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
             rows = self._index_rows(session, year, found)
-        return self.render_template("plans/index.html", year=year, years=_years(session), rows=rows,
-                                    groups=groups, group_filter=group_filter, page=page,
-                                    pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), title=self.title,
-                                    fmt=format_hours)
+        return _render_year_page(self, "plans/index.html", session, year, rows=rows, groups=groups,
+                                 group_filter=group_filter, page=page,
+                                 pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
 
     @staticmethod
     def _index_rows(session, year, found):
