@@ -18,3 +18,16 @@ def test_a_school_lesson_is_a_lesson(client, login, world):
 def test_another_organisations_lesson_is_not_shown(client, login, world):
     login("admin2")
     assert client.get(f"/lesson/{world.org1_lesson}").status_code == 404
+
+
+def test_the_colleges_load_page_speaks_of_study_groups_and_courses(client, login, world):
+    login("admin2")
+    page = client.get("/load/").get_data(as_text=True)
+    assert ('<label for="level">Курс</label>' in page, "<th>Учебная группа</th>" in page, "<th>Класс</th>" in page) \
+        == (True, True, False)
+
+
+def test_the_schools_load_page_speaks_of_classes_and_parallels(client, login, world):
+    login("admin1")
+    page = client.get("/load/").get_data(as_text=True)
+    assert ('<label for="level">Параллель</label>' in page, "<th>Класс</th>" in page) == (True, True)
