@@ -114,3 +114,24 @@ def test_a_kindergarten_child_is_not_left_to_repeat_the_year(app, client, login,
 def test_a_schoolchild_may_be_left_to_repeat_the_year(client, login, world):
     login("admin1")
     assert 'value="repeat"' in client.get(f"/movement/learner/{world.org1_child}").get_data(as_text=True)
+
+
+def test_a_semesters_hours_are_checked_against_the_weekly_load(app, world):
+    """90 hours in an 18-week semester are 5 hours a week: the load of 5 a week matches."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from app import clock
+    from app.models import Period
+    from app.models.plans import CurriculumEntry
+    from app.services.plans import load_check
+
+    with app.app_context():
+        start = clock.today() - dt.timedelta(weeks=17)
+        db.session.add(Period(org_id=world.org2, year_id=world.org2_year, plugin="college", type_code="semester",
+                              name="1 семестр", start=start, end=start + dt.timedelta(weeks=18, days=-1), order=1))
+        db.session.add(CurriculumEntry(org_id=world.org2, year_id=world.org2_year, level=5,
+                                       subject_id=world.org2_subject, hours_per_week=90))
+        db.session.commit()
+        row = next(r for r in load_check(db.session, world.org2_year) if r.group.name == "5А")
+    assert (row.curriculum, row.assigned, row.status) == (Decimal("5.0"), Decimal("5"), "ok")

@@ -18,8 +18,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from app import clock
 from app.exceptions import RuleError
-from app.models import AcademicYear, LearnerGroup, Lesson, Staff, Subgroup, Subject, TeachingAssignment
+from app.extensions import current_host
+from app.models import AcademicYear, LearnerGroup, Lesson, Period, Staff, Subgroup, Subject, TeachingAssignment
 from app.models.plans import CurriculumEntry, LessonPlan, LessonTopicLink, PlanTopic
 from app.services.kinds import taught_kinds
 
@@ -157,6 +159,27 @@ class LoadRow:
         return self.assigned - (self.curriculum or Decimal(0))
 
 
+def _period_weeks(session, year_id: int, kinds: set[str]) -> dict[str, int]:
+    """Kind of group → weeks of its current study period, for the kinds whose curriculum
+    counts a period's hours (``GroupKind.curriculum_hours``): the load is weekly."""
+    host = current_host()
+    wanted = {code: host.group_kinds[code].plugin for code in kinds
+              if code in host.group_kinds and host.group_kinds[code].curriculum_hours == "period"}
+    if not wanted:
+        return {}
+    today = clock.today()
+    periods = session.scalars(select(Period).where(Period.year_id == year_id, Period.is_final.is_(False),
+                                                   Period.plugin.in_(set(wanted.values())))
+                              .order_by(Period.start)).all()
+    out = {}
+    for code, plugin in wanted.items():
+        own = [p for p in periods if p.plugin == plugin]
+        current = next((p for p in own if p.start <= today <= p.end), own[0] if own else None)
+        if current is not None:
+            out[code] = max(1, round(((current.end - current.start).days + 1) / 7))
+    return out
+
+
 def load_check(session, year_id: int, level: int | None = None) -> list[LoadRow]:
     """Per class and subject of ``year_id``: hours of the teaching load against the
     curriculum of the class's grade. Six queries whatever the size of the school.
@@ -165,7 +188,9 @@ def load_check(session, year_id: int, level: int | None = None) -> list[LoadRow]
     curriculum's full hours, so the comparison is made per subgroup — the hours
     of that subgroup's assignments plus any whole-class assignment of the subject
     — and a subgroup without an assignment shows as «нет учителя». A subject taught
-    to the whole class sums its whole-class assignments."""
+    to the whole class sums its whole-class assignments. Where the curriculum counts
+    a study period's hours (a college's semester), they are divided by the weeks of the
+    current period: the load is always hours a week."""
     groups_q = select(LearnerGroup).where(LearnerGroup.year_id == year_id, LearnerGroup.kind.in_(taught_kinds()))
     if level:
         groups_q = groups_q.where(LearnerGroup.level == level)
@@ -204,6 +229,7 @@ def load_check(session, year_id: int, level: int | None = None) -> list[LoadRow]
     for gid, sid, sgid in split:
         units.setdefault((gid, sid), {}).setdefault(sgid, subgroup_names.get(sgid, ""))
 
+    weeks = _period_weeks(session, year_id, {g.kind for g in groups})
     rows: list[LoadRow] = []
     for group in groups:
         subject_ids = {sid for (lvl, sid) in curriculum if lvl == group.level}
@@ -211,6 +237,8 @@ def load_check(session, year_id: int, level: int | None = None) -> list[LoadRow]
         subject_ids |= {sid for (gid, sid) in units if gid == group.id}
         for sid in sorted(subject_ids, key=lambda s: subject_names.get(s, "")):
             planned = curriculum.get((group.level, sid))
+            if planned is not None and group.kind in weeks:  # a period's hours, as hours a week
+                planned = (planned / weeks[group.kind]).quantize(Decimal("0.1"))
             base = whole.get((group.id, sid), [])
             parts = units.get((group.id, sid))
             if parts:

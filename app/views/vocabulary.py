@@ -50,11 +50,6 @@ class Vocabulary:
     def lesson(self) -> str:
         return self._one("lesson", _("Урок"))
 
-    @property
-    def hours(self) -> str:
-        """The unit of the curriculum's hours: a week's, or a whole period's."""
-        return _("ч/нед.") if self._one("curriculum_hours", "week") == "week" else _("ч за период")
-
 
 def init_vocabulary(app) -> None:
     app.context_processor(lambda: {"vocab": Vocabulary()})
