@@ -31,7 +31,7 @@ def test_deputy_views_timetables_and_a_conflicting_edit_is_refused(app, world, s
     for word in ("Понедельник", "Вторник", "Математика", "Учителева А. П.", "Кабинет 12"):
         assert word in grid, word
     text = page.inner_text("body")
-    assert "Расписание класса 5А" in text
+    assert "Расписание: класс 5А" in text
     assert not ENGLISH_RE.findall(text), ENGLISH_RE.findall(text)
 
     page.select_option("#tt-teacher", str(world.org1_teacher))

@@ -31,3 +31,9 @@ def test_the_schools_load_page_speaks_of_classes_and_parallels(client, login, wo
     login("admin1")
     page = client.get("/load/").get_data(as_text=True)
     assert ('<label for="level">Параллель</label>' in page, "<th>Класс</th>" in page) == (True, True)
+
+
+def test_a_college_timetable_is_a_study_groups_of_pairs(client, login, world):
+    login("admin2")
+    page = client.get(f"/timetable/?group={world.org2_group}").get_data(as_text=True)
+    assert ("Расписание: учебная группа 5А" in page, '<th class="tt-num">Пара</th>' in page) == (True, True)

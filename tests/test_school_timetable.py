@@ -67,7 +67,7 @@ def test_deputy_sees_the_week_of_a_class_a_teacher_and_a_room(app, client, login
     ids = _setup(app, world)
     login("deputy1")
     page = client.get(f"/timetable/?group={world.org1_group}&date={MONDAY}").get_data(as_text=True)
-    assert "Расписание класса 5А" in page and "Вторник, 17.11" in page and "Математика" in page
+    assert "Расписание: класс 5А" in page and "Вторник, 17.11" in page and "Математика" in page
     assert "Учителева А. П." in page and "Кабинет 12" in page
     page = client.get(f"/timetable/?teacher={world.org1_teacher}&date={MONDAY}").get_data(as_text=True)
     assert "Расписание учителя Учителева А. П." in page and "5А" in page
@@ -365,7 +365,7 @@ def test_the_next_year_is_drawn_up_by_its_own_timetable(app, client, login, worl
         year_id, group_id = nxt.id, group.id
     login("deputy1")
     page = client.get(f"/timetable/?year={year_id}&group={group_id}").get_data(as_text=True)
-    assert "Расписание класса 6А" in page and "2027/2028" in page and "Среда, 01.09" in page and "Вне учебного года" in page
+    assert "Расписание: класс 6А" in page and "2027/2028" in page and "Среда, 01.09" in page and "Вне учебного года" in page
     client.post("/timetable/entry", data=_entry_form(world, group_id=group_id, group=group_id, year=year_id,
                                                      valid_from="2027-09-01", valid_to="2028-05-26"))
     client.post("/timetable/entry", data=_entry_form(world, group_id=world.org1_group, year=year_id,

@@ -103,7 +103,8 @@ class TimetableView(BaseView):
             group = next((g for g in groups if g.id == group_id), None)
             if group is None:
                 abort(404)
-            title = _("Расписание класса %(name)s", name=group.name)
+            kind = kind_of(group)
+            title = _("Расписание: %(kind)s %(name)s", kind=(kind.name if kind else _("Класс")).lower(), name=group.name)
         elif teacher_id is not None:
             teacher = next((s for s in staff if s.id == teacher_id), None)
             if teacher is None:
