@@ -129,7 +129,10 @@ ACCOUNT_ROLES = [
 
 def _leader_account_roles(host: PluginHost) -> list[RoleSpec]:
     leaders = {CLASS_TEACHER} | {kind.leader for kind in host.group_kinds.values()}
-    return [RoleSpec(name, SCOPE_GROUPS, {"IssueLogins": W, "Consents": W}) for name in sorted(leaders)]
+    # The leader also writes to the group's parents and posts for the group (a teacher
+    # only for the groups he leads: app/services/announcements.py).
+    return [RoleSpec(name, SCOPE_GROUPS, {"IssueLogins": W, "Consents": W, "Announcements": W, "Mail": W})
+            for name in sorted(leaders)]
 
 
 @hookimpl
