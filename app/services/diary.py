@@ -146,3 +146,24 @@ def period_summary(session, host, learner: Learner, period: Period) -> dict:
     return {"learner": {"id": learner.id, "name": learner.full_name},
             "period": {"id": period.id, "name": period.name, "start": period.start.isoformat(),
                        "end": period.end.isoformat()}, "subjects": out}
+
+
+def month_attendance(session, learner: Learner, month: dt.date) -> dict:
+    """The month of ``month`` day by day for a learner attending by the day (a kindergarten
+    child): weekends, and each day's absence with its reason. Two queries."""
+    from ..models import Attendance, AttendanceCode
+
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    absences = {day: (code, name) for day, code, name in session.execute(
+        select(Attendance.date, AttendanceCode.code, AttendanceCode.name)
+        .join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
+        .where(Attendance.learner_id == learner.id, Attendance.date >= first, Attendance.date < following))}
+    days = []
+    day = first
+    while day < following:
+        code, name = absences.get(day, (None, None))
+        days.append({"date": day, "weekend": day.weekday() >= 5, "code": code, "reason": name})
+        day += dt.timedelta(days=1)
+    return {"month": first, "days": days, "missed": len(absences),
+            "previous": (first - dt.timedelta(days=1)).replace(day=1), "next": following}

@@ -15,7 +15,8 @@ from ..extensions import db
 from ..models import GuardianLink, Learner, LearnerGroup, Period
 from ..registry import READ
 from ..scoping import current_scope
-from ..services.diary import period_summary, week
+from ..services.diary import month_attendance, period_summary, week
+from ..services.kinds import kind_of
 from ..services.periods import pick_period, study_periods
 from .lesson import send_attachment
 
@@ -52,6 +53,16 @@ def monday_of(value: str | None) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+MONTHS = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
+          "декабрь"]
+
+
+def by_day(learner: Learner) -> bool:
+    """A child of a group without lessons (a kindergarten's): attendance by the day, no marks."""
+    kind = kind_of(learner.group) if learner.group_id else None
+    return kind is not None and not kind.teaches_subjects
+
+
 def periods_of(session, host, learner: Learner) -> list[Period]:
     return study_periods(session, host, session.get(LearnerGroup, learner.group_id))
 
@@ -59,7 +70,7 @@ def periods_of(session, host, learner: Learner) -> list[Period]:
 class DiaryView(BaseView):
     route_base = "/diary"
     class_permission_name = "Diary"
-    method_permission_name = {"week": READ, "period": READ, "attachment": READ}
+    method_permission_name = {"week": READ, "period": READ, "month": READ, "attachment": READ}
     default_view = "week"
 
     @staticmethod
@@ -73,6 +84,8 @@ class DiaryView(BaseView):
         learner = resolve_learner(session, request.args.get("learner", type=int))
         if learner is None:
             return self.render_template("diary.html", mode="none", learner=None, learners=[])
+        if by_day(learner):
+            return self._month(session, learner)
         monday = monday_of(request.args.get("date"))
         data = week(session, learner, monday)
         return self.render_template("diary.html", mode="week", data=data, learner=learner, learners=my_learners(session),
@@ -94,6 +107,26 @@ class DiaryView(BaseView):
                                     learners=my_learners(session), periods=periods, period=period,
                                     parse=dt.date.fromisoformat)
 
+
+    @expose("/month")
+    @has_access
+    def month(self):
+        session = db.session
+        learner = resolve_learner(session, request.args.get("learner", type=int))
+        if learner is None:
+            return self.render_template("diary.html", mode="none", learner=None, learners=[])
+        return self._month(session, learner)
+
+    def _month(self, session, learner):
+        """A child attending by the day (no lessons, no marks): the month's attendance as a calendar."""
+        try:
+            month = dt.date.fromisoformat(request.args.get("month") + "-01") if request.args.get("month") \
+                else clock.today()
+        except ValueError:
+            abort(400)
+        data = month_attendance(session, learner, month)
+        return self.render_template("diary.html", mode="month", data=data, learner=learner,
+                                    learners=my_learners(session), by_day=True, months=MONTHS)
 
     @expose("/attachment/<int:attachment_id>")
     @has_access

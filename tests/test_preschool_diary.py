@@ -1,0 +1,48 @@
+"""A kindergarten child's diary is the month's attendance as a calendar: no lessons,
+no marks, no homework (the demo's preschool parent, read-only)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.demo import PASSWORD
+from app.extensions import db
+from app.models import Account, Attendance, GuardianLink, Learner
+from app.scoping import acting_as
+
+
+def _parent(demo_app):
+    client = demo_app.test_client()
+    assert client.post("/login/", data={"username": "s1-preschool-parent", "password": PASSWORD}).status_code == 302
+    return client
+
+
+def _child_and_stranger(demo_app):
+    """The parent's kindergarten child, its latest absence (date, reason), and a child of another family."""
+    with demo_app.app_context(), acting_as(None):
+        person = db.session.scalar(select(Account.person_id).where(Account.username == "s1-preschool-parent"))
+        child = db.session.scalar(select(GuardianLink.learner_id).where(GuardianLink.guardian_id == person))
+        absence = db.session.scalar(select(Attendance).where(Attendance.learner_id == child)
+                                    .order_by(Attendance.date.desc()).limit(1))
+        stranger = db.session.scalar(select(Learner.id).where(Learner.group.has(kind="preschool_group"),
+                                                              Learner.id != child).limit(1))
+        return child, (absence.date, absence.code.name), stranger
+
+
+def test_the_preschool_parent_sees_the_months_attendance_and_no_marks(demo_app):
+    with demo_app.app_context():
+        page = _parent(demo_app).get("/diary/").get_data(as_text=True)
+    assert ('id="diary-month"' in page, "Отметки за период" in page, "уроков нет" in page, "Домашнее задание" in page) \
+        == (True, False, False, False)
+
+
+def test_the_month_shows_each_absence_with_its_reason(demo_app):
+    child, (day, reason), _ = _child_and_stranger(demo_app)
+    with demo_app.app_context():
+        page = _parent(demo_app).get(f"/diary/month?learner={child}&month={day:%Y-%m}").get_data(as_text=True)
+    assert f"{day:%d.%m} — {reason}" in page
+
+
+def test_another_childs_month_is_not_shown(demo_app):
+    _, _, stranger = _child_and_stranger(demo_app)
+    with demo_app.app_context():
+        assert _parent(demo_app).get(f"/diary/month?learner={stranger}").status_code == 404
