@@ -17,7 +17,7 @@ in one of them, typed, documented here and listed in the README):
   ``app.registry``) that the host collects from every plugin and part;
 * ``get_*`` ask one question of one plugin (``firstresult``: the first answer
   that is not None wins);
-* ``extra_*`` add to something the core builds (views and menus); their return is ignored;
+* ``extra_*`` add to something the core builds (views and menus, the home page's links); their return is ignored;
 * ``*_opened``, ``*_saved`` tell of an event inside the core's transaction (a year
   opened, a year's mode saved); their return is ignored;
 * ``populate_*`` fill the database for an action of the core (the demo) and return
@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 
     from .models import AcademicYear, LearnerGroup, Organisation
     from .models.timetable import SchoolYearMode
-    from .plugins import PluginHost
+    from .models import Account
+    from .plugins import HomeLink, PluginHost
     from .registry import (
         DemoLogin, GroupKind, MarkScale, PeriodTemplate, PeriodType, PluginInfo, ReportSpec, Resource, RestrictedModel,
         RoleSpec, RuleSetting,
@@ -212,6 +213,18 @@ def extra_views(host: PluginHost, appbuilder: AppBuilder) -> None:
 
     Called once in ``create_app``, after the core views are registered. The
     return value is ignored.
+    """
+
+
+@hookspec
+def extra_home_links(host: PluginHost, session: Session, account: Account, links: list[HomeLink]) -> None:
+    """Add one-tap links of the plugin to the home page of ``account``.
+
+    Called on every request of the home page by a signed-in user, inside the
+    request (its session is cut to what the user may reach, and his rights are
+    known). Append ``app.plugins.HomeLink`` items to ``links`` only for what the
+    user may open (check his rights and groups: a link nobody follows is noise),
+    with a fixed number of queries. The return value is ignored.
     """
 
 

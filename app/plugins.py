@@ -16,6 +16,7 @@ through ``pm.subset_hook_caller``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import import_module
 from importlib.metadata import entry_points
@@ -46,6 +47,16 @@ CORE = "core"
 def plugin_code(registered_name: str) -> str:
     """The plugin a registered module belongs to: «school.scales» → «school»."""
     return registered_name.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    """A one-tap link on the home page (hook ``extra_home_links``): what it opens,
+    where, and optionally a line saying what for."""
+
+    label: str
+    url: str
+    hint: str = ""
 
 
 class PluginHost:
@@ -219,6 +230,13 @@ class PluginHost:
     def extra_views(self, appbuilder: AppBuilder) -> None:
         """Let every plugin add its views and menus (hook ``extra_views``)."""
         self.pm.hook.extra_views(host=self, appbuilder=appbuilder)
+
+    def home_links(self, session: Session, account: Any) -> list[HomeLink]:
+        """The plugins' one-tap links for ``account``'s home page, in the plugins' order
+        (hook ``extra_home_links``)."""
+        links: list[HomeLink] = []
+        self.pm.hook.extra_home_links(host=self, session=session, account=account, links=links)
+        return links
 
     def academic_year_opened(self, session: Session, old_year: AcademicYear, new_year: AcademicYear,
                              group_map: dict[int, int]) -> None:

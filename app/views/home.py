@@ -11,11 +11,15 @@ class HomeView(IndexView):
 
     @expose("/")
     def index(self):
+        from ..extensions import db
+
         org = None
+        host = current_app.extensions["ejournal"]
         if current_user.is_authenticated and current_user.org_id:
             from ..models import Organisation
-            from ..extensions import db
 
             org = db.session.get(Organisation, current_user.org_id)
-        return self.render_template(self.index_template, appbuilder=self.appbuilder, organisation=org,
-                                    host=current_app.extensions["ejournal"])
+        # The plugins' one-tap links: what this user opens every day (hook extra_home_links).
+        links = host.home_links(db.session, current_user) if current_user.is_authenticated else []
+        return self.render_template(self.index_template, appbuilder=self.appbuilder, organisation=org, host=host,
+                                    links=links)

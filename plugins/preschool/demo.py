@@ -77,6 +77,15 @@ def populate(host, session, organisation, year, rng):
                        organisation=organisation),
     ]
     session.flush()
+    # The days before today were taken by the воспитатели (the first group's has a login);
+    # today's is left for the demo's воспитатель to take.
+    from .models import AttendanceDay
+
+    session.add_all([AttendanceDay(org_id=organisation.id, group_id=group.id, date=day, version=1,
+                                   taken_by=logins[0].id if group is first else None,
+                                   taken_at=dt.datetime.combine(day, dt.time(6, 30)))
+                     for group in groups for day in days if day < demo.today()])
+    session.flush()
     from app.registry import DemoLogin
 
     return [DemoLogin(a.roles[0].name, a.username, demo.PASSWORD, organisation.short_name) for a in logins]
