@@ -9,10 +9,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..exceptions import RuleError
-from ..models import Attendance, AttendanceCode, Learner, LearnerGroup, Lesson, Subject
+from ..models import AcademicYear, Attendance, AttendanceCode, Learner, LearnerGroup, Lesson, Subject
 
 # What «ОТ» may become: a reason, or no reason at all (seeds 002, 004).
 REASON_CATEGORIES = ("excused", "illness", "exempt", "unexcused")
+
+
+def kept_groups(session, scope) -> list[LearnerGroup]:
+    """The groups whose attendance a user keeps day by day: a group's leader his own, an
+    organisation-wide role every group; this year's only (a closed year's groups have
+    no days left to reconcile)."""
+    q = (select(LearnerGroup).join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
+         .where(AcademicYear.closed.is_(False)).order_by(LearnerGroup.level, LearnerGroup.name))
+    if scope is not None and scope.learner_ids is not None:
+        q = q.where(LearnerGroup.leader_id == scope.person_id)
+    return session.scalars(q).all()
 
 
 def open_absences(session, group_ids, until: dt.date) -> list[dict]:

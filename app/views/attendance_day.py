@@ -12,21 +12,12 @@ from sqlalchemy import select
 from .. import clock
 from ..exceptions import RuleError
 from ..extensions import db
-from ..models import AcademicYear, AttendanceCode, Learner, LearnerGroup
+from ..models import AttendanceCode, Learner
 from ..registry import READ, WRITE
 from ..scoping import current_scope
-from ..services.attendance import REASON_CATEGORIES, convert_day, day_sheet, month_sheet, open_absences
-
-
-def _groups(session):
-    """A class teacher his own classes; an organisation-wide role every group;
-    this year's only (last year's classes, closed, have no days left to reconcile)."""
-    scope = current_scope()
-    q = (select(LearnerGroup).join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
-         .where(AcademicYear.closed.is_(False)).order_by(LearnerGroup.level, LearnerGroup.name))
-    if scope is not None and scope.learner_ids is not None:
-        q = q.where(LearnerGroup.leader_id == scope.person_id)
-    return session.scalars(q).all()
+from ..services.attendance import (
+    REASON_CATEGORIES, convert_day, day_sheet, kept_groups, month_sheet, open_absences,
+)
 
 
 class AttendanceDayView(BaseView):
@@ -43,7 +34,7 @@ class AttendanceDayView(BaseView):
     @has_access
     def day(self):
         session = db.session
-        groups = _groups(session)
+        groups = kept_groups(session, current_scope())
         group_id = request.args.get("group", type=int) or (groups[0].id if groups else None)
         if group_id is not None and group_id not in {g.id for g in groups}:
             abort(404)
@@ -65,7 +56,7 @@ class AttendanceDayView(BaseView):
     @has_access
     def convert(self):
         session = db.session
-        groups = {g.id for g in _groups(session)}
+        groups = {g.id for g in kept_groups(session, current_scope())}
         learner = session.get(Learner, request.form.get("learner", type=int) or 0)
         try:
             day = dt.date.fromisoformat(request.form.get("date", ""))

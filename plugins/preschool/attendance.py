@@ -60,10 +60,11 @@ def attendance_groups(session) -> list[LearnerGroup]:
     """The preschool groups whose attendance the user keeps: the core's rule of the
     «Посещаемость за день» (a leader his own groups, an organisation-wide role every
     group, open years only), cut to the preschool's kind of group."""
-    from app.views.attendance_day import _groups
+    from app.scoping import current_scope
+    from app.services.attendance import kept_groups
 
     kinds = preschool_kinds()
-    return [g for g in _groups(session) if g.kind in kinds]
+    return [g for g in kept_groups(session, current_scope()) if g.kind in kinds]
 
 
 def _calendar(session, group: LearnerGroup) -> tuple[AcademicYear, YearCalendar]:
