@@ -41,9 +41,9 @@ if TYPE_CHECKING:
     from .models import AcademicYear, LearnerGroup, Organisation
     from .models.timetable import SchoolYearMode
     from .models import Account
-    from .plugins import HomeLink, PluginHost
+    from .plugins import PluginHost
     from .registry import (
-        DemoLogin, GroupKind, MarkScale, PeriodTemplate, PeriodType, PluginInfo, ReportSpec, Resource, RestrictedModel,
+        DemoLogin, GroupKind, HomeLink, MarkScale, PeriodTemplate, PeriodType, PluginInfo, ReportSpec, Resource, RestrictedModel,
         RoleSpec, RuleSetting,
     )
 
@@ -222,7 +222,7 @@ def extra_home_links(host: PluginHost, session: Session, account: Account, links
 
     Called on every request of the home page by a signed-in user, inside the
     request (its session is cut to what the user may reach, and his rights are
-    known). Append ``app.plugins.HomeLink`` items to ``links`` only for what the
+    known). Append ``app.registry.HomeLink`` items to ``links`` only for what the
     user may open (check his rights and groups: a link nobody follows is noise),
     with a fixed number of queries. The return value is ignored.
     """

@@ -16,7 +16,6 @@ through ``pm.subset_hook_caller``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from importlib import import_module
 from importlib.metadata import entry_points
@@ -27,8 +26,8 @@ import pluggy
 from . import hookspecs
 from .exceptions import PluginError
 from .registry import (
-    WRITE, DemoLogin, GroupKind, MarkScale, PeriodTemplate, PeriodType, PluginInfo, ReportSpec, Resource, RoleSpec,
-    RuleSetting,
+    WRITE, DemoLogin, GroupKind, HomeLink, MarkScale, PeriodTemplate, PeriodType, PluginInfo, ReportSpec, Resource,
+    RoleSpec, RuleSetting,
 )
 
 if TYPE_CHECKING:
@@ -47,16 +46,6 @@ CORE = "core"
 def plugin_code(registered_name: str) -> str:
     """The plugin a registered module belongs to: «school.scales» → «school»."""
     return registered_name.split(".", 1)[0]
-
-
-@dataclass(frozen=True)
-class HomeLink:
-    """A one-tap link on the home page (hook ``extra_home_links``): what it opens,
-    where, and optionally a line saying what for."""
-
-    label: str
-    url: str
-    hint: str = ""
 
 
 class PluginHost:

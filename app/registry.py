@@ -32,6 +32,10 @@ class GroupKind:
     learner_plural: str
     levels: Sequence[int] = ()
     level_name: str = ""  # «Параллель», «Курс», «Возрастная группа»
+    # The names of ``levels``, in their order («Ясельная» … «Подготовительная»); empty:
+    # a level is shown as its number. An organisation renames them through its plugin's
+    # rule setting ``level_names`` (the names, comma-separated), when the plugin declares one.
+    level_names: Sequence[str] = ()
     takes_marks: bool = True
     # Taught by subject, with a curriculum, a load, lesson plans and a timetable (a school
     # class, a study group); False for a kindergarten's group.
@@ -165,10 +169,22 @@ class RoleSpec:
 
 
 @dataclass(frozen=True)
+class HomeLink:
+    """A one-tap link on the home page (hook ``extra_home_links``): what it opens,
+    where, and optionally a line saying what for."""
+
+    label: str
+    url: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
 class ReportParam:
     name: str
     label: str
     kind: str  # group, subject, period, month, date, date_range, organisation
+    # For a ``group`` parameter: the kinds of group offered (``GroupKind.code``); empty: every kind.
+    kinds: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +208,8 @@ class Table:
     columns: Sequence[str]
     rows: Sequence[Sequence[Any]]
     chart: Chart | None = None
+    # Indexes of columns shown shaded (a табель's weekends and holidays).
+    shaded: Sequence[int] = ()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ writing it saves the day, as each role already has it on «Права ролей
 from __future__ import annotations
 
 from app import hookimpl
-from app.plugins import HomeLink
+from app.registry import HomeLink
 
 
 @hookimpl
