@@ -22,7 +22,7 @@ _SKIPPED = {"version", "changed_on", "created_on", "last_login", "login_count", 
 
 
 def _plain(value):
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return float(value)

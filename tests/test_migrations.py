@@ -81,7 +81,8 @@ def test_a_database_of_the_single_branch_layout_upgrades_without_losing_a_row():
         with app.app_context(), db.engine.connect() as conn:
             after = _row_counts(conn)
             versions = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
-        assert {"college_0001", "preschool_0001"} <= versions and len(versions) == 3
+        assert "college_0001" in versions and any(v.startswith("preschool_") for v in versions)
+        assert len(versions) == 3
         assert before["college_specialty"] > 0 and after == before
     finally:
         dispose(app)

@@ -170,10 +170,10 @@ def test_a_weekend_is_refused_and_the_page_offers_working_days(app, client, logi
     saturday = next_saturday()
     login("educator_sun")
     page = client.get(_url(k["sun_group"], saturday)).get_data(as_text=True)
-    assert "выходной день: посещаемость не отмечается" in page and 'name="absent"' not in page
+    assert "выходной день группы: посещаемость не отмечается" in page and 'name="absent"' not in page
     assert f"date={(saturday - ONE).isoformat()}" in page and f"date={(saturday + 2 * ONE).isoformat()}" in page
     _post(client, k["sun_group"], {k["sun_kids"][0]: k["Б"]}, day=saturday)
-    assert "выходной день: посещаемость не отмечается" in client.get(_url(k["sun_group"])).get_data(as_text=True)
+    assert "выходной день группы: посещаемость не отмечается" in client.get(_url(k["sun_group"])).get_data(as_text=True)
     assert _rows(app, k["sun_kids"], saturday) == {} and _days(app) == []
 
 
@@ -182,13 +182,13 @@ def test_a_holiday_and_a_day_outside_the_year_are_refused(app, world, kindergart
     with app.app_context():
         s = db.session
         s.add(Holiday(org_id=world.org1, year_id=world.org1_year, name="Праздничный день", start=WORK_DAY,
-                      end=WORK_DAY))
+                      end=WORK_DAY, public=True))
         s.commit()
         group = s.get(LearnerGroup, k["sun_group"])
         account = s.get(Account, k["sun_account"])
         sheet = load_day(s, group, WORK_DAY)
-        assert "Праздничный день: посещаемость не отмечается" in sheet.closed and not sheet.learners
-        with pytest.raises(RuleError, match="Праздничный день: посещаемость не отмечается"):
+        assert "Праздничный день: группа не работает" in sheet.closed and not sheet.learners
+        with pytest.raises(RuleError, match="Праздничный день: группа не работает"):
             save_day(s, group, WORK_DAY, {k["sun_kids"][0]: k["Б"]}, 0, account)
         with pytest.raises(RuleError, match="вне учебного года"):
             save_day(s, group, dt.date(2026, 8, 31), {}, 0, account)

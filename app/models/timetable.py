@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models import Model, OrgScoped
@@ -73,6 +74,10 @@ class Holiday(OrgScoped, Model):
     name: Mapped[str] = mapped_column(String(120), nullable=False)  # «Осенние каникулы»
     start: Mapped[dt.date] = mapped_column(Date, nullable=False)
     end: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    # A public non-working day (нерабочий праздничный день): every group of the
+    # organisation is closed, a kindergarten's too. False: каникулы, days without
+    # lessons on which a preschool group still works.
+    public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=sa_false())
 
     year = relationship("AcademicYear")
 

@@ -23,6 +23,11 @@ class YearCalendar:
     week_days: int
     holidays: tuple  # ((start, end, name), …)
     transfers: tuple  # ((work_date, off_date), …)
+    public: tuple = ()  # the public non-working holidays among ``holidays``: ((start, end, name), …)
+
+    def public_holiday_of(self, day: dt.date) -> str | None:
+        """The public holiday ``day`` falls on (every group is closed), or None: on каникулы a kindergarten works."""
+        return next((name for start, end, name in self.public if start <= day <= end), None)
 
     def holiday_of(self, day: dt.date) -> str | None:
         return next((name for start, end, name in self.holidays if start <= day <= end), None)
@@ -67,11 +72,12 @@ def week_days_of(session, host, year: AcademicYear, mode: SchoolYearMode | None 
 
 def load_calendar(session, host, year: AcademicYear) -> YearCalendar:
     """The calendar of ``year`` in three queries."""
-    holidays = tuple((h.start, h.end, h.name) for h in session.scalars(
-        select(Holiday).where(Holiday.year_id == year.id).order_by(Holiday.start, Holiday.id)))
+    rows = session.scalars(select(Holiday).where(Holiday.year_id == year.id).order_by(Holiday.start, Holiday.id)).all()
+    holidays = tuple((h.start, h.end, h.name) for h in rows)
     transfers = tuple((t.work_date, t.off_date) for t in session.scalars(
         select(TransferredDay).where(TransferredDay.year_id == year.id).order_by(TransferredDay.work_date)))
-    return YearCalendar(year.start, year.end, week_days_of(session, host, year), holidays, transfers)
+    return YearCalendar(year.start, year.end, week_days_of(session, host, year), holidays, transfers,
+                        tuple((h.start, h.end, h.name) for h in rows if h.public))
 
 
 def working_days(session, host, year: AcademicYear, start: dt.date | None = None,
@@ -80,15 +86,18 @@ def working_days(session, host, year: AcademicYear, start: dt.date | None = None
     return load_calendar(session, host, year).working_days(start, end)
 
 
-# Public holidays on which no lessons are given (the Labour Code, art. 112).
-PUBLIC_HOLIDAYS = [((11, 4), "День народного единства"), ((2, 23), "День защитника Отечества"),
-                   ((3, 8), "Международный женский день"), ((5, 1), "Праздник Весны и Труда"),
-                   ((5, 9), "День Победы")]
+# Public non-working holidays (the Labour Code, art. 112): no lessons, and every group
+# of the organisation is closed, a kindergarten's too.
+PUBLIC_HOLIDAYS = [((11, 4), (11, 4), "День народного единства"), ((1, 1), (1, 8), "Новогодние праздники"),
+                   ((2, 23), (2, 23), "День защитника Отечества"), ((3, 8), (3, 8), "Международный женский день"),
+                   ((5, 1), (5, 1), "Праздник Весны и Труда"), ((5, 9), (5, 9), "День Победы"),
+                   ((6, 12), (6, 12), "День России")]
 
 
 def public_holidays(start_year: int) -> list[tuple[str, dt.date, dt.date]]:
+    """The public holidays of the school year starting in ``start_year``: (name, first day, last day)."""
     out = []
-    for (month, day), name in PUBLIC_HOLIDAYS:
-        date = dt.date(start_year if month >= 9 else start_year + 1, month, day)
-        out.append((name, date, date))
+    for (month, day), (end_month, end_day), name in PUBLIC_HOLIDAYS:
+        year = start_year if month >= 9 else start_year + 1
+        out.append((name, dt.date(year, month, day), dt.date(year, end_month, end_day)))
     return out

@@ -381,8 +381,10 @@ class HolidayView(_CalendarView):
     datamodel = interface(Holiday)
     class_permission_name = "Holidays"
     title = _l("Каникулы и праздники")
-    list_columns = ["year", "name", "start", "end"]
-    add_columns = edit_columns = show_columns = ["year", "name", "start", "end"]
+    list_columns = ["year", "name", "start", "end", "public"]
+    add_columns = edit_columns = show_columns = ["year", "name", "start", "end", "public"]
+    label_columns = {**EjournalModelView.label_columns,
+                     "public": _l("Нерабочий праздничный день (закрыты и дошкольные группы)")}
     search_columns = ["name", "start"]
     base_order = ("start", "asc")
 

@@ -18,12 +18,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import clock
 from app.exceptions import RuleError
 from app.extensions import current_host
-from app.models import AcademicYear, Attendance, AttendanceCode, EditUnlock, Learner, LearnerGroup, Organisation
-from app.services.calendar import YearCalendar, load_calendar
+from app.models import Attendance, AttendanceCode, EditUnlock, Learner, LearnerGroup, Organisation
 from app.services.edit_window import check_editable
 
 from . import name
 from .models import AttendanceDay
+from .regime import group_calendar
 
 # «Опоздание» is no absence for a whole day: the child came.
 NOT_A_DAY_ABSENCE = ("late",)
@@ -44,6 +44,7 @@ class DaySheet:
     closed: str = ""  # why the day takes no attendance (weekend, holiday, outside the year)
     previous: dt.date | None = None  # the working days around it
     next: dt.date | None = None
+    regime: str = ""  # «Пн–Пт, 07:00–19:00»
 
     @property
     def version(self) -> int:
@@ -65,39 +66,6 @@ def attendance_groups(session) -> list[LearnerGroup]:
 
     kinds = preschool_kinds()
     return [g for g in kept_groups(session, current_scope()) if g.kind in kinds]
-
-
-def _calendar(session, group: LearnerGroup) -> tuple[AcademicYear, YearCalendar]:
-    year = session.get(AcademicYear, group.year_id)
-    return year, load_calendar(session, current_host(), year)
-
-
-def closed_reason(calendar: YearCalendar, day: dt.date) -> str:
-    """Why ``day`` takes no attendance; empty on a working day of the year."""
-    if not calendar.start <= day <= calendar.end:
-        return str(_l("%(date)s — вне учебного года (%(start)s – %(end)s): посещаемость не отмечается.",
-                      date=day.strftime("%d.%m.%Y"), start=calendar.start.strftime("%d.%m.%Y"),
-                      end=calendar.end.strftime("%d.%m.%Y")))
-    if calendar.timetable_weekday(day) is not None:
-        return ""
-    holiday = calendar.holiday_of(day)
-    if holiday:
-        return str(_l("%(date)s — %(holiday)s: посещаемость не отмечается.", date=day.strftime("%d.%m.%Y"),
-                      holiday=holiday))
-    return str(_l("%(date)s — выходной день: посещаемость не отмечается.", date=day.strftime("%d.%m.%Y")))
-
-
-def _neighbour(calendar: YearCalendar, day: dt.date, step: int) -> dt.date | None:
-    probe = day + dt.timedelta(days=step)
-    while calendar.start <= probe <= calendar.end:
-        if calendar.timetable_weekday(probe) is not None:
-            return probe
-        probe += dt.timedelta(days=step)
-    if step > 0 and probe < calendar.start:  # a day before the year: its first working day
-        return _neighbour(calendar, calendar.start - dt.timedelta(days=1), 1)
-    if step < 0 and probe > calendar.end:
-        return _neighbour(calendar, calendar.end + dt.timedelta(days=1), -1)
-    return None
 
 
 def day_codes(session, group: LearnerGroup) -> list[AttendanceCode]:
@@ -130,9 +98,9 @@ def load_day(session, group: LearnerGroup, day: dt.date) -> DaySheet:
     """The group's children on ``day`` with their absences, whether the day was taken
     (and its version), the codes to choose from and the working days around it.
     A fixed number of queries, whatever the size of the group."""
-    _year, calendar = _calendar(session, group)
-    sheet = DaySheet(group, day, closed=closed_reason(calendar, day),
-                     previous=_neighbour(calendar, day, -1), next=_neighbour(calendar, day, 1))
+    calendar = group_calendar(session, group)
+    sheet = DaySheet(group, day, closed=calendar.closed_reason(day), previous=calendar.neighbour(day, -1),
+                     next=calendar.neighbour(day, 1), regime=calendar.regime_text)
     if sheet.closed:
         return sheet
     sheet.learners = _learners(session, group, day)
@@ -158,8 +126,7 @@ def save_day(session, group: LearnerGroup, day: dt.date, absences: dict[int, int
         raise RuleError("R6", _l("Посещаемость за день здесь ведётся только для дошкольных групп."))
     if group.id not in {g.id for g in attendance_groups(session)}:
         raise RuleError("R6", _l("Посещаемость группы отмечает её воспитатель."))
-    _year, calendar = _calendar(session, group)
-    closed = closed_reason(calendar, day)
+    closed = group_calendar(session, group).closed_reason(day)
     if closed:
         raise RuleError("R6", closed)
     now = clock.now()

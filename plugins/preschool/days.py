@@ -10,9 +10,9 @@ from app.registry import HomeLink
 
 @hookimpl
 def register_models(host) -> list[type]:
-    from .models import AttendanceDay
+    from .models import AttendanceDay, GroupRegime
 
-    return [AttendanceDay]
+    return [AttendanceDay, GroupRegime]
 
 
 @hookimpl
@@ -21,9 +21,14 @@ def extra_views(host, appbuilder) -> None:
 
     from .views import PreschoolDayView
 
+    from .regime_views import GroupRegimeView
+
     label, icon = CATEGORIES["Journal"]
     appbuilder.add_view(PreschoolDayView, "Attendance", label=PreschoolDayView.menu_label(), category="Journal",
                         category_label=label, category_icon=icon, href="/preschool/day/")
+    label, icon = CATEGORIES["Organisation"]
+    appbuilder.add_view(GroupRegimeView, "Groups", label=GroupRegimeView.menu_label(), category="Organisation",
+                        category_label=label, category_icon=icon, href="/preschool/regime/")
 
 
 @hookimpl

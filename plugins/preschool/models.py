@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models import Attendance, Model, OrgScoped
@@ -47,3 +48,34 @@ class AttendanceDay(OrgScoped, Timestamped, Model):
 
     def __str__(self):
         return f"{self.date:%d.%m.%Y}"
+
+
+# Kinds of group by the length of stay: the authority's fee norms are set per kind.
+GROUP_TYPES = {
+    "full": _l("Группа полного дня (10,5–12 часов)"),
+    "nursery": _l("Ясельная группа полного дня (до 3 лет)"),
+    "short": _l("Группа кратковременного пребывания (до 5 часов)"),
+}
+
+
+class GroupRegime(OrgScoped, Model):
+    """Режим работы группы: the days of the week it works and its hours, and the
+    kind of group by length of stay (which fee norm applies). A group without a
+    regime works Monday to Friday, a full day."""
+
+    __tablename__ = "preschool_group_regime"
+    __scope__ = "group"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("learner_group.id"), unique=True, nullable=False)
+    # ISO weekdays the group works, as digits: «12345» is Monday to Friday.
+    weekdays: Mapped[str] = mapped_column(String(7), nullable=False, default="12345")
+    opens: Mapped[dt.time] = mapped_column(Time, nullable=False, default=dt.time(7, 0))
+    closes: Mapped[dt.time] = mapped_column(Time, nullable=False, default=dt.time(19, 0))
+    group_type: Mapped[str] = mapped_column(String(20), nullable=False, default="full")
+
+    group = relationship("LearnerGroup")
+
+    def __str__(self):
+        return f"{self.group} {self.opens:%H:%M}–{self.closes:%H:%M}"
