@@ -33,18 +33,18 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    import datetime as dt
     from random import Random
 
     from flask_appbuilder import AppBuilder
     from sqlalchemy.orm import Session
 
-    from .models import AcademicYear, LearnerGroup, Organisation
+    from .models import AcademicYear, Account, Learner, LearnerGroup, Organisation
     from .models.timetable import SchoolYearMode
-    from .models import Account
     from .plugins import PluginHost
     from .registry import (
-        DemoLogin, GroupKind, HomeLink, MarkScale, PeriodTemplate, PeriodType, PluginInfo, ReportSpec, Resource, RestrictedModel,
-        RoleSpec, RuleSetting,
+        DemoLogin, GroupKind, HomeLink, MarkScale, PeriodTemplate, PeriodType, PluginInfo, ReportSpec, Resource,
+        RestrictedModel, RoleSpec, RuleSetting,
     )
 
 hookspec = pluggy.HookspecMarker("ejournal")
@@ -225,6 +225,21 @@ def extra_home_links(host: PluginHost, session: Session, account: Account, links
     known). Append ``app.registry.HomeLink`` items to ``links`` only for what the
     user may open (check his rights and groups: a link nobody follows is noise),
     with a fixed number of queries. The return value is ignored.
+    """
+
+
+@hookspec
+def extra_diary_month(host: PluginHost, session: Session, learner: Learner, month: dt.date, days: list[dict],
+                      lines: list[tuple[str, str]]) -> None:
+    """Complete the month of a child who attends by the day (a group without lessons) in the diary.
+
+    Called when a parent or the child opens the diary's month, inside the request
+    (the session is cut to what the user may reach). ``days`` holds one dict per
+    day of ``month`` with ``date``, ``weekend``, ``code`` and ``reason`` (the day's
+    absence, if any); set a day's ``"state"`` to ``"closed"`` (the group did not
+    work), ``"present"`` or ``"absent"``. Append to ``lines`` what the diary shows
+    under the calendar, as (label, text) pairs (e.g. the month's parental fee).
+    A fixed number of queries. The return value is ignored.
     """
 
 

@@ -227,6 +227,13 @@ class PluginHost:
         self.pm.hook.extra_home_links(host=self, session=session, account=account, links=links)
         return links
 
+    def diary_month(self, session: Session, learner: Any, month: Any, days: list[dict]) -> list[tuple[str, str]]:
+        """Let the plugins mark the month's days and add their lines (hook ``extra_diary_month``)."""
+        lines: list[tuple[str, str]] = []
+        self.pm.hook.extra_diary_month(host=self, session=session, learner=learner, month=month, days=days,
+                                       lines=lines)
+        return lines
+
     def academic_year_opened(self, session: Session, old_year: AcademicYear, new_year: AcademicYear,
                              group_map: dict[int, int]) -> None:
         """Let every plugin copy its per-year data into ``new_year`` (hook ``academic_year_opened``)."""

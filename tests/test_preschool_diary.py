@@ -46,3 +46,19 @@ def test_another_childs_month_is_not_shown(demo_app):
     _, _, stranger = _child_and_stranger(demo_app)
     with demo_app.app_context():
         assert _parent(demo_app).get(f"/diary/month?learner={stranger}").status_code == 404
+
+
+def test_the_month_shows_the_days_attended_as_the_tabel_counts_them(demo_app):
+    from app import clock
+    from plugins.preschool.month import group_month
+
+    child, _, _ = _child_and_stranger(demo_app)
+    month = clock.today().replace(day=1)
+    with demo_app.app_context(), acting_as(None):
+        learner = db.session.get(Learner, child)
+        attended = len(next(c for c in group_month(db.session, learner.group, month).children
+                            if c.learner.id == child).attended)
+    with demo_app.app_context():
+        page = _parent(demo_app).get(f"/diary/month?learner={child}&month={month:%Y-%m}").get_data(as_text=True)
+    assert (f"<strong>Посещено дней:</strong> {attended}" in page, page.count('class="diary-present"')) == (
+        True, attended)

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from sqlalchemy import or_, select
 
+from ..extensions import current_host
 from ..models import (
     Assignment, AssignmentType, Attendance, AttendanceCode, FinalMark, Homework, HomeworkAttachment, Learner,
     LearnerGroup, Lesson, Mark, Organisation, Period, Person, SubgroupMember, Subject,
@@ -163,7 +164,9 @@ def month_attendance(session, learner: Learner, month: dt.date) -> dict:
     day = first
     while day < following:
         code, name = absences.get(day, (None, None))
-        days.append({"date": day, "weekend": day.weekday() >= 5, "code": code, "reason": name})
+        days.append({"date": day, "weekend": day.weekday() >= 5, "code": code, "reason": name, "state": ""})
         day += dt.timedelta(days=1)
-    return {"month": first, "days": days, "missed": len(absences),
+    lines = current_host().diary_month(session, learner, first, days)
+    return {"month": first, "days": days, "missed": len(absences), "lines": lines,
+            "present": sum(1 for d in days if d["state"] == "present"),
             "previous": (first - dt.timedelta(days=1)).replace(day=1), "next": following}

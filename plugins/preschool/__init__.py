@@ -9,7 +9,7 @@ from app.registry import DemoLogin, PluginInfo
 
 name = "preschool"
 
-PARTS = ("kinds", "calendar", "rules", "roles", "reports", "days")
+PARTS = ("kinds", "calendar", "rules", "roles", "reports", "days", "diary")
 
 
 @hookimpl

@@ -1,0 +1,34 @@
+"""The diary's month of a kindergarten child: which days the group worked, the
+days the child attended (the day was taken and no absence), and, from the
+parental fees, the month's charge."""
+from __future__ import annotations
+
+import datetime as dt
+
+from app import hookimpl
+from app.models import LearnerGroup
+
+
+@hookimpl
+def extra_diary_month(host, session, learner, month: dt.date, days: list[dict], lines: list) -> None:
+    from flask_babel import gettext as _
+
+    from .attendance import preschool_kinds
+    from .month import group_month
+
+    group = session.get(LearnerGroup, learner.group_id) if learner.group_id else None
+    if group is None or group.kind not in preschool_kinds(host):
+        return
+    sheet = group_month(session, group, month)
+    child = next((c for c in sheet.children if c.learner.id == learner.id), None)
+    working = set(sheet.working)
+    for day in days:
+        if day["date"] not in working:
+            day["state"] = "closed"
+        elif child is not None and day["date"] in child.categories:
+            day["state"] = "absent"
+        elif child is not None and day["date"] in child.attended:
+            day["state"] = "present"
+    if child is not None:
+        lines.append((_("Посещено дней"), str(len(child.attended))))
+        lines.append((_("Рабочих дней группы"), str(len(sheet.working))))
