@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app import demo
-from app.models import Attendance, LearnerGroup
+from app.models import Attendance, AttendanceCode, LearnerGroup
 from app.registry import DemoOrganisation
 from app.roles import PARENT
 
@@ -44,29 +44,23 @@ def populate(host, session, organisation, year, rng):
                                             enrolled_on=dt.date(start_year - rng.randint(0, 2), 9, 1))
     session.flush()
 
-    # Attendance per day (R6: the табель is kept by day): only absences are recorded.
+    # A regime for each group: the «Солнышко» works a full day, the «Звёздочки» too, one hour shorter.
+    from .models import GroupRegime
+
+    session.add_all([GroupRegime(org_id=organisation.id, group_id=group.id, weekdays="12345", opens=dt.time(7, 0),
+                                 closes=dt.time(19, 0) if i == 0 else dt.time(18, 0), group_type="full")
+                     for i, group in enumerate(groups)])
     codes = demo.journal_kit(session, organisation, None).codes
-    # The last weeks of the year, across months: a табель opened in the New Year
+    for code, title in (("ОТП", "Отпуск родителей (по заявлению)"), ("К", "Карантин")):
+        codes[code] = AttendanceCode(org_id=organisation.id, code=code, name=title, category="excused")
+        session.add(codes[code])
+    session.flush()
+    # Six weeks of days up to today, across months: a табель opened in the New Year
     # holidays still shows December.
-    days = demo.school_days(year, weeks=5)
+    days = demo.school_days(year, weeks=6)
     rows = []
     for title, _level, _age in GROUPS:
-        sick_until: dict[int, dt.date] = {}
-        for day in days:
-            for child in children[title]:
-                code = None
-                if sick_until.get(child.id, day - dt.timedelta(days=1)) >= day:
-                    code = codes["Б"]
-                elif rng.random() < 0.04:
-                    sick_until[child.id] = day + dt.timedelta(days=rng.randint(3, 8))
-                    code = codes["Б"]
-                elif rng.random() < 0.03:
-                    code = codes["УП"]  # family reasons: a note from the parents
-                elif rng.random() < 0.01:
-                    code = codes["ОТ"] if day == demo.today() else codes["НП"]
-                if code is not None:
-                    rows.append(Attendance(org_id=organisation.id, learner_id=child.id, lesson_id=None, date=day,
-                                           code_id=code.id))
+        rows += _absences(organisation, children[title], days, codes, rng)
     session.add_all(rows)
 
     first = groups[0]
@@ -89,3 +83,37 @@ def populate(host, session, organisation, year, rng):
     from app.registry import DemoLogin
 
     return [DemoLogin(a.roles[0].name, a.username, demo.PASSWORD, organisation.short_name) for a in logins]
+
+
+def _absences(organisation, children, days, codes, rng) -> list[Attendance]:
+    """A group's absences over ``days``: a cold going round the group in one stretch
+    of about two weeks (a third of the children, each ill for 5–9 working days),
+    single illnesses, a parent's leave of a week, family reasons, the odd
+    unexplained day; today's reasons are not all known yet."""
+    if not days:
+        return []
+    out: dict[tuple[int, dt.date], object] = {}
+    wave = rng.randrange(max(1, len(days) - 10))
+    for child in children:
+        if rng.random() < 0.35:  # caught the cold going round
+            first = min(wave + rng.randint(0, 6), len(days) - 1)
+            for day in days[first:first + rng.randint(5, 9)]:
+                out[(child.id, day)] = codes["Б"]
+        elif rng.random() < 0.15:
+            first = rng.randrange(len(days))
+            for day in days[first:first + rng.randint(3, 7)]:
+                out[(child.id, day)] = codes["Б"]
+        if rng.random() < 0.08:  # a parent's leave: a week at the grandmother's
+            first = rng.randrange(len(days))
+            for day in days[first:first + 5]:
+                out.setdefault((child.id, day), codes["ОТП"])
+        for day in days:
+            if (child.id, day) in out:
+                continue
+            roll = rng.random()
+            if roll < 0.02:
+                out[(child.id, day)] = codes["УП"]
+            elif roll < 0.027:
+                out[(child.id, day)] = codes["ОТ"] if day == demo.today() else codes["НП"]
+    return [Attendance(org_id=organisation.id, learner_id=learner_id, lesson_id=None, date=day, code_id=code.id)
+            for (learner_id, day), code in sorted(out.items(), key=lambda item: (item[0][1], item[0][0]))]
