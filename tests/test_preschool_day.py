@@ -158,6 +158,14 @@ def test_a_parent_and_a_school_teacher_are_refused(app, client, login, kindergar
     assert _rows(app, k["sun_kids"]) == {} and _days(app) == []
 
 
+def test_the_authority_officer_reads_but_cannot_write_attendance(app, client, login, kindergarten):
+    """The Сотрудник УО reads the organisations' data; attendance is kept by the воспитатель."""
+    k = kindergarten
+    login("uo_a")
+    assert _post(client, k["sun_group"], {k["sun_kids"][0]: k["Б"]}).status_code in (403, 404)
+    assert _rows(app, k["sun_kids"]) == {} and _days(app) == []
+
+
 def test_a_deputy_sees_every_preschool_group(app, client, login, kindergarten):
     k = kindergarten
     login("deputy1")

@@ -31,8 +31,8 @@ def _child_and_stranger(demo_app):
 def test_the_preschool_parent_sees_the_months_attendance_and_no_marks(demo_app):
     with demo_app.app_context():
         page = _parent(demo_app).get("/diary/").get_data(as_text=True)
-    assert ('id="diary-month"' in page, "Отметки за период" in page, "уроков нет" in page, "Домашнее задание" in page) \
-        == (True, False, False, False)
+    assert ('id="diary-month"' in page, "Отметки за период" in page, "уроков нет" in page, "Домашнее задание" in page,
+            "отметок" in page) == (True, False, False, False, False)
 
 
 def test_the_month_shows_each_absence_with_its_reason(demo_app):
