@@ -50,7 +50,7 @@ def choices(session, param: ReportParam, values: dict) -> list[Choice] | None:
         rows = session.execute(
             select(LearnerGroup.id, LearnerGroup.name, AcademicYear.name)
             .join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
-            .where(LearnerGroup.org_id == org)
+            .where(LearnerGroup.org_id == org, *([LearnerGroup.kind.in_(param.kinds)] if param.kinds else []))
             .order_by(AcademicYear.start.desc(), LearnerGroup.level, LearnerGroup.name)).all()
         return [Choice(str(i), f"{name} ({year})") for i, name, year in rows]
     if param.kind == "subject":
@@ -64,23 +64,35 @@ def choices(session, param: ReportParam, values: dict) -> list[Choice] | None:
             .order_by(AcademicYear.start.desc(), Period.order, Period.id)).all()
         return [Choice(str(i), f"{name} ({year})") for i, name, year in rows]
     if param.kind == "month":
-        years = session.execute(select(AcademicYear.start, AcademicYear.end).where(AcademicYear.org_id == org)
-                                .order_by(AcademicYear.start.desc())).all()
-        out = []
-        for start, end in years:
-            month = start.replace(day=1)
-            while month <= end:
-                out.append(Choice(month.strftime("%Y-%m"), f"{MONTHS[month.month - 1]} {month.year}"))
-                month = (month + dt.timedelta(days=32)).replace(day=1)
-        return out
+        return [Choice(f"{m:%Y-%m}", f"{MONTHS[m.month - 1]} {m.year}") for m in _months(session, org)]
     return None
+
+
+def _months(session, org) -> list[dt.date]:
+    """The first days of the months of the organisation's current academic year that
+    have begun, the current month first: the year holding today, else the latest one
+    that has begun (the summer after a year; a next year may already be entered)."""
+    today = clock.today()
+    years = session.execute(select(AcademicYear.start, AcademicYear.end).where(AcademicYear.org_id == org)
+                            .order_by(AcademicYear.start.desc())).all()
+    year = next((y for y in years if y.start <= today <= y.end), None) \
+        or next((y for y in years if y.start <= today), None)
+    if year is None:
+        return []
+    out, month = [], year.start.replace(day=1)
+    while month <= min(year.end, today):
+        out.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return out[::-1]
 
 
 def default_value(session, param: ReportParam, scope: Scope, offered: list[Choice] | None) -> str | None:
     if param.kind == "organisation" and scope.default_org_id is not None:
         return str(scope.default_org_id)
     if param.kind == "month":
-        return clock.today().strftime("%Y-%m")
+        current = clock.today().strftime("%Y-%m")
+        # Today outside every year: the latest month offered.
+        return offered[0].value if offered and all(c.value != current for c in offered) else current
     if param.kind == "date":
         return clock.today().isoformat()
     if offered:
