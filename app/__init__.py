@@ -141,8 +141,11 @@ def configure_views(app: Flask) -> None:
 
     @app.before_request
     def _resolve_scope():
-        g.pop("ejournal_scope", None)
-        g.pop("ejournal_rights", None)
+        # What a request worked out for itself (scope, rights, words, time zone) is
+        # kept in ``g`` under "ejournal_…": a request never starts with another's, even
+        # where requests share one application context (a test client's).
+        for key in [key for key in g if key.startswith("ejournal_")]:
+            g.pop(key)
         scope_for_request(db.session, host)
 
     init_accounts(app)  # after the scope: its before_request runs second

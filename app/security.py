@@ -219,16 +219,28 @@ class EjournalSecurityManager(SecurityManager):
         return self._allowed_menus()
 
     def _allowed_menus(self) -> set[str]:
-        """Menu entries named after a readable resource, and the categories holding them."""
+        """Menu entries the user may open (``_entry_shown``), and the categories holding them."""
         allowed = set()
         for item in self.appbuilder.menu.get_list():
-            children = [c.name for c in item.childs or [] if self.level(c.name) >= 1]
+            children = [c.name for c in item.childs or [] if self._entry_shown(c)]
             if children:
                 allowed.add(item.name)
                 allowed.update(children)
-            elif self.level(item.name) >= 1:
+            elif self._entry_shown(item):
                 allowed.add(item.name)
         return allowed
+
+    def _entry_shown(self, entry) -> bool:
+        """A menu entry is shown when its condition holds (FAB's ``menu_cond``: a plugin's
+        entry only in the organisations keeping its kind of group) and the user reads its
+        resource: the entry's name, or, for an entry named apart from its resource (two
+        entries of one resource in one menu), its view's ``class_permission_name``."""
+        if not entry.should_render():
+            return False
+        resource = entry.name
+        if resource not in host().resources and entry.baseview is not None:
+            resource = getattr(entry.baseview, "class_permission_name", None) or resource
+        return self.level(resource) >= 1
 
     # --- views ---------------------------------------------------------------
     def register_views(self):

@@ -22,6 +22,7 @@ from app.extensions import current_host
 from app.models import AcademicYear, Account, Learner, LearnerGroup, Period, TeachingAssignment
 from app.models.movement import DEPART, ENROL, GRADUATE, KINDS, PROMOTE, REPEAT, TRANSFER, MovementOrder
 from app.registry import MovementRules
+from app.services.kinds import level_label_in
 
 RULE = "R14"
 MANUAL_KINDS = (ENROL, DEPART, TRANSFER, GRADUATE, REPEAT)  # promotion only by closing the year
@@ -93,7 +94,8 @@ def apply_order(session, learner: Learner, kind: str, *, number: str | None, dat
         graduating = rules_of(current.kind).graduating_levels
         if kind == GRADUATE and graduating and current.level not in graduating:
             raise RuleError(RULE, _l("Выпуск оформляется только с выпускных уровней обучения: %(levels)s.",
-                                     levels=", ".join(str(level) for level in graduating)))
+                                     levels=", ".join(level_label_in(current.org_id, current.kind, level)
+                                                      for level in graduating)))
         if learner.enrolled_on and event_date < learner.enrolled_on:
             raise RuleError(RULE, _l("Дата выбытия раньше даты зачисления."))
         order.from_group_id, order.year_id = current.id, current.year_id

@@ -34,6 +34,9 @@ RULE_TITLES = {
     "R14": _l("Сроки приказов о движении"),
     "R15": _l("Замещения"),
     "R16": _l("Хранение журналов"),
+    # Settings of no article of the regulation: what the organisation calls things
+    # (the names of a kindergarten's age groups); listed after the rules.
+    "": _l("Названия в журнале"),
 }
 
 
@@ -112,7 +115,8 @@ def _parse(spec: RuleSetting, raw: str | None):
         return value
     if isinstance(default, dict):
         return default  # structured settings are edited on their own pages
-    return text
+    # Text: an empty field is the default again, as the page promises.
+    return text or default
 
 
 def save(session, host, organisation, form) -> int:

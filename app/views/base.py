@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 
 from flask import abort, flash, has_request_context, request
-from flask_appbuilder import ModelRestApi, ModelView, expose
+from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..exceptions import RuleError, ScopeError
 from ..extensions import db
 from ..registry import READ, WRITE
+from .vocabulary import speak_of_kind, word
 
 READ_WRITE = {
     "list": READ, "show": READ, "download": READ, "api_read": READ, "api_column_add": READ,
@@ -33,14 +34,16 @@ LABELS = {
     "timezone": _l("Часовой пояс"),
     "authority": _l("Орган управления образованием"), "year": _l("Учебный год"), "start": _l("Начало"),
     "end": _l("Окончание"), "closed": _l("Закрыт"), "plugin": _l("Модуль"), "type_code": _l("Тип"),
-    "order": _l("Порядок"), "is_final": _l("Итоговый"), "kind": _l("Вид"), "level": _l("Параллель / курс"),
-    "leader": _l("Руководитель"), "group": _l("Класс / группа"), "subgroup": _l("Подгруппа"),
+    "order": _l("Порядок"), "is_final": _l("Итоговый"), "kind": _l("Вид"),
+    # The organisation's own words: «Параллель», «Возрастная группа»; «Класс», «Дошкольная группа».
+    "level": word("any_level"),
+    "leader": _l("Руководитель"), "group": word("any_group"), "subgroup": _l("Подгруппа"),
     "subject": _l("Предмет"), "teacher": _l("Учитель"), "substitute": _l("Замещающий учитель"),
     "hours_per_week": _l("Часов в неделю"), "last_name": _l("Фамилия"), "first_name": _l("Имя"),
     "middle_name": _l("Отчество"), "full_name": _l("ФИО"), "birth_date": _l("Дата рождения"),
     "gender": _l("Пол"), "phone": _l("Телефон"), "email": _l("Эл. почта"), "position": _l("Должность"),
     "hired_on": _l("Принят на работу"), "enrolled_on": _l("Зачислен"), "left_on": _l("Выбыл"),
-    "guardian": _l("Законный представитель"), "learner": _l("Обучающийся"), "relation": _l("Кем приходится"),
+    "guardian": _l("Законный представитель"), "learner": word("learner"), "relation": _l("Кем приходится"),
     "date": _l("Дата"), "number": _l("Номер урока"), "topic": _l("Тема"), "distance": _l("Дистанционно"),
     "weight": _l("Вес"), "title": _l("Описание"), "assignment": _l("Задание"), "value": _l("Отметка"),
     "is_debt": _l("Долг («точка»)"), "comment": _l("Комментарий"), "code": _l("Код"),
@@ -66,10 +69,25 @@ class EjournalInterface(SQLAInterface):
     - no N+1 on list pages (``prefetch``): FAB joins only dotted list columns, so
       a column such as ``leader`` would be lazy-loaded row by row. After a page
       is read, the targets of the many-to-one relationships it shows (set by the
-      view from its list columns) are loaded with one scoped query each.
+      view from its list columns) are loaded with one scoped query each;
+    - a column may be shown from its whole row (``row_formatters``, set by the view):
+      FAB hands a formatter the column's value only, and a group's level reads by its
+      kind («Средняя» for a preschool group, «5» for a class).
     """
 
     prefetch: tuple[str, ...] = ()
+    row_formatters: dict = {}
+
+    def get_values_item(self, item, show_columns):
+        return [self._shown(item, col) for col in show_columns]
+
+    def get_values(self, lst, list_columns):
+        for item in lst:
+            yield {col: self._shown(item, col) for col in list_columns}
+
+    def _shown(self, item, col):
+        formatter = self.row_formatters.get(col)
+        return formatter(item) if formatter is not None else self._get_attr_value(item, col)
 
     def add(self, item, commit: bool = True) -> None:
         with self._refusal_shown(on_page=False):
@@ -177,6 +195,8 @@ class EjournalModelView(SafeActionsMixin, ModelView):
     method_permission_name = READ_WRITE
     label_columns = LABELS
     page_size = 25
+    # Columns shown on list and show pages from the whole row: column → callable(row).
+    row_formatters: dict = {}
 
     def __init__(self, *args, **kwargs):
         # Russian page titles derived from ``title`` («Обучающиеся: новая запись»);
@@ -197,6 +217,33 @@ class EjournalModelView(SafeActionsMixin, ModelView):
         self.formatters_columns = formatters
         relationships = inspect(self.datamodel.obj).relationships
         self.datamodel.prefetch = tuple(c for c in self.list_columns if c in relationships)
+        self.datamodel.row_formatters = dict(self.row_formatters)
+
+
+class KindPagesMixin:
+    """The record pages of a row of one group (the group itself, a learner of it) speak
+    that group's kind's words: «Воспитанники: просмотр записи», «Возрастная группа».
+    The view says which kind a row is of (``kind_of_row``)."""
+
+    @staticmethod
+    def kind_of_row(item) -> str | None:
+        return None
+
+    def _speak_of_row(self, pk) -> None:
+        item = self.datamodel.get(self._deserialize_pk_if_composite(pk))
+        speak_of_kind(self.kind_of_row(item) if item is not None else None)
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        self._speak_of_row(pk)
+        return super().show(pk)
+
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        self._speak_of_row(pk)
+        return super().edit(pk)
 
 
 class ReadOnlyModelView(EjournalModelView):

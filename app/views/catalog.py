@@ -1,8 +1,9 @@
 """CRUD pages of the core model: organisation, study frame, people, journal rows."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g, has_app_context
 from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import DataRequired
@@ -13,8 +14,10 @@ from ..models import (
     Lesson, Mark, Organisation, Period, Staff, Subgroup, Subject, TeachingAssignment,
 )
 from ..scoping import current_scope
+from ..services.kinds import kinds_of, level_choices, level_label_of
 from ..services.lessons import check_lesson_record
-from .base import EjournalModelView, ReadOnlyModelView, interface
+from .base import EjournalModelView, KindPagesMixin, ReadOnlyModelView, interface
+from .vocabulary import word
 
 
 def _host():
@@ -40,6 +43,29 @@ def plugin_field():
     """A choice of the organisation's plugins, where a row says whose it is."""
     return SelectField(_l("Модуль"), choices=_organisation_plugins, widget=Select2Widget(),
                        validators=[DataRequired()])
+
+
+def _user_organisation() -> Organisation | None:
+    scope = current_scope()
+    return db.session.get(Organisation, scope.default_org_id) if scope and scope.default_org_id else None
+
+
+def level_hint() -> str:
+    """Under a group's level on its form: what each number means where the levels have
+    names («Дошкольная группа: 1 — Ясельная, …»); nothing for a class or a course."""
+    if not has_app_context():
+        return ""
+    host = _host()
+    org = _user_organisation()
+    page_kind = host.group_kinds.get(g.get("ejournal_page_kind") or "")
+    kinds = [page_kind] if page_kind else kinds_of(org.plugins if org else host.plugin_names, host)
+    parts = []
+    for kind in kinds:
+        choices = [(level, label) for level, label in level_choices(host, org, kind) if label != str(level)]
+        if choices:
+            named = ", ".join(f"{level} — {label}" for level, label in choices)
+            parts.append(named if len(kinds) == 1 else f"{kind.name}: {named}")
+    return "; ".join(parts)
 
 
 def group_kind_name(code):
@@ -106,15 +132,21 @@ class SubjectView(EjournalModelView):
     add_form_extra_fields = edit_form_extra_fields = {"plugin": plugin_field()}
 
 
-class LearnerGroupView(EjournalModelView):
+class LearnerGroupView(KindPagesMixin, EjournalModelView):
     datamodel = interface(LearnerGroup)
     class_permission_name = "Groups"
-    title = _l("Классы и группы")
+    title = word("groups")  # «Классы и группы»; a kindergarten's «Дошкольные группы»
     list_columns = ["name", "kind", "level", "leader", "year"]
     add_columns = edit_columns = show_columns = ["year", "kind", "name", "level", "leader"]
     search_columns = ["name", "kind", "level", "year"]
     formatters_columns = {"kind": group_kind_name}
+    row_formatters = {"level": level_label_of}  # «Средняя» for a preschool group
+    description_columns = {"level": LazyString(level_hint)}
     base_order = ("level", "asc")
+
+    @staticmethod
+    def kind_of_row(item):
+        return item.kind
 
 
 class SubgroupView(EjournalModelView):
@@ -145,14 +177,18 @@ class StaffView(EjournalModelView):
     base_order = ("last_name", "asc")
 
 
-class LearnerView(EjournalModelView):
+class LearnerView(KindPagesMixin, EjournalModelView):
     datamodel = interface(Learner)
     class_permission_name = "Learners"
-    title = _l("Обучающиеся")
+    title = word("learners")  # «Обучающиеся»; a kindergarten's «Воспитанники»
     list_columns = ["full_name", "group", "birth_date", "enrolled_on", "left_on"]
     add_columns = edit_columns = show_columns = PERSON_COLUMNS + ["group", "enrolled_on", "left_on"]
     search_columns = ["last_name", "first_name", "group", "left_on"]
     base_order = ("last_name", "asc")
+
+    @staticmethod
+    def kind_of_row(item):
+        return item.group.kind if item.group is not None else None
 
 
 class GuardianView(EjournalModelView):
@@ -253,11 +289,11 @@ MENU = [
     (AcademicYearView, "AcademicYears", _l("Учебные годы"), "Organisation"),
     (PeriodView, "Periods", _l("Учебные периоды"), "Organisation"),
     (SubjectView, "Subjects", _l("Предметы"), "Organisation"),
-    (LearnerGroupView, "Groups", _l("Классы и группы"), "Organisation"),
+    (LearnerGroupView, "Groups", word("groups"), "Organisation"),
     (SubgroupView, "Subgroups", _l("Подгруппы"), "Organisation"),
     (TeachingAssignmentView, "TeachingAssignments", _l("Педагогическая нагрузка"), "Organisation"),
     (StaffView, "Staff", _l("Сотрудники"), "People"),
-    (LearnerView, "Learners", _l("Обучающиеся"), "People"),
+    (LearnerView, "Learners", word("learners"), "People"),
     (GuardianView, "Guardians", _l("Законные представители"), "People"),
     (GuardianLinkView, "GuardianLinks", _l("Связи с представителями"), "People"),
     (LessonView, "Lessons", _l("Уроки"), "Journal"),

@@ -1,15 +1,23 @@
 """The words of the shared pages for the user's organisation: a school's «Класс» and
-«Параллель», a college's «Учебная группа» and «Курс», a «урок» or a «пара»."""
+«Параллель», a college's «Учебная группа» and «Курс», a kindergarten's «Дошкольная
+группа», «Воспитанник» and «Возрастная группа», a «урок», a «пара» or an «занятие».
+
+An organisation whose kinds of group agree on a word gets that word; one with several
+kinds (a school with a preschool group) the general one («Класс / группа»). A page about
+one group (its record, a learner's record) speaks that group's kind's words: the view
+names the kind with :func:`speak_of_kind` before it renders."""
 from __future__ import annotations
 
 from functools import cached_property
 
+from flask import g, has_app_context, has_request_context
+from flask_babel import LazyString
 from flask_babel import gettext as _
 
 from ..extensions import current_host, db
 from ..models import Organisation
 from ..scoping import current_scope
-from ..services.kinds import taught_kinds_of
+from ..services.kinds import kind_of, kinds_of, level_label_in, level_label_of, taught_kinds_of
 
 
 class Vocabulary:
@@ -25,6 +33,17 @@ class Vocabulary:
     def _kinds(self):
         return taught_kinds_of(self._plugins)
 
+    @cached_property
+    def _org_kinds(self):
+        return kinds_of(self._plugins)
+
+    @property
+    def _any_kinds(self):
+        """Every kind of group of the organisation; on a page about one group, its kind."""
+        code = g.get("ejournal_page_kind") if has_app_context() else None
+        kind = current_host().group_kinds.get(code) if code else None
+        return [kind] if kind is not None else self._org_kinds
+
     def _one(self, attribute: str, fallback: str, kinds=None) -> str:
         kinds = self._kinds if kinds is None else kinds
         words = list(dict.fromkeys(getattr(kind, attribute) for kind in kinds if getattr(kind, attribute)))
@@ -38,18 +57,88 @@ class Vocabulary:
     @property
     def any_group(self) -> str:
         """Any group of the organisation, a kindergarten's too (the movement book, attendance, cards)."""
-        plugins = set(self._plugins)
-        kinds = [kind for kind in current_host().group_kinds.values() if kind.plugin in plugins]
-        return self._one("name", _("Класс / группа"), kinds)
+        return self._one("name", _("Класс / группа"), self._any_kinds)
+
+    @property
+    def groups(self) -> str:
+        """The groups of the organisation: «Классы», «Дошкольные группы»; «Классы и группы»."""
+        return self._one("name_plural", _("Классы и группы"), self._any_kinds)
+
+    @property
+    def learner(self) -> str:
+        """«Обучающийся», «Студент», «Воспитанник»."""
+        return self._one("learner", _("Обучающийся"), self._any_kinds)
+
+    @property
+    def learners(self) -> str:
+        return self._one("learner_plural", _("Обучающиеся"), self._any_kinds)
 
     @property
     def level(self) -> str:
         return self._one("level_name", _("Уровень"))
 
     @property
+    def any_level(self) -> str:
+        """What the levels of the organisation's groups are: «Параллель», «Возрастная группа»;
+        «Параллель / возрастная группа» where both."""
+        names = list(dict.fromkeys(kind.level_name for kind in self._any_kinds if kind.level_name))
+        if not names:
+            return _("Уровень")
+        return " / ".join([names[0], *(name[:1].lower() + name[1:] for name in names[1:])])
+
+    @property
     def lesson(self) -> str:
         return self._one("lesson", _("Урок"))
 
+    @property
+    def any_lessons(self) -> str:
+        """The unit of teaching of any group of the organisation, plural: «Уроки», «Занятия»."""
+        return self._one("lessons", _("Уроки"), self._any_kinds)
+
+    @staticmethod
+    def of(group):
+        """The kind of ``group``: its own words («Воспитанник», «Занятия»); None: no group."""
+        return kind_of(group)
+
+    @staticmethod
+    def level_of(group) -> str:
+        """How ``group``'s level reads: «Средняя», «5»."""
+        return level_label_of(group)
+
+    @staticmethod
+    def level_in(group, level: int) -> str:
+        """How ``level`` of ``group``'s kind reads in its organisation (the level it moves up to)."""
+        return level_label_in(group.org_id, group.kind, level)
+
+
+def current_vocabulary() -> Vocabulary:
+    """The request's vocabulary (one a request: it reads the organisation once)."""
+    if not has_request_context():
+        return Vocabulary()
+    vocabulary = g.get("ejournal_vocabulary")
+    if vocabulary is None:
+        vocabulary = g.ejournal_vocabulary = Vocabulary()
+    return vocabulary
+
+
+def organisation_has_kind(kind_code: str) -> bool:
+    """Whether the user's organisation keeps groups of ``kind_code`` (one of its plugins
+    declares the kind); a user of no one organisation (the system administrator, an
+    authority) sees every kind. A plugin's menu entry shown only there passes it as FAB's
+    ``menu_cond``: ``add_view(..., menu_cond=lambda: organisation_has_kind("preschool_group"))``."""
+    return any(kind.code == kind_code for kind in current_vocabulary()._org_kinds)
+
+
+def speak_of_kind(kind_code: str | None) -> None:
+    """The page being rendered is about a group of ``kind_code``: its words are the kind's."""
+    g.ejournal_page_kind = kind_code
+
+
+def word(name: str) -> LazyString:
+    """A word of the request's vocabulary (``word("learners")``), for the labels and titles
+    a view declares once: it reads as the organisation of whoever sees the page says."""
+    return LazyString(lambda: getattr(current_vocabulary(), name))
+
 
 def init_vocabulary(app) -> None:
-    app.context_processor(lambda: {"vocab": Vocabulary()})
+    app.context_processor(lambda: {"vocab": current_vocabulary()})

@@ -19,16 +19,20 @@ def register_models(host) -> list[type]:
 def extra_views(host, appbuilder) -> None:
     from app.views.catalog import CATEGORIES
 
-    from .views import PreschoolDayView
+    from app.views.vocabulary import organisation_has_kind
 
     from .regime_views import GroupRegimeView
+    from .views import PreschoolDayView
+
+    def kept():  # a school or college without a preschool group has no such entries
+        return organisation_has_kind("preschool_group")
 
     label, icon = CATEGORIES["Journal"]
-    appbuilder.add_view(PreschoolDayView, "Attendance", label=PreschoolDayView.menu_label(), category="Journal",
-                        category_label=label, category_icon=icon, href="/preschool/day/")
+    appbuilder.add_view(PreschoolDayView, "PreschoolDay", label=PreschoolDayView.menu_label(), category="Journal",
+                        category_label=label, category_icon=icon, href="/preschool/day/", menu_cond=kept)
     label, icon = CATEGORIES["Organisation"]
-    appbuilder.add_view(GroupRegimeView, "Groups", label=GroupRegimeView.menu_label(), category="Organisation",
-                        category_label=label, category_icon=icon, href="/preschool/regime/")
+    appbuilder.add_view(GroupRegimeView, "GroupRegime", label=GroupRegimeView.menu_label(), category="Organisation",
+                        category_label=label, category_icon=icon, href="/preschool/regime/", menu_cond=kept)
 
 
 @hookimpl

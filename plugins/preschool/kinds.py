@@ -7,12 +7,17 @@ from app.registry import GroupKind, MovementRules
 
 from . import name
 
+# The age groups, levels 1..6 in order; an organisation renames them on «Правила
+# организации» (rule setting ``level_names``, plugins/preschool/rules.py).
+LEVEL_NAMES = ("Ясельная", "Первая младшая", "Вторая младшая", "Средняя", "Старшая", "Подготовительная")
+
 
 @hookimpl
 def register_group_kinds(host) -> list[GroupKind]:
     # Levels are age groups: 1 ясельная … 6 подготовительная.
     return [GroupKind("preschool_group", name, "Дошкольная группа", "Дошкольные группы", "Воспитатель",
                       "Воспитанник", "Воспитанники", levels=tuple(range(1, 7)), level_name="Возрастная группа",
+                      level_names=LEVEL_NAMES,
                       takes_marks=False, teaches_subjects=False, lesson="Занятие", lessons="Занятия",
                       # The preparatory group leaves for school when the year is closed.
                       movement=MovementRules(graduating_levels=(6,), graduation_note="Выбыл в школу",
