@@ -74,6 +74,8 @@ class GroupRegime(OrgScoped, Model):
     opens: Mapped[dt.time] = mapped_column(Time, nullable=False, default=dt.time(7, 0))
     closes: Mapped[dt.time] = mapped_column(Time, nullable=False, default=dt.time(19, 0))
     group_type: Mapped[str] = mapped_column(String(20), nullable=False, default="full")
+    # Places of the group (by its rooms' area and the sanitary rules); None: not set.
+    places: Mapped[int | None] = mapped_column(Integer)
 
     group = relationship("LearnerGroup")
 

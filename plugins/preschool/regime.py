@@ -115,7 +115,7 @@ def group_calendar(session, group: LearnerGroup, calendar: YearCalendar | None =
 
 
 def save_regime(session, group: LearnerGroup, weekdays, opens: dt.time | None, closes: dt.time | None,
-                group_type: str) -> GroupRegime:
+                group_type: str, places: int | None = None) -> GroupRegime:
     """Set the regime of a preschool group; refuses bad values with a message, changing nothing.
     The row is audited; the caller commits."""
     from app.exceptions import RuleError
@@ -132,10 +132,13 @@ def save_regime(session, group: LearnerGroup, weekdays, opens: dt.time | None, c
         raise RuleError("R6", _l("Время работы: начало должно быть раньше окончания, например 07:00–19:00."))
     if group_type not in GROUP_TYPES:
         raise RuleError("R6", _l("Выберите вид группы из списка."))
+    if places is not None and not 1 <= places <= 100:
+        raise RuleError("R6", _l("Число мест в группе — от 1 до 100."))
     regime = regimes(session, [group.id]).get(group.id)
     if regime is None:
         regime = GroupRegime(org_id=group.org_id, group_id=group.id)
         session.add(regime)
     regime.weekdays, regime.opens, regime.closes, regime.group_type = days, opens, closes, group_type
+    regime.places = places
     session.flush()
     return regime

@@ -26,6 +26,15 @@ def _time(value: str | None) -> dt.time | None:
         return None
 
 
+def _places() -> int | None:
+    text = (request.form.get("places") or "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise RuleError("R6", _l("Число мест — целое число, например 25."))
+    return int(text)
+
+
 class GroupRegimeView(BaseView):
     route_base = "/preschool/regime"
     class_permission_name = "Groups"
@@ -60,7 +69,7 @@ class GroupRegimeView(BaseView):
             abort(404)
         try:
             save_regime(db.session, group, request.form.getlist("weekday"), _time(request.form.get("opens")),
-                        _time(request.form.get("closes")), request.form.get("group_type", ""))
+                        _time(request.form.get("closes")), request.form.get("group_type", ""), _places())
             db.session.commit()
             flash(_("Режим работы группы «%(name)s» сохранён.", name=group.name), "success")
         except RuleError as exc:

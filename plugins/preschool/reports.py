@@ -7,10 +7,11 @@ from app import hookimpl
 from app.exceptions import ReportError
 from app.models import LearnerGroup
 from app.registry import ReportParam, ReportSpec, Table
-from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR
+from app.roles import ADMINISTRATOR, AUTHORITY_OFFICER, DEPUTY, DIRECTOR
 
 from . import name
 from .month import MISSED_CATEGORIES, group_month
+from .occupancy import occupancy
 
 PRESENT = "+"
 MISSED_LABELS = {"illness": _l("по болезни"), "excused": _l("по уваж. причине"),
@@ -54,4 +55,7 @@ def register_reports(host) -> list[ReportSpec]:
                        roles=(ADMINISTRATOR, DIRECTOR, DEPUTY, "Воспитатель"), run=attendance_sheet,
                        params=(ReportParam("group", "Группа", "group", kinds=KINDS),
                                ReportParam("month", "Месяц", "month")),
-                       landscape=True)]
+                       landscape=True),
+            ReportSpec("preschool.occupancy", name, "Наполняемость дошкольных групп",
+                       roles=(AUTHORITY_OFFICER, ADMINISTRATOR, DIRECTOR, DEPUTY), run=occupancy, landscape=True,
+                       across_organisations=True)]

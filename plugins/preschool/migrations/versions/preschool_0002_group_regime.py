@@ -1,4 +1,4 @@
-"""A preschool group's regime: its working weekdays, hours and kind of stay.
+"""A preschool group's regime: its working weekdays, hours, kind of stay and places.
 
 Revision ID: preschool_0002
 Revises: preschool_0001
@@ -22,6 +22,7 @@ def upgrade():
         sa.Column("opens", sa.Time(), nullable=False),
         sa.Column("closes", sa.Time(), nullable=False),
         sa.Column("group_type", sa.String(length=20), nullable=False),
+        sa.Column("places", sa.Integer(), nullable=True),
         sa.Column("org_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["group_id"], ["learner_group.id"]),
         sa.ForeignKeyConstraint(["org_id"], ["organisation.id"]),
