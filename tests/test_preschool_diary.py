@@ -62,3 +62,25 @@ def test_the_month_shows_the_days_attended_as_the_tabel_counts_them(demo_app):
         page = _parent(demo_app).get(f"/diary/month?learner={child}&month={month:%Y-%m}").get_data(as_text=True)
     assert (f"<strong>Посещено дней:</strong> {attended}" in page, page.count('class="diary-present"')) == (
         True, attended)
+
+
+def test_the_month_shows_the_parental_fee_with_the_familys_discount(demo_app):
+    """The demo authority's norm is 150 roubles a day until 31 December, 165 from
+    1 January; the demo parent's family is large and pays half."""
+    from decimal import Decimal
+
+    from app import clock
+    from plugins.preschool.month import group_month
+
+    child, _, _ = _child_and_stranger(demo_app)
+    month = clock.today().replace(day=1)
+    with demo_app.app_context(), acting_as(None):
+        learner = db.session.get(Learner, child)
+        payable = len(next(c for c in group_month(db.session, learner.group, month).children
+                           if c.learner.id == child).payable)
+    rate = Decimal("165.00") if month.month < 9 else Decimal("150.00")
+    expected = f"{payable * rate / 2:,.2f}".replace(",", "\u00a0").replace(".", ",")
+    with demo_app.app_context():
+        page = _parent(demo_app).get(f"/diary/month?learner={child}&month={month:%Y-%m}").get_data(as_text=True)
+    assert (f"<strong>Родительская плата за месяц:</strong> {expected} руб." in page,
+            "<strong>Льгота по родительской плате, %:</strong> 50" in page) == (True, True)

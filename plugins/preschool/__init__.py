@@ -9,7 +9,7 @@ from app.registry import DemoLogin, PluginInfo
 
 name = "preschool"
 
-PARTS = ("kinds", "calendar", "rules", "roles", "reports", "days", "diary")
+PARTS = ("kinds", "calendar", "rules", "roles", "reports", "days", "diary", "fee_parts")
 
 
 @hookimpl

@@ -48,7 +48,8 @@ def populate(host, session, organisation, year, rng):
     from .models import GroupRegime
 
     session.add_all([GroupRegime(org_id=organisation.id, group_id=group.id, weekdays="12345", opens=dt.time(7, 0),
-                                 closes=dt.time(19, 0) if i == 0 else dt.time(18, 0), group_type="full")
+                                 closes=dt.time(19, 0) if i == 0 else dt.time(18, 0), group_type="full",
+                                 places=24 if i == 0 else 25)
                      for i, group in enumerate(groups)])
     codes = demo.journal_kit(session, organisation, None).codes
     for code, title in (("ОТП", "Отпуск родителей (по заявлению)"), ("К", "Карантин")):
@@ -80,9 +81,29 @@ def populate(host, session, organisation, year, rng):
                                    taken_at=dt.datetime.combine(day, dt.time(6, 30)))
                      for group in groups for day in days if day < demo.today()])
     session.flush()
+    _fees(session, organisation, year, children[first.name], children[groups[1].name])
     from app.registry import DemoLogin
 
     return [DemoLogin(a.roles[0].name, a.username, demo.PASSWORD, organisation.short_name) for a in logins]
+
+
+def _fees(session, organisation, year, first_children, second_children) -> None:
+    """The authority's daily norm (raised from 1 January, as authorities do) and two
+    discounts: the demo parent's child, of a large family, pays half; a child of the
+    second group, disabled, pays nothing. Written through the services, as by hand."""
+    from sqlalchemy import select
+
+    from .charges import add_discount, add_norm
+    from .fees import FeeNorm
+
+    if organisation.authority_id is not None and session.scalar(
+            select(FeeNorm.id).where(FeeNorm.authority_id == organisation.authority_id)) is None:
+        january = dt.date(year.start.year + 1, 1, 1)
+        add_norm(session, organisation.authority_id, "full", "150.00", year.start, january - dt.timedelta(days=1))
+        add_norm(session, organisation.authority_id, "full", "165.00", january)
+    add_discount(session, first_children[0].id, "50", "large_family", "Удостоверение многодетной семьи",
+                 year.start)
+    add_discount(session, second_children[-1].id, "100", "disabled_child", "Справка МСЭ", year.start)
 
 
 def _absences(organisation, children, days, codes, rng) -> list[Attendance]:

@@ -14,12 +14,13 @@ def extra_diary_month(host, session, learner, month: dt.date, days: list[dict], 
     from flask_babel import gettext as _
 
     from .attendance import preschool_kinds
-    from .month import group_month
+    from .charges import fee_month, money_text
 
     group = session.get(LearnerGroup, learner.group_id) if learner.group_id else None
     if group is None or group.kind not in preschool_kinds(host):
         return
-    sheet = group_month(session, group, month)
+    fees = fee_month(session, group, month)
+    sheet = fees.month
     child = next((c for c in sheet.children if c.learner.id == learner.id), None)
     working = set(sheet.working)
     for day in days:
@@ -32,3 +33,11 @@ def extra_diary_month(host, session, learner, month: dt.date, days: list[dict], 
     if child is not None:
         lines.append((_("Посещено дней"), str(len(child.attended))))
         lines.append((_("Рабочих дней группы"), str(len(sheet.working))))
+    charge = next((c for c in fees.charges if c.learner.id == learner.id), None)
+    if charge is None or not fees.norms:  # no norm of the authority for the month: nothing to say
+        return
+    if charge.discounts:
+        lines.append((_("Льгота по родительской плате, %"), charge.discount_text()))
+    lines.append((_("Родительская плата за месяц"),
+                  _("%(sum)s руб.", sum=money_text(charge.amount)) if charge.computed
+                  else _("не рассчитана: норматив установлен не на все дни")))
