@@ -32,7 +32,8 @@ def _kindergarten(app, world) -> dict:
         s.commit()
         org = s.get(Organisation, world.org1)
         _user(app.appbuilder.sm, "vospitatel1", ["Воспитатель"], org=org, person=educator)
-        return {"group": group.id, "mother": mother.id}
+        account = _user(app.appbuilder.sm, "mama1", ["Родитель"], org=org, person=mother)
+        return {"group": group.id, "mother": mother.id, "mother_account": account.id}
 
 
 def _form(**extra):
@@ -60,3 +61,23 @@ def test_the_educator_opens_the_mail(app, client, login, world):
     _kindergarten(app, world)
     login("vospitatel1")
     assert (client.get("/mail/").status_code, client.get("/mail/new").status_code) == (200, 200)
+
+
+def test_the_mother_reads_the_educators_announcement_in_the_diary(app, client, login, world):
+    ids = _kindergarten(app, world)
+    login("vospitatel1")
+    client.post("/announcements/new", data=_form(audience="groups", groups=[ids["group"]]))
+    client.get("/logout/")
+    login("mama1")
+    page = client.get("/diary/").get_data(as_text=True)
+    assert ("Утренник" in page, "В пятницу в 10:00" in page) == (True, True)
+
+
+def test_the_educator_writes_to_the_mother_and_she_reads_it(app, client, login, world):
+    ids = _kindergarten(app, world)
+    login("vospitatel1")
+    client.post("/mail/new", data={"to": [ids["mother_account"]], "subject": "Прививка",
+                                   "body": "Завтра в группе прививка от гриппа."})
+    client.get("/logout/")
+    login("mama1")
+    assert "Прививка" in client.get("/mail/").get_data(as_text=True)
