@@ -359,3 +359,15 @@ def test_below_the_pages_a_norm_written_by_the_organisation_is_refused(app, worl
                 db.session.flush()
         db.session.rollback()
         assert db.session.scalar(select(func.count(FeeNorm.id))) == 0
+
+
+def test_the_report_page_prints_sums_with_kopecks(app, client, login, world, kindergarten):
+    with app.app_context(), acting_as(None):
+        group = _group(kindergarten)
+        month, days, _b, _a = _month(group)
+        _norm(world, "150.00", month)
+        _take(world, group.id, days[:10])
+        db.session.commit()
+    login("admin1")
+    page = client.get(f"{REPORT}?run=1&group={kindergarten['sun_group']}&month={month:%Y-%m}").get_data(as_text=True)
+    assert "<td>4\u00a0500,00</td>" in page  # 3 children × 10 days × 150 roubles

@@ -59,8 +59,11 @@ def cell_text(value) -> str:
         return value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
-    if isinstance(value, (float, decimal.Decimal)):
-        return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    if isinstance(value, decimal.Decimal):
+        # A fixed-point sum (roubles and kopecks) keeps its places: «3 000,00».
+        return f"{value:,f}".replace(",", "\u00a0").replace(".", ",")
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
     return str(value)
 
 
@@ -119,9 +122,13 @@ def to_xlsx(title: str, header: list[tuple[str, str]], tables: list[Table], orga
         for cell in sheet[head_row]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([float(v) if isinstance(v, decimal.Decimal) else v for v in row])
+            sheet.append(row)
         for cell in (c for r in sheet.iter_rows(min_row=head_row + 1) for c in r):
-            if isinstance(cell.value, dt.datetime):
+            if isinstance(cell.value, decimal.Decimal):  # a sum of money: a number shown with kopecks
+                places = max(-cell.value.as_tuple().exponent, 0)
+                cell.value = float(cell.value)
+                cell.number_format = "#,##0" + ("." + "0" * places if places else "")
+            elif isinstance(cell.value, dt.datetime):
                 cell.number_format = "DD.MM.YYYY HH:MM"
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "DD.MM.YYYY"
