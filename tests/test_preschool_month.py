@@ -18,7 +18,7 @@ from plugins.preschool.month import group_month
 from plugins.preschool.regime import group_calendar, save_regime
 from tests.test_preschool_day import kindergarten  # noqa: F401  (the fixture)
 from tests.test_query_counts import assert_fixed_queries
-from tests.world import TODAY
+from tests.world import TODAY, YEAR_START
 
 pytestmark = pytest.mark.dates
 
@@ -30,7 +30,10 @@ def weekday_on_or_before(day: dt.date, weekday: int) -> dt.date:
 
 
 # A Wednesday and the Saturday after it, both in the past of the test world's day.
-WEDNESDAY = weekday_on_or_before(TODAY - dt.timedelta(days=7), 2)
+# A Wednesday a week or more before the world's day; early in September, when that
+# would fall in the summer, the year's second Wednesday (these tests read months).
+WEDNESDAY = max(weekday_on_or_before(TODAY - dt.timedelta(days=7), 2),
+                weekday_on_or_before(YEAR_START + dt.timedelta(days=13), 2))
 SATURDAY = WEDNESDAY + dt.timedelta(days=3)
 
 
