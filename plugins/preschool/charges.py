@@ -211,7 +211,7 @@ def add_norm(session, authority_id, group_type, daily_rate, valid_from, valid_to
 
 def end_norm(session, norm_id, valid_to) -> FeeNorm:
     """The norm stops at ``valid_to`` (its last day)."""
-    norm = session.scalar(norms_select(FeeNorm.id == norm_id)) if str(norm_id).isdigit() else None
+    norm = session.scalar(norms_select(FeeNorm.id == int(norm_id))) if str(norm_id).isdigit() else None
     if norm is None:
         raise RuleError(RULE, _l("Норматив не найден."))
     _check_writer(session, norm.authority_id)
