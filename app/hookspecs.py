@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
     from sqlalchemy.orm import Session
 
-    from .models import AcademicYear, Account, Learner, LearnerGroup, Organisation
+    from .models import AcademicYear, Account, Learner, LearnerGroup, Organisation, Period
     from .models.timetable import SchoolYearMode
     from .plugins import PluginHost
     from .registry import (
@@ -120,6 +120,23 @@ def get_study_period_types(host: PluginHost, session: Session, group: LearnerGro
     (e.g. ["half"] for a 10th grade studying by halves), or None when the plugin has
     no opinion; the first list wins, and with none every non-final period of the
     group's plugin in its year is offered.
+    """
+
+
+@hookspec(firstresult=True)
+def get_final_scale(host: PluginHost, session: Session, group: LearnerGroup, subject_id: int,
+                    period: Period) -> MarkScale | None:
+    """Say on which scale the final mark of subject ``subject_id`` in ``group`` for ``period`` is set.
+
+    Called by the journal (``app.services.journal``) wherever a final mark is offered
+    or checked: for each final column of the grid and for each final mark saved, and
+    asked only of the plugin that declared the group's kind (``PluginHost.final_scale``).
+    Return an ``app.registry.MarkScale`` (e.g. зачёт / незачёт where a college's
+    curriculum has a зачёт in that semester), or None for the kind's usual scale
+    (``PluginHost.scale_for``); the first answer wins. The grid asks once per final
+    period and every saved mark asks again: an implementation reads what it needs for
+    the whole group at once, so that the journal's queries stay fixed in number.
+    The value is still checked as every final mark is (R3: never «н/а»).
     """
 
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
     from sqlalchemy.orm import Session
 
-    from .models import AcademicYear, LearnerGroup, Organisation
+    from .models import AcademicYear, LearnerGroup, Organisation, Period
     from .models.timetable import SchoolYearMode
 
 ENTRY_POINT_GROUP = "ejournal.plugins"
@@ -213,6 +213,17 @@ class PluginHost:
         asked of the plugin that declared the group's kind)."""
         plugin = self.group_kinds[group.kind].plugin
         return self._of(plugin, "get_study_period_types")(host=self, session=session, group=group)
+
+    def final_scale(self, session: Session, group: LearnerGroup, subject_id: int, period: Period) -> MarkScale | None:
+        """The scale of the final marks of ``subject_id`` in ``group`` for ``period``: the
+        answer of the plugin that declared the group's kind (hook ``get_final_scale``),
+        else the kind's usual scale (``scale_for``); None for a kind without marks."""
+        kind = self.group_kinds.get(group.kind)
+        if kind is None:
+            return None
+        scale = self._of(kind.plugin, "get_final_scale")(host=self, session=session, group=group,
+                                                          subject_id=subject_id, period=period)
+        return scale or self.scale_for(group.kind)
 
     # --- extra_*, *_opened, *_saved, populate_* --------------------------------------------
 

@@ -73,6 +73,9 @@ def test_a_database_of_the_single_branch_layout_upgrades_without_losing_a_row():
     revision is recorded, and no table gains or loses a row."""
     app, url = build_demo_app(f"layout_{uuid.uuid4().hex[:6]}")
     try:
+        # That layout knew nothing of the college's later revisions: take them back first.
+        result = app.test_cli_runner().invoke(args=["db", "downgrade", "college_0001"])
+        assert result.exit_code == 0, result.output
         with app.app_context(), db.engine.begin() as conn:
             conn.execute(text("DELETE FROM alembic_version WHERE version_num = 'college_0001'"))
             before = _row_counts(conn)
@@ -81,9 +84,9 @@ def test_a_database_of_the_single_branch_layout_upgrades_without_losing_a_row():
         with app.app_context(), db.engine.connect() as conn:
             after = _row_counts(conn)
             versions = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
-        assert "college_0001" in versions and any(v.startswith("preschool_") for v in versions)
+        assert any(v.startswith("college_") for v in versions) and any(v.startswith("preschool_") for v in versions)
         assert len(versions) == 3
-        assert before["college_specialty"] > 0 and after == before
+        assert before["college_specialty"] > 0 and {table: after[table] for table in before} == before
     finally:
         dispose(app)
         drop_database(url)

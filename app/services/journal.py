@@ -58,6 +58,9 @@ class Grid:
     final_periods: list = field(default_factory=list)  # год, экзамен, итог … of the plugin
     year_finals: dict = field(default_factory=dict)  # (learner, period) -> (value, version)
     year_proposals: dict = field(default_factory=dict)  # (learner, period) -> value
+    # period -> the scale of its final marks, where a plugin says it is not the kind's usual one
+    # (a college's зачёт: «зч» / «нз»); such a column proposes nothing.
+    final_scales: dict = field(default_factory=dict)
 
 
 def load_grid(session, host, group_id: int, subject_id: int, period_id: int, subgroup_id: int | None = None) -> Grid | None:
@@ -138,8 +141,16 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
             all_finals[learner][period_id] = (value, version)
         grid.finals = {l: f[period.id] for l, f in all_finals.items() if period.id in f}
         grid.year_finals = {(l, p): v for l, f in all_finals.items() for p, v in f.items()}
-        grid.proposals = _proposals(host, org, group, columns, rows, marks)
-        grid.year_proposals = _year_proposals(host, org, group, year_periods, all_finals)
+        usual = host.scale_for(group.kind)
+        for p in [period, *grid.final_periods]:
+            scale = host.final_scale(session, group, subject_id, p)
+            if scale is not None and usual is not None and scale.code != usual.code:
+                grid.final_scales[p.id] = scale
+        # An average of five-point marks proposes no «зачёт»: the teacher decides it.
+        grid.proposals = {} if period.id in grid.final_scales else _proposals(host, org, group, columns, rows, marks)
+        grid.year_proposals = {key: value for key, value in
+                               _year_proposals(host, org, group, year_periods, all_finals).items()
+                               if key[1] not in grid.final_scales}
     return grid
 
 
@@ -222,7 +233,7 @@ def save_finals(session, host, changes: list[dict], now: dt.datetime, teacher_id
                     session.flush()
                     results.append(CellResult(key, "saved"))
                     continue
-                value = check_value(host.scale_for(group.kind), value, final=True)
+                value = check_value(host.final_scale(session, group, subject_id, period), value, final=True)
                 if row is None:
                     row = FinalMark(org_id=group.org_id, learner_id=learner_id, subject_id=subject_id,
                                     period_id=period.id, value=value)

@@ -53,7 +53,8 @@ class SettingRow:
 
     @property
     def rule_title(self) -> str:
-        return str(RULE_TITLES.get(self.spec.rule, ""))
+        # A plugin's setting of no article of the regulation names its subject itself.
+        return str(RULE_TITLES.get(self.spec.rule, self.spec.rule))
 
 
 def rows_for(host, organisation) -> list[SettingRow]:

@@ -9,7 +9,7 @@ from app.registry import DemoLogin, PluginInfo
 
 name = "college"
 
-PARTS = ("kinds", "calendar", "scales", "rules", "roles", "specialties")
+PARTS = ("kinds", "calendar", "scales", "rules", "roles", "specialties", "session_parts", "portfolio_parts", "curriculum_parts")
 
 
 @hookimpl
