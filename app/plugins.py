@@ -167,7 +167,8 @@ class PluginHost:
                 if perms.get(resource) != WRITE:
                     perms[resource] = level
             merged[spec.name] = RoleSpec(
-                spec.name, known.scope, perms, known.description or spec.description, known.staff
+                spec.name, known.scope, perms, known.description or spec.description, known.staff,
+                tuple(dict.fromkeys([*known.runs_reports_of, *spec.runs_reports_of])),
             )
         return merged
 

@@ -43,6 +43,19 @@ class GroupKind:
     # The unit of teaching: «Урок» / «Уроки», «Пара» / «Пары», «Занятие» / «Занятия».
     lesson: str = "Урок"
     lessons: str = "Уроки"
+    # The words pages decline (Russian asks a case a phrase): «номер урока / пары» (genitive),
+    # «добавить урок / пару» (accusative), «уроки класса / учебной группы», «расписание
+    # учителя / преподавателя», «уведомить классного руководителя / куратора».
+    lesson_of: str = "урока"
+    lesson_acc: str = "урок"
+    lessons_of: str = "уроков"  # «расписание уроков / пар»
+    group_of: str = "класса"
+    groups_of: str = "классов"  # «мероприятия классов / учебных групп»
+    teacher: str = "Учитель"  # who teaches a lesson: «Учитель», «Преподаватель»
+    teachers: str = "Учителя"
+    teacher_of: str = "учителя"
+    leader_of: str = "классного руководителя"
+    journal: str = "Классный журнал"  # the grid of a group's marks: «Журнал учебной группы»
     # What the curriculum's hours count: "week" (hours a week, times the study weeks of
     # the year) or "period" (hours of the whole study period, as a semester's plan).
     curriculum_hours: str = "week"
@@ -66,8 +79,24 @@ class MovementRules:
     # The note of a graduation order, with ``%(level)s``: «Окончил %(level)s классов».
     graduation_note: str = "Окончил обучение"
     # The orders entered by hand for a learner of the kind (codes of
-    # ``app.models.movement.KINDS``); None: all of them. A kindergarten has no repeating.
+    # ``app.models.movement.KINDS``); None: the school's set (enrolment, departure,
+    # transfer, graduation, repeating). A kindergarten has no repeating; academic leave,
+    # the return from it and reinstatement exist only where a kind names them.
     orders: Sequence[str] | None = None
+    # The kind's own names of the orders, code → Russian («depart»: «Отчисление» at a
+    # college, where a school says «Выбытие»); a code not named keeps the core's name.
+    labels: dict[str, str] = field(default_factory=dict, hash=False)
+    # How the refusals name a group of the kind, in the forms Russian asks for: in it
+    # («в классе»), into it («в класс»), another one («другой класс»), in none («ни в одном классе»).
+    in_group: str = "в классе"
+    into_group: str = "в класс"
+    other_group: str = "другой класс"
+    in_no_group: str = "ни в одном классе"
+    # The refusal of a departure without its note («Укажите, куда выбыл обучающийся»).
+    departure_note_missing: str = "Укажите, куда выбыл обучающийся."
+    # A note for a transfer's order when none is typed: ``transfer_note(session, from_group,
+    # to_group)`` → text or None («со специальности … на специальность …»).
+    transfer_note: Callable[..., str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +195,9 @@ class RoleSpec:
     permissions: dict[str, str] = field(default_factory=dict)  # resource -> read|write
     description: str = ""
     staff: bool = True
+    # Roles whose reports this one runs too: a report names the roles it is for, and a
+    # plugin's role doing another's work (a college's head of studies, a Завуч's) joins them.
+    runs_reports_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,9 @@ def test_every_demo_login_logs_in_and_sees_its_role(demo_app, logins):
         assert response.status_code == 302, row
         page = client.get("/").get_data(as_text=True)
         shown = "Учитель" if row["role"] == "Классный руководитель" else row["role"]
+        # A college calls the core's teacher and learner roles by its own words.
+        if "колледж" in row["organisation"]:
+            shown = {"Учитель": "Преподаватель", "Обучающийся": "Студент"}.get(shown, shown)
         assert shown in page, row
         assert "Войти" not in page, row
 
@@ -192,3 +195,45 @@ def test_the_school_has_a_past_and_homework(demo_app):
         assert len(homework) > len(lessons) / 2  # most of them
         assert {level for *_rest, level in homework} == set(range(2, 12))
         assert all(entered.date() == day for _lesson, entered, day, _level in homework)  # R7: on the lesson's day
+
+
+def test_the_college_has_a_timetable_of_pairs_its_lessons_and_a_lesson_plan(demo_app):
+    """The college's semester: bells of pairs, a timetable of every group with no преподаватель
+    in two groups at once, the lessons generated from it (each linked to its line) up to
+    the semester's end, the pairs held so far with topics, marks on the five-point scale and
+    attendance, and a КТП whose topics flowed into its pairs."""
+    from app.models import AcademicYear
+    from app.models.plans import LessonPlan, LessonTopicLink
+    from app.models.timetable import Bell, TimetableEntry, TimetableLesson
+
+    with demo_app.app_context():
+        s = db.session
+        (college,) = _orgs("college")
+        year = s.scalar(select(AcademicYear).where(AcademicYear.org_id == college.id, AcademicYear.closed.is_(False)))
+        bells = s.execute(select(Bell.number, Bell.start, Bell.end).where(Bell.year_id == year.id)
+                          .order_by(Bell.number)).all()
+        assert bells[0] == (1, "08:30", "10:00") and len(bells) == 5  # a pair is two academic hours
+        groups = s.scalars(select(LearnerGroup.id).where(LearnerGroup.year_id == year.id)).all()
+        entries = s.execute(select(TimetableEntry.group_id, TimetableEntry.weekday, TimetableEntry.number,
+                                   TimetableEntry.teacher_id).where(TimetableEntry.year_id == year.id)).all()
+        assert {e.group_id for e in entries} == set(groups)
+        slots = [(e.weekday, e.number, e.teacher_id) for e in entries]
+        assert len(slots) == len(set(slots))  # the timetable refuses a teacher in two places at once
+        lessons = s.scalar(select(func.count()).select_from(Lesson).where(Lesson.group_id.in_(groups)))
+        linked = s.scalar(select(func.count()).select_from(TimetableLesson)
+                          .where(TimetableLesson.group_id.in_(groups)))
+        assert lessons == linked > 0
+        semester = s.scalar(select(Period).where(Period.year_id == year.id, Period.type_code == "semester",
+                                                 Period.start <= TODAY).order_by(Period.start.desc()))
+        held = s.scalars(select(Lesson).where(Lesson.group_id.in_(groups), Lesson.date <= TODAY)).all()
+        assert min(lesson.date for lesson in held) < semester.start + dt.timedelta(days=7)  # from its first week
+        assert all(lesson.topic for lesson in held)
+        values = set(s.scalars(select(Mark.value).join(Assignment).join(Lesson).where(Lesson.group_id.in_(groups))))
+        assert values and values <= {"2", "3", "4", "5"}
+        absences = s.scalar(select(func.count()).select_from(Attendance).join(Lesson, Lesson.id == Attendance.lesson_id)
+                            .where(Lesson.group_id.in_(groups)))
+        assert absences > 0
+        plan = s.scalar(select(LessonPlan).where(LessonPlan.year_id == year.id))
+        assert plan is not None and sum(t.hours for t in plan.topics) > 0
+        assert s.scalar(select(func.count()).select_from(LessonTopicLink)
+                        .where(LessonTopicLink.plan_id == plan.id)) > 0

@@ -11,7 +11,11 @@ from app.models import Model, OrgScoped
 from app.models.base import Timestamped
 
 ENROL, DEPART, TRANSFER, PROMOTE, GRADUATE, REPEAT = "enrol", "depart", "transfer", "promote", "graduate", "repeat"
-# Code → Russian name (shown through gettext where displayed).
+# Academic leave keeps the learner on the roll but off his group's list until a return
+# order; reinstatement brings back one who departed (a college's «восстановление»).
+LEAVE, RETURN, REINSTATE = "leave", "leave_return", "reinstate"
+# Code → Russian name (shown through gettext where displayed); a kind of group renames
+# them (``MovementRules.labels``).
 KINDS = {
     ENROL: "Зачисление",
     DEPART: "Выбытие",
@@ -19,6 +23,9 @@ KINDS = {
     PROMOTE: "Перевод в следующий класс",
     GRADUATE: "Выпуск",
     REPEAT: "Оставление на повторное обучение",
+    LEAVE: "Академический отпуск",
+    RETURN: "Выход из академического отпуска",
+    REINSTATE: "Восстановление",
 }
 
 

@@ -32,6 +32,8 @@ def allowed_reports(session, host, role_names: set[str], scope: Scope) -> list[R
     plugins = {"core"}
     for enabled in session.scalars(select(Organisation.plugins)):
         plugins.update(enabled or [])
+    role_names = set(role_names) | {other for name in role_names if name in host.roles
+                                    for other in host.roles[name].runs_reports_of}
     return sorted((s for s in host.reports.values() if can_run(s, role_names, scope) and s.plugin in plugins),
                   key=lambda s: s.title)
 

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -20,12 +21,19 @@ from sqlalchemy.orm import aliased
 from app.exceptions import RuleError
 from app.extensions import current_host
 from app.models import AcademicYear, Account, Learner, LearnerGroup, Period, TeachingAssignment
-from app.models.movement import DEPART, ENROL, GRADUATE, KINDS, PROMOTE, REPEAT, TRANSFER, MovementOrder
+from app.models.movement import (
+    DEPART, ENROL, GRADUATE, KINDS, LEAVE, PROMOTE, REINSTATE, REPEAT, RETURN, TRANSFER, MovementOrder,
+)
 from app.registry import MovementRules
 from app.services.kinds import level_label_in
 
 RULE = "R14"
-MANUAL_KINDS = (ENROL, DEPART, TRANSFER, GRADUATE, REPEAT)  # promotion only by closing the year
+# Every order entered by hand (promotion only by closing the year); a kind of group offers
+# those its ``MovementRules.orders`` names, else the school's set.
+MANUAL_KINDS = (ENROL, DEPART, TRANSFER, GRADUATE, REPEAT, LEAVE, RETURN, REINSTATE)
+DEFAULT_KINDS = (ENROL, DEPART, TRANSFER, GRADUATE, REPEAT)
+# The orders that change whether a learner is on the roll: the last of them says where he stands.
+STATE_KINDS = (ENROL, DEPART, GRADUATE, LEAVE, RETURN, REINSTATE)
 
 
 # --------------------------------------------------------------------------
@@ -49,11 +57,63 @@ def rules_of(kind: str | None) -> MovementRules:
 def manual_kinds(group_kind: str | None) -> tuple[str, ...]:
     """The orders entered by hand for a learner of a kind of group, as its plugin declares."""
     declared = rules_of(group_kind).orders
-    return tuple(k for k in MANUAL_KINDS if declared is None or k in declared)
+    offered = DEFAULT_KINDS if declared is None else declared
+    return tuple(k for k in MANUAL_KINDS if k in offered)
+
+
+def kind_names(group_kinds: Iterable[str | None] = ()) -> dict[str, str]:
+    """Order code → its name (untranslated) for learners of ``group_kinds``: the kinds' own
+    name where they all agree («Отчисление» in a college), else the core's («Выбытие»)."""
+    rules = [rules_of(kind) for kind in dict.fromkeys(group_kinds)]
+    names = {}
+    for code, core in KINDS.items():
+        own = {r.labels.get(code, core) for r in rules}
+        names[code] = own.pop() if len(own) == 1 else core
+    return names
 
 
 def _open_year(group: LearnerGroup | None) -> bool:
     return group is not None and group.year is not None and not group.year.closed
+
+
+def on_leave(session, learner: Learner) -> MovementOrder | None:
+    """The learner's academic leave not yet ended by a return, or None."""
+    if learner.id is None or learner.left_on is None:
+        return None
+    last = session.scalar(select(MovementOrder).where(
+        MovementOrder.learner_id == learner.id, MovementOrder.kind.in_(STATE_KINDS))
+        .order_by(MovementOrder.id.desc()).limit(1))
+    return last if last is not None and last.kind == LEAVE else None
+
+
+def on_leave_in(session, group_ids) -> dict[int, list[Learner]]:
+    """Group → its learners on academic leave (on the roll, off the current list), in one query."""
+    group_ids = list(group_ids)
+    if not group_ids:
+        return {}
+    last = (select(MovementOrder.learner_id, func.max(MovementOrder.id).label("last_id"))
+            .where(MovementOrder.kind.in_(STATE_KINDS)).group_by(MovementOrder.learner_id).subquery())
+    out: dict[int, list[Learner]] = defaultdict(list)
+    for learner in session.scalars(
+            select(Learner).join(last, last.c.learner_id == Learner.id)
+            .join(MovementOrder, MovementOrder.id == last.c.last_id)
+            .where(Learner.group_id.in_(group_ids), Learner.left_on.is_not(None), MovementOrder.kind == LEAVE)
+            .order_by(Learner.last_name, Learner.first_name, Learner.middle_name)):
+        out[learner.group_id].append(learner)
+    return out
+
+
+@dataclass(frozen=True)
+class _Words:
+    """How the refusals name the learner and his group (the kind's words)."""
+
+    learner: str
+    rules: MovementRules
+
+
+def _words(group: LearnerGroup | None) -> _Words:
+    kind = current_host().group_kinds.get(group.kind) if group is not None else None
+    return _Words(kind.learner if kind is not None else "Обучающийся", rules_of(group.kind if group else None))
 
 
 def apply_order(session, learner: Learner, kind: str, *, number: str | None, date: dt.date | None,
@@ -70,44 +130,60 @@ def apply_order(session, learner: Learner, kind: str, *, number: str | None, dat
         raise RuleError(RULE, _l("Такой приказ для обучающихся этой группы не оформляется."))
     if date is None:
         raise RuleError(RULE, _l("Укажите дату приказа."))
+    if to_group is not None and to_group.org_id != learner.org_id:
+        raise RuleError(RULE, _l("Выбранная группа относится к другой организации."))
     event_date = event_date or date
     destination = (destination or "").strip() or None
     current = learner.group
+    words = _words(current or to_group)
+    rules = words.rules
     active = learner.group_id is not None and learner.left_on is None
+    leave = on_leave(session, learner) if not active else None
+    if kind != ENROL and learner.enrolled_on and event_date < learner.enrolled_on:
+        raise RuleError(RULE, _l("Дата движения (%(day)s) раньше даты зачисления (%(enrolled)s).",
+                                 day=f"{event_date:%d.%m.%Y}", enrolled=f"{learner.enrolled_on:%d.%m.%Y}"))
     order = MovementOrder(org_id=learner.org_id, kind=kind, learner_id=learner.id, date=date, event_date=event_date,
                           destination=destination, entered_by=entered_by)
+    not_on_roll = _l("%(learner)s не числится %(none)s.", learner=words.learner, none=rules.in_no_group)
     if kind == ENROL:
         if to_group is None or not _open_year(to_group):
             raise RuleError(RULE, _l("Для зачисления выберите класс или группу открытого учебного года."))
-        if active and learner.group_id != to_group.id:
-            raise RuleError(RULE, _l("Обучающийся уже числится в классе %(group)s: оформите перевод, а не зачисление.",
-                                     group=current.name))
-        if active and _has_order(session, learner.id, ENROL, to_group.year_id):
+        if (active or leave) and learner.group_id != to_group.id:
+            raise RuleError(RULE, _l("%(learner)s уже числится %(in)s %(group)s: оформите перевод, а не зачисление.",
+                                     learner=words.learner, group=current.name, **{"in": rules.in_group}))
+        if (active or leave) and _has_order(session, learner.id, ENROL, to_group.year_id):
             raise RuleError(RULE, _l("Приказ о зачислении этого обучающегося уже внесён."))
         order.to_group_id, order.year_id = to_group.id, to_group.year_id
         learner.group_id, learner.enrolled_on, learner.left_on = to_group.id, event_date, None
     elif kind in (DEPART, GRADUATE):
-        if not active:
-            raise RuleError(RULE, _l("Обучающийся не числится ни в одном классе."))
+        # A student on academic leave may be expelled without coming back first.
+        if not active and not (kind == DEPART and leave):
+            raise RuleError(RULE, not_on_roll)
         if kind == DEPART and not destination:
-            raise RuleError(RULE, _l("Укажите, куда выбыл обучающийся."))
-        graduating = rules_of(current.kind).graduating_levels
+            raise RuleError(RULE, _l(rules.departure_note_missing))
+        graduating = rules.graduating_levels
         if kind == GRADUATE and graduating and current.level not in graduating:
             raise RuleError(RULE, _l("Выпуск оформляется только с выпускных уровней обучения: %(levels)s.",
                                      levels=", ".join(level_label_in(current.org_id, current.kind, level)
                                                       for level in graduating)))
-        if learner.enrolled_on and event_date < learner.enrolled_on:
-            raise RuleError(RULE, _l("Дата выбытия раньше даты зачисления."))
+        if leave and event_date < leave.event_date:
+            raise RuleError(RULE, _l("Дата движения раньше начала академического отпуска (%(day)s).",
+                                     day=f"{leave.event_date:%d.%m.%Y}"))
         order.from_group_id, order.year_id = current.id, current.year_id
         learner.left_on = event_date  # the class stays: his marks and attendance stay with it
     elif kind == TRANSFER:
         if not active:
-            raise RuleError(RULE, _l("Обучающийся не числится ни в одном классе."))
+            raise RuleError(RULE, _l("%(learner)s в академическом отпуске: сначала оформите выход из него.",
+                                     learner=words.learner) if leave else not_on_roll)
         if to_group is None or to_group.id == current.id or to_group.kind != current.kind:
-            raise RuleError(RULE, _l("Выберите другой класс, в который переводится обучающийся."))
+            raise RuleError(RULE, _l("Выберите %(other)s, куда переводится %(learner)s.",
+                                     other=rules.other_group, learner=words.learner.lower()))
         if to_group.year_id != current.year_id or not _open_year(to_group):
-            raise RuleError(RULE, _l("Перевести можно только в класс того же, открытого учебного года."))
+            raise RuleError(RULE, _l("Перевести можно только %(into)s того же, открытого учебного года.",
+                                     into=rules.into_group))
         order.from_group_id, order.to_group_id, order.year_id = current.id, to_group.id, current.year_id
+        if not destination and rules.transfer_note is not None:
+            order.destination = rules.transfer_note(session, current, to_group)
         learner.group_id = to_group.id
     elif kind == REPEAT:
         if not active or not _open_year(current):
@@ -116,10 +192,52 @@ def apply_order(session, learner: Learner, kind: str, *, number: str | None, dat
             raise RuleError(RULE, _l("Приказ об оставлении на повторное обучение уже внесён."))
         # Takes effect when the year is closed: the learner stays in the same grade.
         order.from_group_id, order.year_id = current.id, current.year_id
+    elif kind == LEAVE:
+        if leave:
+            raise RuleError(RULE, _l("%(learner)s уже в академическом отпуске с %(day)s.",
+                                     learner=words.learner, day=f"{leave.event_date:%d.%m.%Y}"))
+        if not active:
+            raise RuleError(RULE, not_on_roll)
+        order.from_group_id, order.year_id = current.id, current.year_id
+        # Off the group's current list from the first day of the leave: the journal and the
+        # lists count a learner up to ``left_on``; the book tells leave from departure.
+        learner.left_on = event_date - dt.timedelta(days=1)
+    elif kind == RETURN:
+        if not leave:
+            raise RuleError(RULE, _l("%(learner)s не в академическом отпуске.", learner=words.learner))
+        if event_date < leave.event_date:
+            raise RuleError(RULE, _l("Дата движения раньше начала академического отпуска (%(day)s).",
+                                     day=f"{leave.event_date:%d.%m.%Y}"))
+        target = to_group or current
+        if target.kind != current.kind or not _open_year(target):
+            raise RuleError(RULE, _l("Выберите группу открытого учебного года, в которую выходит %(learner)s.",
+                                     learner=words.learner.lower()))
+        order.from_group_id, order.to_group_id, order.year_id = current.id, target.id, target.year_id
+        learner.group_id, learner.left_on = target.id, None
+    elif kind == REINSTATE:
+        if active or leave:
+            raise RuleError(RULE, _l("%(learner)s уже числится %(in)s %(group)s.", learner=words.learner,
+                                     group=current.name, **{"in": rules.in_group}))
+        if learner.left_on is None or _last_state(session, learner.id) == GRADUATE:
+            raise RuleError(RULE, _l("Восстановить можно только отчисленного (выбывшего)."))
+        if event_date <= learner.left_on:
+            raise RuleError(RULE, _l("Дата восстановления должна быть позже даты отчисления (%(day)s).",
+                                     day=f"{learner.left_on:%d.%m.%Y}"))
+        if to_group is None or not _open_year(to_group) or (current is not None and to_group.kind != current.kind):
+            raise RuleError(RULE, _l("Для восстановления выберите группу открытого учебного года."))
+        order.from_group_id = current.id if current is not None else None
+        order.to_group_id, order.year_id = to_group.id, to_group.year_id
+        learner.group_id, learner.left_on = to_group.id, None
     order.number = (number or "").strip() or next_number(session, learner.org_id, date)
     session.add(order)
     session.flush()
     return order
+
+
+def _last_state(session, learner_id: int) -> str | None:
+    return session.scalar(select(MovementOrder.kind).where(
+        MovementOrder.learner_id == learner_id, MovementOrder.kind.in_(STATE_KINDS))
+        .order_by(MovementOrder.id.desc()).limit(1))
 
 
 def _has_order(session, learner_id: int, kind: str, year_id: int | None) -> bool:
@@ -250,27 +368,28 @@ def overdue_items(session, org_id: int, today: dt.date) -> list[Overdue]:
         due = deadline(order, kind, level, year)
         entered = order.created_at.date() if order.created_at else None
         if due is not None and entered is not None and entered > due:
-            items.append(Overdue(str(_l("Приказ внесён позже срока: %(kind)s", kind=_l(KINDS[order.kind]))),
+            items.append(Overdue(str(_l("Приказ внесён позже срока: %(kind)s", kind=_l(kind_names([kind])[order.kind]))),
                                  _name(last, first, middle), order.learner_id, dst_name or src_name or "",
                                  order.number, order.event_date, due, entered))
     # Movements without an order: enrolled or left in the last year, no order of that kind.
     ordered = {(lid, kind) for lid, kind in session.execute(
         select(MovementOrder.learner_id, MovementOrder.kind).where(
-            MovementOrder.org_id == org_id, MovementOrder.kind.in_([ENROL, DEPART, GRADUATE])))}
+            MovementOrder.org_id == org_id, MovementOrder.kind.in_([ENROL, DEPART, GRADUATE, LEAVE, REINSTATE])))}
     for learner, kind, level, group_name, year in session.execute(
             select(Learner, LearnerGroup.kind, LearnerGroup.level, LearnerGroup.name, AcademicYear)
             .join(LearnerGroup, LearnerGroup.id == Learner.group_id)
             .join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
             .where(Learner.org_id == org_id, ((Learner.enrolled_on >= since) | (Learner.left_on >= since)))
             .order_by(Learner.last_name, Learner.first_name)):
-        if learner.enrolled_on and learner.enrolled_on >= since and (learner.id, ENROL) not in ordered:
+        if learner.enrolled_on and learner.enrolled_on >= since \
+                and not {(learner.id, ENROL), (learner.id, REINSTATE)} & ordered:
             enrolment = MovementOrder(kind=ENROL, date=learner.enrolled_on, event_date=learner.enrolled_on)
             due = deadline(enrolment, kind, level, year)
             if due is not None and today > due:
                 items.append(Overdue(str(_l("Зачисление без приказа")), learner.full_name, learner.id, group_name,
                                      "", learner.enrolled_on, due, None))
-        if learner.left_on and learner.left_on >= since and (learner.id, DEPART) not in ordered \
-                and (learner.id, GRADUATE) not in ordered:
+        if learner.left_on and learner.left_on >= since \
+                and not {(learner.id, DEPART), (learner.id, GRADUATE), (learner.id, LEAVE)} & ordered:
             due = add_working_days(learner.left_on, 2)
             if today > due:
                 items.append(Overdue(str(_l("Выбытие без приказа")), learner.full_name, learner.id, group_name,
@@ -305,6 +424,8 @@ class GroupPlan:
     promoted: list[Learner] = field(default_factory=list)
     graduated: list[Learner] = field(default_factory=list)
     repeaters: list[Learner] = field(default_factory=list)
+    # On academic leave: they stay on the roll of this group and move on by a return order.
+    on_leave: list[Learner] = field(default_factory=list)
 
 
 @dataclass
@@ -318,7 +439,8 @@ class ClosingPlan:
     def counts(self) -> dict[str, int]:
         return {"promoted": sum(len(g.promoted) for g in self.groups),
                 "graduated": sum(len(g.graduated) for g in self.groups),
-                "repeaters": sum(len(g.repeaters) for g in self.groups)}
+                "repeaters": sum(len(g.repeaters) for g in self.groups),
+                "on_leave": sum(len(g.on_leave) for g in self.groups)}
 
 
 def plan_closing(session, year: AcademicYear) -> ClosingPlan:
@@ -334,6 +456,7 @@ def plan_closing(session, year: AcademicYear) -> ClosingPlan:
         learners[learner.group_id].append(learner)
     repeat = set(session.scalars(select(MovementOrder.learner_id).where(
         MovementOrder.year_id == year.id, MovementOrder.kind == REPEAT)))
+    leave = on_leave_in(session, group_ids)
     plans = []
     for g in groups:
         rules = rules_of(g.kind)
@@ -347,6 +470,7 @@ def plan_closing(session, year: AcademicYear) -> ClosingPlan:
                 plan.graduated.append(learner)
             else:
                 plan.promoted.append(learner)
+        plan.on_leave = leave.get(g.id, [])
         plans.append(plan)
     promoted_ids = [p.group.id for p in plans if p.action == PROMOTE]
     assignments = session.scalar(select(func.count(TeachingAssignment.id)).where(
@@ -394,7 +518,13 @@ def close_year(session, host, year: AcademicYear, on: dt.date, entered_by: int |
             group_map[p.group.id] = group_for(p.group.kind, p.new_name, p.group.level + 1, p.group.leader_id)
     for p in plan.groups:
         if p.repeaters:
-            group_for(p.group.kind, p.group.name, p.group.level, None)
+            kept = group_for(p.group.kind, p.group.name, p.group.level, None)
+            # A kind whose groups keep their name from level to level (a college's «ИСП-25»)
+            # has its promoted group under that name: repeaters must not be promoted with it.
+            if kept.level != p.group.level:
+                raise RuleError(RULE, _l("В новом учебном году группа %(group)s уже переходит на следующий уровень "
+                                         "под тем же названием: оставленным на повторное обучение нужна группа с "
+                                         "другим названием.", group=p.group.name))
     session.flush()
 
     promote_no = next_number(session, year.org_id, on)

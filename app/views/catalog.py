@@ -17,7 +17,7 @@ from ..scoping import current_scope
 from ..services.kinds import kinds_of, level_choices, level_label_of
 from ..services.lessons import check_lesson_record
 from .base import EjournalModelView, KindPagesMixin, ReadOnlyModelView, interface
-from .vocabulary import word
+from .vocabulary import phrase, word
 
 
 def _host():
@@ -162,6 +162,7 @@ class TeachingAssignmentView(EjournalModelView):
     datamodel = interface(TeachingAssignment)
     class_permission_name = "TeachingAssignments"
     title = _l("Педагогическая нагрузка")
+    label_columns = {**EjournalModelView.label_columns, "teacher": word("teacher")}
     list_columns = ["teacher", "subject", "group", "subgroup", "hours_per_week"]
     add_columns = edit_columns = show_columns = ["year", "teacher", "subject", "group", "subgroup", "hours_per_week"]
     search_columns = ["teacher", "subject", "group", "year"]
@@ -227,7 +228,10 @@ class LessonRecordRules:
 class LessonView(LessonRecordRules, EjournalModelView):
     datamodel = interface(Lesson)
     class_permission_name = "Lessons"
-    title = _l("Уроки")
+    title = word("lessons")
+    # «Номер пары», «Преподаватель» in a college: the labels follow the organisation's words.
+    label_columns = {**EjournalModelView.label_columns, "teacher": word("teacher"),
+                     "number": phrase("Номер %(lesson)s", lesson="lesson_of")}
     list_columns = ["date", "number", "group", "subject", "teacher", "topic"]
     add_columns = edit_columns = ["date", "number", "group", "subgroup", "subject", "teacher", "substitute", "topic", "distance"]
     show_columns = add_columns
@@ -296,7 +300,7 @@ MENU = [
     (LearnerView, "Learners", word("learners"), "People"),
     (GuardianView, "Guardians", _l("Законные представители"), "People"),
     (GuardianLinkView, "GuardianLinks", _l("Связи с представителями"), "People"),
-    (LessonView, "Lessons", _l("Уроки"), "Journal"),
+    (LessonView, "Lessons", word("lessons"), "Journal"),
     (FinalMarkView, "FinalMarks", _l("Итоговые отметки"), "Journal"),
     (AssignmentTypeView, "AssignmentTypes", _l("Виды работ"), "Journal"),
     (AttendanceCodeView, "AttendanceCodes", _l("Коды посещаемости"), "Journal"),

@@ -16,8 +16,11 @@ from flask_login import current_user
 from .. import clock
 from ..exceptions import RuleError, ScopeError
 from ..extensions import db
+from ..models import LearnerGroup
 from ..registry import READ, WRITE
+from ..roles import LEARNER
 from ..services import accounts as svc
+from ..services.kinds import kind_of
 from .people_pages import GroupPeopleView
 
 
@@ -27,17 +30,24 @@ def login_url() -> str:
     return base.rstrip("/") + "/login/"
 
 
-def slips_pdf(result: svc.IssueResult, title: str, organisation: str) -> bytes:
+def slips_pdf(result: svc.IssueResult, title: str, organisation: str, kind=None) -> bytes:
     """Slips, eight to an A4 page with dashed cut lines; Cyrillic through the
-    embedded DejaVu font (the document lives in the font folder, NOTES.md)."""
+    embedded DejaVu font (the document lives in the font folder, NOTES.md). ``kind``: the
+    kind of group the slips are for — its learner is a «Студент», and its leader (a
+    «Куратор», a «Воспитатель») hands out a forgotten password; None: staff slips."""
     from xhtml2pdf import pisa
 
     font_dir = Path(current_app.config["PDF_FONT_DIR"])
     slips = result.slips
     pages = [slips[i:i + 8] for i in range(0, len(slips), 8)] or [[]]
     rows = [[page[i:i + 2] for i in range(0, len(page), 2)] for page in pages]
+    if kind is not None:
+        for slip in result.slips:
+            if slip.role == LEARNER:
+                slip.role = kind.learner
     html = render_template("accounts/slips.html", pages=rows, title=title, organisation=organisation,
-                           url=login_url(), skipped=result.skipped)
+                           url=login_url(), skipped=result.skipped,
+                           leader=kind.leader[:1].lower() + kind.leader[1:] if kind is not None else None)
     out = io.BytesIO()
     res = pisa.CreatePDF(html, dest=out, encoding="utf-8", path=str(font_dir / "slips.html"))
     if res.err:
@@ -129,8 +139,10 @@ class IssueLoginsView(GroupPeopleView):
             session.commit()
             return redirect(url_for(".index", group=group_id))
         org = current_user.organisation
+        group = session.get(LearnerGroup, group_id) if group_id is not None else None
         try:
-            pdf = slips_pdf(result, _("Логины и пароли для входа в электронный журнал"), org.name if org else "")
+            pdf = slips_pdf(result, _("Логины и пароли для входа в электронный журнал"), org.name if org else "",
+                            kind_of(group) if group is not None else None)
         except Exception:
             session.rollback()
             raise

@@ -13,15 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import clock
-from app.exceptions import RuleError
+from app.exceptions import InvalidRecord, RuleError
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup
-from app.models.movement import KINDS
 from app.registry import READ, WRITE
 from app.services.movement import (
-    apply_order, book_page, close_year, learner_history, manual_kinds, overdue_items, plan_closing,
+    apply_order, book_page, close_year, kind_names, learner_history, manual_kinds, on_leave, overdue_items,
+    plan_closing,
 )
 from app.views.base import apply_rule_action
+from app.views.vocabulary import current_vocabulary, speak_of_kind
 
 PAGE_SIZE = 50
 
@@ -53,8 +54,12 @@ def _open_classes(session):
         .order_by(AcademicYear.start, LearnerGroup.level, LearnerGroup.name)).all()
 
 
-def kind_labels() -> dict[str, str]:
-    return {code: _(label) for code, label in KINDS.items()}
+def kind_labels(group_kinds=None) -> dict[str, str]:
+    """Order code → its name as the groups' kind calls it («Отчисление» in a college);
+    without kinds: as the kinds of the user's organisation agree, else the core's."""
+    if group_kinds is None:
+        group_kinds = [kind.code for kind in current_vocabulary()._org_kinds]
+    return {code: _(label) for code, label in kind_names(group_kinds).items()}
 
 
 class MovementBookView(BaseView):
@@ -94,9 +99,13 @@ class MovementBookView(BaseView):
         if learner is None:
             abort(404)
         history = learner_history(session, learner)
+        kind = learner.group.kind if learner.group else None
+        if kind:
+            speak_of_kind(kind)
+        leave = on_leave(session, learner)
         return self.render_template(
-            "movement/history.html", history=history, learner=learner, kinds=kind_labels(),
-            manual_kinds=manual_kinds(learner.group.kind if learner.group else None), classes=_open_classes(session),
+            "movement/history.html", history=history, learner=learner, kinds=kind_labels([kind] if kind else None),
+            manual_kinds=manual_kinds(kind), classes=_open_classes(session), leave=leave,
             can_write=_can("Movement"),
             today=clock.today(), title=_("История движения: %(name)s", name=learner.full_name))
 
@@ -170,9 +179,11 @@ class YearClosingView(BaseView):
         try:
             result = close_year(db.session, host, year, clock.today(), entered_by=current_user.id)
             db.session.commit()
-        except RuleError as exc:
+        except (RuleError, InvalidRecord) as exc:
+            # A group of the next year refused by its kind (a level it does not have) is a
+            # refusal of the closing like any rule's: nothing is kept.
             db.session.rollback()
-            flash(exc.shown(), "danger")
+            flash(exc.shown() if isinstance(exc, RuleError) else str(exc), "danger")
             return redirect(back)
         flash(_("Учебный год %(old)s закрыт, открыт %(new)s: переведено %(p)s, выпущено %(g)s, оставлено на "
                 "повторное обучение %(r)s.", old=year.name, new=result.new_year.name, p=result.counts["promoted"],

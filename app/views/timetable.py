@@ -31,6 +31,7 @@ from app.services.timetable import (
 )
 from app.services.timetable_grid import week_grid
 from app.views.base import EjournalModelView, apply_rule_action, interface
+from app.views.vocabulary import current_vocabulary, organisation_answers, phrase
 
 CATEGORY = "Timetable"
 CATEGORY_LABEL = _l("Расписание")
@@ -71,7 +72,7 @@ class TimetableView(BaseView):
 
     @staticmethod
     def menu_label():
-        return _l("Расписание уроков")
+        return phrase("Расписание %(lessons)s", lessons="lessons_of")
 
     @expose("/")
     @has_access
@@ -109,7 +110,8 @@ class TimetableView(BaseView):
             teacher = next((s for s in staff if s.id == teacher_id), None)
             if teacher is None:
                 abort(404)
-            title = _("Расписание учителя %(name)s", name=initials(teacher))
+            title = _("Расписание %(teacher)s %(name)s", teacher=current_vocabulary().teacher_of,
+                      name=initials(teacher))
         elif room_id is not None:
             room = next((r for r in rooms if r.id == room_id), None)
             if room is None:
@@ -143,7 +145,7 @@ class TimetableView(BaseView):
         fv = _form_values(edit, group, teacher, room, year.start, study_end)
         return self.render_template(
             "timetable/week.html", initials=initials, years=years, title=title, year=year, monday=monday, grid=grid, groups=groups,
-            unit=kind.lesson if (kind := kind_of(group)) is not None else _("Урок"),
+            unit=kind.lesson if (kind := kind_of(group)) is not None else current_vocabulary().lesson,
             staff=staff, rooms=rooms, group=group, teacher=teacher, room=room, here=here, can_write=can_write,
             subjects=subjects, subgroups=subgroups, periods=periods, edit=edit, change_entry=change_entry,
             change_date=request.args.get("on", ""), weekdays=WEEKDAYS[:grid["week_days"]] if grid else WEEKDAYS[:5],
@@ -256,7 +258,7 @@ class OffDaysView(BaseView):
 
     @staticmethod
     def menu_label():
-        return _l("Уроки вне учебных дней")
+        return phrase("%(lessons)s вне учебных дней", lessons="lessons")
 
     @expose("/")
     @has_access
@@ -277,7 +279,7 @@ class ClassEventView(BaseView):
 
     @staticmethod
     def menu_label():
-        return _l("Мероприятия классов")
+        return phrase("Мероприятия %(groups)s", groups="groups_of")
 
     @staticmethod
     def _leader_only() -> bool:
@@ -427,7 +429,8 @@ class BellView(EjournalModelView):
     datamodel = interface(Bell)
     class_permission_name = "Bells"
     title = _l("Расписание звонков")
-    label_columns = {**EjournalModelView.label_columns, "shift": _l("Смена")}
+    label_columns = {**EjournalModelView.label_columns, "shift": _l("Смена"),
+                     "number": phrase("Номер %(lesson)s", lesson="lesson_of")}
     list_columns = ["year", "shift", "number", "start", "end"]
     add_columns = edit_columns = show_columns = ["year", "shift", "number", "start", "end"]
     search_columns = ["shift", "number"]
@@ -582,12 +585,19 @@ MENU = [
     (BellView, "Bells", BellView.title),
     (HolidayView, "Holidays", HolidayView.title),
     (TransferredDayView, "TransferredDays", TransferredDayView.title),
-    (SchoolYearModeView, "SchoolYearModes", SchoolYearModeView.title),
+    # Named apart from its resource: FAB asks a resource-named entry's right only, not its
+    # condition (app/security.py ``_access_of``), and this entry has one.
+    (SchoolYearModeView, "SchoolYearMode", SchoolYearModeView.title),
 ]
+
+
+# Entries only some organisations have: the year's mode (quarters, halves or trimesters by
+# grade) means something only where a plugin reads it.
+MENU_CONDITIONS = {"SchoolYearMode": lambda: organisation_answers("year_mode_saved")}
 
 
 def add_views(appbuilder) -> None:
     for view, name, label in MENU:
         appbuilder.add_view(view, name, label=label, category=CATEGORY, category_label=CATEGORY_LABEL,
-                            category_icon=CATEGORY_ICON)
+                            category_icon=CATEGORY_ICON, menu_cond=MENU_CONDITIONS.get(name))
     appbuilder.add_api(TimetableApi)

@@ -44,8 +44,15 @@ class Vocabulary:
         kind = current_host().group_kinds.get(code) if code else None
         return [kind] if kind is not None else self._org_kinds
 
+    @property
+    def _taught(self):
+        """The kinds taught by subject; on a page about one such group, its kind."""
+        code = g.get("ejournal_page_kind") if has_app_context() else None
+        kind = current_host().group_kinds.get(code) if code else None
+        return [kind] if kind is not None and kind.teaches_subjects else self._kinds
+
     def _one(self, attribute: str, fallback: str, kinds=None) -> str:
-        kinds = self._kinds if kinds is None else kinds
+        kinds = self._taught if kinds is None else kinds
         words = list(dict.fromkeys(getattr(kind, attribute) for kind in kinds if getattr(kind, attribute)))
         return words[0] if len(words) == 1 else fallback
 
@@ -91,6 +98,66 @@ class Vocabulary:
         return self._one("lesson", _("Урок"))
 
     @property
+    def lessons(self) -> str:
+        """«Уроки», «Пары»."""
+        return self._one("lessons", _("Уроки"))
+
+    @property
+    def lesson_of(self) -> str:
+        """Genitive, lower case: «номер урока», «номер пары»."""
+        return self._one("lesson_of", _("урока"))
+
+    @property
+    def lesson_acc(self) -> str:
+        """Accusative, lower case: «добавить урок», «добавить пару»."""
+        return self._one("lesson_acc", _("урок"))
+
+    @property
+    def lessons_of(self) -> str:
+        """Genitive plural, lower case: «расписание уроков», «расписание пар»."""
+        return self._one("lessons_of", _("уроков"))
+
+    @property
+    def groups_of(self) -> str:
+        """Genitive plural, lower case: «мероприятия классов», «… учебных групп»."""
+        return self._one("groups_of", _("классов и групп"))
+
+    @property
+    def group_of(self) -> str:
+        """Genitive, lower case: «уроки класса», «пары учебной группы»."""
+        return self._one("group_of", _("класса / группы"))
+
+    @property
+    def teacher(self) -> str:
+        """Who teaches a lesson: «Учитель», «Преподаватель»."""
+        return self._one("teacher", _("Учитель"))
+
+    @property
+    def teachers(self) -> str:
+        return self._one("teachers", _("Учителя"))
+
+    @property
+    def teacher_of(self) -> str:
+        """Genitive, lower case: «расписание учителя», «расписание преподавателя»."""
+        return self._one("teacher_of", _("учителя"))
+
+    @property
+    def leader(self) -> str:
+        """Who leads a group taught by subject: «Классный руководитель», «Куратор»; on a page
+        about a kindergarten's group, «Воспитатель»."""
+        return self._one("leader", _("Руководитель группы"))
+
+    @property
+    def leader_of(self) -> str:
+        """Genitive (and accusative), lower case: «уведомить классного руководителя», «… куратора»."""
+        return self._one("leader_of", _("руководителя группы"))
+
+    @property
+    def journal(self) -> str:
+        """The grid of a group's marks: «Классный журнал», «Журнал учебной группы»."""
+        return self._one("journal", _("Журнал"))
+
+    @property
     def any_lessons(self) -> str:
         """The unit of teaching of any group of the organisation, plural: «Уроки», «Занятия»."""
         return self._one("lessons", _("Уроки"), self._any_kinds)
@@ -129,6 +196,19 @@ def organisation_has_kind(kind_code: str) -> bool:
     return any(kind.code == kind_code for kind in current_vocabulary()._org_kinds)
 
 
+def organisation_answers(hook: str) -> bool:
+    """Whether a plugin of the user's organisation implements ``hook`` — a page that only
+    such a plugin gives sense to (the year's mode, answered by ``year_mode_saved``) is shown
+    there only; a user of no one organisation sees it. The host registers a plugin's parts
+    as "<code>.<part>", so the code is the name's first part."""
+    host = current_host()
+    caller = getattr(host.pm.hook, hook, None)
+    if caller is None:
+        return False
+    codes = {(host.pm.get_name(impl.plugin) or "").split(".")[0] for impl in caller.get_hookimpls()}
+    return bool(codes & set(current_vocabulary()._plugins))
+
+
 def speak_of_kind(kind_code: str | None) -> None:
     """The page being rendered is about a group of ``kind_code``: its words are the kind's."""
     g.ejournal_page_kind = kind_code
@@ -138,6 +218,23 @@ def word(name: str) -> LazyString:
     """A word of the request's vocabulary (``word("learners")``), for the labels and titles
     a view declares once: it reads as the organisation of whoever sees the page says."""
     return LazyString(lambda: getattr(current_vocabulary(), name))
+
+
+def phrase(message: str, **words: str) -> LazyString:
+    """A label with words of the request's vocabulary in it, for a menu entry or a title a
+    view declares once: ``phrase("%(lessons)s вне учебных дней", lessons="lessons")``; a
+    word named with ``|lower`` is put in lower case."""
+
+    def render() -> str:
+        vocabulary = current_vocabulary()
+        values = {}
+        for key, name in words.items():
+            attribute, _sep, lower = name.partition("|")
+            value = getattr(vocabulary, attribute)
+            values[key] = value[:1].lower() + value[1:] if lower else value
+        return _(message, **values)
+
+    return LazyString(render)
 
 
 def init_vocabulary(app) -> None:
