@@ -59,6 +59,9 @@ class GroupKind:
     # What the curriculum's hours count: "week" (hours a week, times the study weeks of
     # the year) or "period" (hours of the whole study period, as a semester's plan).
     curriculum_hours: str = "week"
+    # Academic hours one lesson holds: a school's урок is one, a college's пара two. A КТП
+    # counts academic hours, so a topic of N hours fills N / ``lesson_hours`` lessons.
+    lesson_hours: int = 1
     # Why a group's name does not fit its level («5А» for the 5th grade), or None; None: any name.
     name_problem: Callable[[str, int], str | None] | None = None
     movement: MovementRules | None = None  # None: the movement book's defaults

@@ -6,6 +6,9 @@
 * ``parse_plan_file`` / ``replace_topics``: import and editing of a КТП, all or
   nothing, with a Russian error per row.
 * ``flow_topics``: the plan's topics put into the class's lessons in order.
+
+A КТП and a curriculum count academic hours; a lesson holds ``GroupKind.lesson_hours``
+of them (a college's пара two), so hours become lessons only through ``lessons_for``.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -54,6 +58,19 @@ def study_weeks(host, organisation, group_kind: str, level: int) -> int:
         return DEFAULT_STUDY_WEEKS
 
 
+def lesson_hours_of(host, group_kind: str | None) -> int:
+    """Academic hours in one lesson of a kind of group (a school's урок 1, a college's пара 2)."""
+    kind = host.group_kinds.get(group_kind) if host is not None and group_kind else None
+    return max(int(getattr(kind, "lesson_hours", 1) or 1), 1)
+
+
+def lessons_for(hours, lesson_hours: int) -> int:
+    """Lessons a topic of ``hours`` academic hours takes: an odd hour left over still
+    takes a whole lesson, so that no topic is lost between two others."""
+    hours = max(int(hours or 0), 0)
+    return -(-hours // max(lesson_hours, 1))
+
+
 def _hours(value) -> Decimal:
     return Decimal(str(value or 0))
 
@@ -71,13 +88,34 @@ class R13Result:
     expected: Decimal | None  # None: the subject is not in the curriculum of that grade
     per_week: Decimal | None
     weeks: int
+    # Academic hours in one lesson of the group's kind, and the kind's genitive plural
+    # («пар»): where a lesson holds more than one hour, the message counts lessons too.
+    lesson_hours: int = 1
+    lessons_word: str = ""
 
     @property
     def ok(self) -> bool:
         return self.expected is not None and Decimal(self.planned) == self.expected
 
     @property
+    def lessons(self) -> int:
+        """Lessons the plan's hours fill when every lesson holds ``lesson_hours``."""
+        return lessons_for(self.planned, self.lesson_hours)
+
+    @property
     def message(self) -> str:
+        return self._message() + self._in_lessons()
+
+    def _in_lessons(self) -> str:
+        if self.lesson_hours <= 1:
+            return ""
+        text = " " + str(_l("Число %(word)s по %(hours)s ч — %(lessons)s.", lessons=self.lessons,
+                              word=self.lessons_word or _l("занятий"), hours=self.lesson_hours))
+        if self.planned % self.lesson_hours:
+            text += " " + str(_l("Часы плана не делятся на %(hours)s без остатка.", hours=self.lesson_hours))
+        return text
+
+    def _message(self) -> str:
         if self.expected is None:
             return str(_l("В плане %(planned)s ч, а в учебном плане этой параллели предмета нет — сверить не с чем.",
                           planned=self.planned))
@@ -110,7 +148,9 @@ def r13_result(host, organisation, group_kind: str, level: int, planned, per_wee
     """R13 for hours ``planned`` against the curriculum's ``per_week`` (None: not in the curriculum)."""
     weeks = study_weeks(host, organisation, group_kind, level)
     per_week = None if per_week is None else _hours(per_week)
-    return R13Result(int(planned or 0), None if per_week is None else per_week * weeks, per_week, weeks)
+    kind = host.group_kinds.get(group_kind) if host is not None else None
+    return R13Result(int(planned or 0), None if per_week is None else per_week * weeks, per_week, weeks,
+                     lesson_hours_of(host, group_kind), kind.lessons_of if kind is not None else "")
 
 
 # --- curriculum ----------------------------------------------------------------------
@@ -481,7 +521,9 @@ def plan_lessons_query(plan: LessonPlan, year: AcademicYear | None = None):
 
 def flow_topics(session, plan: LessonPlan) -> int:
     """Put the plan's topics into the lessons of its class (or subgroup) and subject
-    in order of date and lesson number: a topic of N hours fills N lessons. Call it
+    in order of date and lesson number: a topic of N hours fills N / ``lesson_hours``
+    lessons of the class's kind (``lessons_for``: N lessons of a school, N / 2 пары of a
+    college; an odd hour left over takes a whole пара). Call it
     after lessons are added or moved (the timetable's generation may) and after the
     plan changes; it is also run at commit when lessons of a planned class move.
 
@@ -492,12 +534,14 @@ def flow_topics(session, plan: LessonPlan) -> int:
     a lesson still takes its place in the sequence. Lessons past the end of the plan
     lose a topic the plan had put there. ``topic_entered_at`` is never set here: it
     records the teacher's own entry (R7). Returns the number of lessons changed.
-    Three queries whatever the number of lessons."""
+    Four queries whatever the number of lessons."""
     year = session.get(AcademicYear, plan.year_id)
+    group = session.get(LearnerGroup, plan.group_id)
+    per_lesson = lesson_hours_of(current_host() if has_app_context() else None, group.kind if group else None)
     lessons = session.scalars(plan_lessons_query(plan, year)).all()
     topics = session.scalars(select(PlanTopic).where(PlanTopic.plan_id == plan.id)
                              .order_by(PlanTopic.position, PlanTopic.id)).all()
-    slots = [topic for topic in topics for _ in range(max(int(topic.hours or 0), 0))]
+    slots = [topic for topic in topics for _ in range(lessons_for(topic.hours, per_lesson))]
     lesson_ids = [lesson.id for lesson in lessons]
     links = {}
     if lesson_ids:

@@ -98,6 +98,11 @@ class Vocabulary:
         return self._one("lesson", _("Урок"))
 
     @property
+    def lesson_hours(self) -> int:
+        """Academic hours of one lesson: 1 (a урок), 2 (a пара)."""
+        return self._one("lesson_hours", 1)
+
+    @property
     def lessons(self) -> str:
         """«Уроки», «Пары»."""
         return self._one("lessons", _("Уроки"))

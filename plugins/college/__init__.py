@@ -9,7 +9,8 @@ from app.registry import DemoLogin, PluginInfo
 
 name = "college"
 
-PARTS = ("kinds", "calendar", "scales", "rules", "roles", "specialties", "session_parts", "portfolio_parts", "curriculum_parts")
+PARTS = ("kinds", "calendar", "scales", "rules", "roles", "specialties", "session_parts", "portfolio_parts", "curriculum_parts",
+         "college_reports", "session_timetable_parts")
 
 
 @hookimpl

@@ -44,6 +44,6 @@ def register_group_kinds(host) -> list[GroupKind]:
                       lesson_of="пары", lesson_acc="пару", lessons_of="пар", group_of="учебной группы",
                       groups_of="учебных групп", teacher="Преподаватель", teachers="Преподаватели",
                       teacher_of="преподавателя", leader_of="куратора", journal="Журнал учебной группы",
-                      curriculum_hours="period",
+                      curriculum_hours="period", lesson_hours=2,
                       # A group keeps its name («ТМ-25», by the year of admission) from course to course.
                       movement=MOVEMENT)]
