@@ -525,7 +525,7 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> list[DemoLogin] | N
 
 
 HOMEWORK = ["§ {n}, ответить на вопросы 1–{k}", "Упражнение {e}", "№ {e}, {f}", "Прочитать с. {p}–{q}",
-            "Выучить правило на с. {p}, упражнение {e}", "Подготовить сообщение по теме урока"]
+            "Выучить правило на с. {p}, упражнение {e}", "Подготовить сообщение по теме {lesson}"]
 
 
 def homework(session, organisation, year: AcademicYear, rng: random.Random) -> None:
@@ -547,13 +547,17 @@ def homework(session, organisation, year: AcademicYear, rng: random.Random) -> N
         key = (group_id, subgroup_id, subject_id)
         due[lesson_id] = following.get(key, day + dt.timedelta(days=7))
         following[key] = day
+    # «по теме урока», «по теме пары»: the kind of the lesson's group says it.
+    kinds = current_app.extensions["ejournal"].group_kinds
+    lesson_of = {gid: getattr(kinds.get(code), "lesson_of", "урока") for gid, code in session.execute(
+        select(LearnerGroup.id, LearnerGroup.kind).where(LearnerGroup.org_id == organisation.id))}
     items = []
     for lesson_id, group_id, _subgroup_id, _subject_id, day, number in rows:
         if group_id not in marked or day > today() or rng.random() < 0.2:
             continue
         n, e = rng.randint(3, 40), rng.randint(50, 600)
         text = rng.choice(HOMEWORK).format(n=n, k=rng.randint(3, 6), e=e, f=e + rng.randint(1, 9),
-                                           p=n * 4, q=n * 4 + rng.randint(3, 8))
+                                           p=n * 4, q=n * 4 + rng.randint(3, 8), lesson=lesson_of[group_id])
         # Entered at the end of the lesson, local time (stored as UTC): within R7's hour.
         ends = dt.datetime.combine(day, dt.time(8, 30)) + dt.timedelta(minutes=55 * (number - 1) + 50)
         items.append(Homework(org_id=organisation.id, lesson_id=lesson_id, text=text, due_date=due[lesson_id],
@@ -591,6 +595,11 @@ def past_finals(session, host, organisation, year: AcademicYear, rng: random.Ran
     for learner_id, subject_id, value, weight in rows:
         given.setdefault((learner_id, subject_id), []).append((value, float(weight)))
         given.setdefault((learner_id, None), []).append((value, float(weight)))
+    # A plugin that set final marks of a period in a group itself (a college closing the
+    # exam sheets of a session) keeps that period's marks of the group as it left them.
+    owned = set(session.execute(
+        select(Learner.group_id, FinalMark.period_id).join(Learner, Learner.id == FinalMark.learner_id)
+        .where(FinalMark.org_id == organisation.id, FinalMark.period_id.in_([p.id for p in periods]))).all())
     studied: dict[int, set[int]] = {}
     finals = []
     for learner_id, group_id in learners:
@@ -612,7 +621,7 @@ def past_finals(session, host, organisation, year: AcademicYear, rng: random.Ran
                     continue
                 mark = propose_final([WeightedMark(base + rng.gauss(0, 0.35), 1)], scale, 0.5, 1)
                 # (drawn for every period of the plugin: the rest of the demo keeps its random sequence)
-                if mark.value is not None and period.id in studied[group_id]:
+                if mark.value is not None and period.id in studied[group_id] and (group_id, period.id) not in owned:
                     finals.append(FinalMark(
                         org_id=organisation.id, learner_id=learner_id, subject_id=subject_id, period_id=period.id,
                         value=mark.value,

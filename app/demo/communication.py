@@ -6,13 +6,35 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from app.models import ActivityDay, Announcement, AnnouncementGroup, Learner, MailRecipient
+from flask import current_app
+
+from app.models import ActivityDay, Announcement, AnnouncementGroup, Learner, LearnerGroup, MailRecipient, Period
 from app.roles import ADMINISTRATOR, DEPUTY, DIRECTOR
 from app.services import mail
+from app.services.kinds import kind_of, taught_kinds_of
 
 
 def _first(entries, test):
     return next((e for e in entries if test(e)), None)
+
+
+def _words(session, organisation, today: dt.date) -> dict[str, str]:
+    """The organisation's own words for the texts below (the core names no plugin): its
+    kind of group taught by subject («класс», «учебная группа»), and the study period
+    now under way («2 четверть», «1 семестр»)."""
+    from sqlalchemy import select
+
+    host = current_app.extensions["ejournal"]
+    kind = next(iter(taught_kinds_of(organisation.plugins, host)), None)
+    # The kind's own study periods: a school's quarters, not its preschool group's months.
+    types = [code for code, spec in host.period_types.items()
+             if not spec.is_final and (kind is None or spec.plugin == kind.plugin)]
+    period = session.scalar(select(Period).where(Period.org_id == organisation.id, Period.type_code.in_(types),
+                                                 Period.start <= today, Period.end >= today)
+                            .order_by(Period.start.desc(), Period.id))
+    return {"group": kind.name.lower() if kind else "группа", "groups_of": kind.groups_of if kind else "групп",
+            "lessons": kind.lessons.lower() if kind else "занятия",
+            "period": period.name if period is not None else "учебный период"}
 
 
 def populate_communication(session, organisation, today: dt.date) -> None:
@@ -31,21 +53,24 @@ def populate_communication(session, organisation, today: dt.date) -> None:
     teacher = _first(entries, lambda e: e.teacher and not e.led)
     learner = _first(entries, lambda e: e.learner and e.groups)
 
+    words = _words(session, organisation, today)
     week = today + dt.timedelta(days=7)
     board = [
-        (director, "Родительское собрание", "Общешкольное родительское собрание состоится в четверг в 18:00 в "
-                                             "актовом зале. Повестка: итоги четверти, питание, безопасность на дорогах.",
-         "parents", ()),
+        (director, "Родительское собрание", "Общее родительское собрание состоится в четверг в 18:00 в актовом "
+                                             f"зале. Повестка: итоги периода «{words['period']}», питание, "
+                                             "безопасность на дорогах.", "parents", ()),
         (deputy, "Педагогический совет", "Заседание педагогического совета в понедельник в 15:00, кабинет 21. "
-                                          "Классным руководителям подготовить сведения об успеваемости.", "staff", ()),
+                                          f"Сведения об успеваемости {words['groups_of']} подготовить к заседанию.",
+         "staff", ()),
         (admin, "Технические работы в журнале", "В субботу с 22:00 до 23:00 журнал будет недоступен: обновление.",
          "all", ()),
     ]
     if leader is not None and leader.led:
         group = sorted(leader.led)[0]
+        kind = kind_of(session.get(LearnerGroup, group))  # the group's own kind: a preschool group is no class
         board.append((leader, f"Экскурсия {book.group_names.get(group, '')}",
-                      "В пятницу класс едет на экскурсию в краеведческий музей. Сбор у школы в 9:00, "
-                      "с собой — сменная обувь и бутерброды.", "groups", (group,)))
+                      f"В пятницу {kind.name.lower() if kind else words['group']} едет на экскурсию в краеведческий музей. Сбор у главного входа "
+                      "в 9:00, с собой — сменная обувь и бутерброды.", "groups", (group,)))
     for author, title, body, audience, groups in board:
         if author is None:
             continue
@@ -66,12 +91,12 @@ def populate_communication(session, organisation, today: dt.date) -> None:
         staff = [e for e in entries if e.teacher][:30]
         if staff:
             letters.append((director, staff, "График дежурств", "Коллеги, график дежурств на следующую неделю "
-                            "размещён в учительской. Прошу ознакомиться."))
+                            "размещён на информационном стенде. Прошу ознакомиться."))
     if learner is not None and teacher is not None and mail.may_reach(learner, teacher):
         letters.append((learner, [teacher], "Домашнее задание", "Здравствуйте! Подскажите, пожалуйста, какие "
                         "номера задачи заданы на четверг?"))
     elif learner is not None and leader is not None and mail.may_reach(learner, leader):
-        letters.append((learner, [leader], "Классный час", "Здравствуйте! Можно я подготовлю сообщение к классному часу?"))
+        letters.append((learner, [leader], "Экскурсия", "Здравствуйте! Можно я подготовлю сообщение об экскурсии?"))
     for sender, to, subject, body in letters:
         try:
             mail.send(session, _Acc(sender), [e.id for e in to], body, subject=subject)
@@ -83,8 +108,8 @@ def populate_communication(session, organisation, today: dt.date) -> None:
         if child is not None:
             try:
                 mail.send(session, _Acc(leader), [parent.id],
-                          f"{child.full_name} отсутствовал(а) на уроках без установленной причины. "
-                          "Прошу сообщить причину отсутствия.", subject=f"Уведомление об обучающемся: {child.full_name}",
+                          f"{child.full_name} пропустил(а) {words['lessons']} без установленной причины. "
+                          "Прошу сообщить причину отсутствия.", subject=f"Уведомление о пропусках: {child.full_name}",
                           kind="notice", about_person_id=child.id)
             except mail.RuleError:
                 pass

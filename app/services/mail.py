@@ -22,18 +22,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..exceptions import RuleError
+from ..extensions import db
 from ..models import (
-    Account, GuardianLink, Learner, LearnerGroup, MailMessage, MailRecipient, MailThread, TeachingAssignment,
+    Account, GuardianLink, Learner, LearnerGroup, MailMessage, MailRecipient, MailThread, Organisation,
+    TeachingAssignment,
 )
 from ..models.base import now
 from ..registry import SCOPE_CHILDREN, SCOPE_GROUPS, SCOPE_SELF
-from ..roles import ADMINISTRATOR, DEPUTY, DIRECTOR, PSYCHOLOGIST, SECRETARY
-from ..scoping import acting_as
+from ..roles import ADMINISTRATOR, CLASS_TEACHER, DEPUTY, DIRECTOR, PSYCHOLOGIST, SECRETARY
+from ..scoping import acting_as, current_scope
+from .kinds import kinds_of, taught_kinds_of
 
 RULE = _l("Почта")
 ADMINISTRATION = (ADMINISTRATOR, DIRECTOR, DEPUTY)
@@ -47,23 +51,61 @@ PAGE_SIZE = 20
 # Inbox order of seed 002: administration, class teacher, subject teacher, parent, learner
 # (other staff between teachers and parents).
 RANK_ADMIN, RANK_LEADER, RANK_TEACHER, RANK_STAFF, RANK_PARENT, RANK_LEARNER, RANK_OTHER = range(7)
+
+
+def _org_kinds(taught: bool) -> list:
+    """The kinds of group of the organisation of whoever reads (taught by subject only, if
+    ``taught``); none outside a request's organisation (the demo, the system administrator)."""
+    scope = current_scope()
+    org = db.session.get(Organisation, scope.default_org_id) if scope and scope.default_org_id else None
+    if org is None:
+        return []
+    return (taught_kinds_of if taught else kinds_of)(org.plugins)
+
+
+def _kind_word(attribute: str, school_label, taught: bool = True) -> LazyString:
+    """A label in the words of the organisation's kinds of group («Преподаватели», «Студенты»),
+    read when shown: the sections are declared once and read by every organisation. Where
+    its kinds disagree (a school with a preschool group) or none is known, the school's label."""
+
+    def render() -> str:
+        words = list(dict.fromkeys(getattr(kind, attribute) for kind in _org_kinds(taught)
+                                   if getattr(kind, attribute)))
+        return words[0] if len(words) == 1 else str(school_label)
+
+    return LazyString(render)
+
+
+def _leaders_label() -> LazyString:
+    """The section of the groups' leaders: a school's «Классные руководители»; elsewhere the
+    leader's role name («Куратор») heads it, as the kinds declare no plural of it."""
+
+    def render() -> str:
+        words = {kind.leader for kind in _org_kinds(True) if kind.leader}
+        if len(words) == 1 and CLASS_TEACHER not in words:
+            return words.pop()
+        return str(_l("Классные руководители"))
+
+    return LazyString(render)
+
+
 SECTION_LABELS = {
     RANK_ADMIN: _l("Администрация"),
-    RANK_LEADER: _l("Классные руководители"),
-    RANK_TEACHER: _l("Учителя"),
+    RANK_LEADER: _leaders_label(),
+    RANK_TEACHER: _kind_word("teachers", _l("Учителя")),
     RANK_STAFF: _l("Сотрудники"),
     RANK_PARENT: _l("Родители"),
-    RANK_LEARNER: _l("Обучающиеся"),
+    RANK_LEARNER: _kind_word("learner_plural", _l("Обучающиеся"), taught=False),
     RANK_OTHER: _l("Другие"),
 }
 # The same, for one sender in the inbox.
 SENDER_LABELS = {
     RANK_ADMIN: _l("Администрация"),
-    RANK_LEADER: _l("Классный руководитель"),
-    RANK_TEACHER: _l("Учитель"),
+    RANK_LEADER: _kind_word("leader", _l("Классный руководитель")),
+    RANK_TEACHER: _kind_word("teacher", _l("Учитель")),
     RANK_STAFF: _l("Сотрудник"),
     RANK_PARENT: _l("Родитель"),
-    RANK_LEARNER: _l("Обучающийся"),
+    RANK_LEARNER: _kind_word("learner", _l("Обучающийся"), taught=False),
     RANK_OTHER: _l("Другие"),
 }
 

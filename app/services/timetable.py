@@ -21,7 +21,7 @@ from app.models.timetable import (
     CHANGE_KINDS, EVENT_KINDS, WEEKDAYS_ON, ClassEvent, Room, TimetableChange, TimetableEntry, TimetableLesson,
 )
 from app.services.calendar import load_calendar
-from app.services.kinds import taught_kinds
+from app.services.kinds import kind_of, taught_kinds
 
 RULE = "Расписание"
 MAX_NUMBER = 10  # lessons a day at most
@@ -33,8 +33,27 @@ def initials(person) -> str:
     return person.short_name if person is not None else ""
 
 
-def slot_text(weekday: int, number: int) -> str:
-    return f"{WEEKDAYS_ON[weekday]}, {number}-й урок"
+# The school's words, for a group of no declared kind.
+_SCHOOL_WORDS = {"teacher": "Учитель", "teacher_of": "учителя", "lesson": "Урок", "lesson_acc": "урок",
+                 "lesson_of": "урока"}
+
+
+def _word(group, name: str) -> str:
+    """A word of ``group``'s kind: a college's «Преподаватель» and «пара», a school's «Учитель» and «урок»."""
+    kind = kind_of(group) if group is not None else None
+    return (getattr(kind, name, "") if kind is not None else "") or _SCHOOL_WORDS[name]
+
+
+def _ordinal(number: int, lesson: str) -> str:
+    """«3-й урок», «3-я пара», «3-е занятие»: the ordinal agrees with the noun, and the
+    kinds declare no gender, so the nominative's ending tells it."""
+    noun = lesson.lower()
+    ending = "я" if noun.endswith(("а", "я")) else "е" if noun.endswith(("е", "о")) else "й"
+    return f"{number}-{ending} {noun}"
+
+
+def slot_text(weekday: int, number: int, group=None) -> str:
+    return f"{WEEKDAYS_ON[weekday]}, {_ordinal(number, _word(group, 'lesson'))}"
 
 
 def _date(value, what) -> dt.date:
@@ -78,20 +97,23 @@ def conflicts(session, year_id: int, weekday: int, number: int, valid_from: dt.d
          .order_by(TimetableEntry.id))
     if exclude_id is not None:
         q = q.where(TimetableEntry.id != exclude_id)
-    slot = slot_text(weekday, number)
     out = []
     for other in session.scalars(q).unique():
         group = other.group.name if other.group else ""
+        # The message speaks the kind of the group met: «Преподаватель … уже ведёт пару».
+        slot = slot_text(weekday, number, other.group)
+        lesson = _word(other.group, "lesson").lower()  # «есть пара», «занят: пара»; «ведёт пару» below
         if other.teacher_id == teacher_id:
-            out.append(str(_l("Учитель %(teacher)s уже ведёт урок в %(group)s %(slot)s.",
-                              teacher=initials(other.teacher), group=group, slot=slot)))
+            out.append(str(_l("%(who)s %(teacher)s уже ведёт %(lesson)s в %(group)s %(slot)s.",
+                              who=_word(other.group, "teacher"), teacher=initials(other.teacher),
+                              lesson=_word(other.group, "lesson_acc"), group=group, slot=slot)))
         elif room_id is not None and other.room_id == room_id:
-            out.append(str(_l("Кабинет «%(room)s» уже занят: урок в %(group)s %(slot)s.",
-                              room=other.room.name if other.room else "", group=group, slot=slot)))
+            out.append(str(_l("Кабинет «%(room)s» уже занят: %(lesson)s в %(group)s %(slot)s.",
+                              room=other.room.name if other.room else "", lesson=lesson, group=group, slot=slot)))
         elif other.group_id == group_id and (other.subgroup_id is None or subgroup_id is None
                                              or other.subgroup_id == subgroup_id):
-            out.append(str(_l("У %(group)s уже есть урок %(slot)s: %(subject)s.", group=group, slot=slot,
-                              subject=other.subject.name if other.subject else "")))
+            out.append(str(_l("У %(group)s уже есть %(lesson)s %(slot)s: %(subject)s.", group=group,
+                              lesson=lesson, slot=slot, subject=other.subject.name if other.subject else "")))
     return out
 
 
@@ -108,15 +130,16 @@ def save_entry(session, host, year: AcademicYear, form: dict, entry: TimetableEn
     if not 0 <= weekday < week_days:
         raise RuleError(RULE, _l("В этом учебном году %(n)s учебных дней в неделе: выберите день с понедельника.",
                                  n=week_days))
-    number = _int(form.get("number"), _l("номер урока"))
+    number = _int(form.get("number"), _l("номер %(lesson)s", lesson=_word(group, "lesson_of")))
     if not 1 <= number <= MAX_NUMBER:
-        raise RuleError(RULE, _l("Номер урока — от 1 до %(n)s.", n=MAX_NUMBER))
+        raise RuleError(RULE, _l("Номер %(lesson)s — от 1 до %(n)s.", lesson=_word(group, "lesson_of"),
+                                 n=MAX_NUMBER))
     subject = session.get(Subject, _int(form.get("subject_id"), _l("предмет")))
     if subject is None:
         raise RuleError(RULE, _l("Выберите предмет из списка."))
-    teacher = session.get(Staff, _int(form.get("teacher_id"), _l("учителя")))
+    teacher = session.get(Staff, _int(form.get("teacher_id"), _word(group, "teacher_of")))
     if teacher is None:
-        raise RuleError(RULE, _l("Выберите учителя из списка."))
+        raise RuleError(RULE, _l("Выберите %(teacher)s из списка.", teacher=_word(group, "teacher_of")))
     room_id = _opt_int(form.get("room_id"))
     if room_id is not None and session.get(Room, room_id) is None:
         raise RuleError(RULE, _l("Выберите кабинет из списка."))
@@ -358,7 +381,7 @@ def save_change(session, host, year: AcademicYear, entry: TimetableEntry, form: 
     if kind == "replace":
         teacher_id, subject_id = _opt_int(form.get("teacher_id")), _opt_int(form.get("subject_id"))
         if teacher_id is not None and session.get(Staff, teacher_id) is None:
-            raise RuleError(RULE, _l("Выберите учителя из списка."))
+            raise RuleError(RULE, _l("Выберите %(teacher)s из списка.", teacher=_word(entry.group, "teacher_of")))
         if subject_id is not None and session.get(Subject, subject_id) is None:
             raise RuleError(RULE, _l("Выберите предмет из списка."))
         if not teacher_id and not subject_id:
@@ -368,9 +391,10 @@ def save_change(session, host, year: AcademicYear, entry: TimetableEntry, form: 
         change.teacher_id, change.subject_id = teacher_id, subject_id
     elif kind == "move":
         new_date = _date(form.get("new_date"), _l("новую дату"))
-        new_number = _int(form.get("new_number") or entry.number, _l("новый номер урока"))
+        lesson_of = _word(entry.group, "lesson_of")
+        new_number = _int(form.get("new_number") or entry.number, _l("новый номер %(lesson)s", lesson=lesson_of))
         if not 1 <= new_number <= MAX_NUMBER:
-            raise RuleError(RULE, _l("Номер урока — от 1 до %(n)s.", n=MAX_NUMBER))
+            raise RuleError(RULE, _l("Номер %(lesson)s — от 1 до %(n)s.", lesson=lesson_of, n=MAX_NUMBER))
         if calendar.timetable_weekday(new_date) is None:
             raise RuleError(RULE, _l("%(date)s — не учебный день.", date=new_date.strftime("%d.%m.%Y")))
         _check_busy(session, calendar, year, entry, new_date, new_number, entry.teacher_id)
@@ -396,12 +420,13 @@ def _check_busy(session, calendar, year, entry, day: dt.date, number: int, teach
     for other in busy:
         if other.id in cancelled:
             continue
+        slot = slot_text(other.weekday, number, other.group)
         if other.teacher_id == teacher_id:
-            raise RuleError(RULE, _l("Учитель %(teacher)s уже ведёт урок в %(group)s %(slot)s.",
-                                     teacher=initials(other.teacher), group=other.group.name,
-                                     slot=slot_text(other.weekday, number)))
-        raise RuleError(RULE, _l("У %(group)s уже есть урок %(slot)s.", group=other.group.name,
-                                 slot=slot_text(other.weekday, number)))
+            raise RuleError(RULE, _l("%(who)s %(teacher)s уже ведёт %(lesson)s в %(group)s %(slot)s.",
+                                     who=_word(other.group, "teacher"), teacher=initials(other.teacher),
+                                     lesson=_word(other.group, "lesson_acc"), group=other.group.name, slot=slot))
+        raise RuleError(RULE, _l("У %(group)s уже есть %(lesson)s %(slot)s.", group=other.group.name,
+                                 lesson=_word(other.group, "lesson").lower(), slot=slot))
 
 
 def _apply_to_lesson(session, host, year, entry, day, kind, created_by) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..exceptions import RuleError, ScopeError
 from ..extensions import db
 from ..registry import READ, WRITE
-from .vocabulary import speak_of_kind, word
+from .vocabulary import phrase, speak_of_kind, word
 
 READ_WRITE = {
     "list": READ, "show": READ, "download": READ, "api_read": READ, "api_column_add": READ,
@@ -38,16 +38,19 @@ LABELS = {
     # The organisation's own words: «Параллель», «Возрастная группа»; «Класс», «Дошкольная группа».
     "level": word("any_level"),
     "leader": _l("Руководитель"), "group": word("any_group"), "subgroup": _l("Подгруппа"),
-    "subject": _l("Предмет"), "teacher": _l("Учитель"), "substitute": _l("Замещающий учитель"),
+    "subject": _l("Предмет"),
+    # Who teaches and the unit taught, in the kind's words: «Преподаватель», «Номер пары».
+    "teacher": word("teacher"), "substitute": phrase("Замещающий %(teacher)s", teacher="teacher|lower"),
     "hours_per_week": _l("Часов в неделю"), "last_name": _l("Фамилия"), "first_name": _l("Имя"),
     "middle_name": _l("Отчество"), "full_name": _l("ФИО"), "birth_date": _l("Дата рождения"),
     "gender": _l("Пол"), "phone": _l("Телефон"), "email": _l("Эл. почта"), "position": _l("Должность"),
     "hired_on": _l("Принят на работу"), "enrolled_on": _l("Зачислен"), "left_on": _l("Выбыл"),
     "guardian": _l("Законный представитель"), "learner": word("learner"), "relation": _l("Кем приходится"),
-    "date": _l("Дата"), "number": _l("Номер урока"), "topic": _l("Тема"), "distance": _l("Дистанционно"),
+    "date": _l("Дата"), "number": phrase("Номер %(lesson)s", lesson="lesson_of"), "topic": _l("Тема"),
+    "distance": _l("Дистанционно"),
     "weight": _l("Вес"), "title": _l("Описание"), "assignment": _l("Задание"), "value": _l("Отметка"),
     "is_debt": _l("Долг («точка»)"), "comment": _l("Комментарий"), "code": _l("Код"),
-    "category": _l("Категория"), "lesson": _l("Урок"), "period": _l("Период"), "inn": _l("ИНН"),
+    "category": _l("Категория"), "lesson": word("lesson"), "period": _l("Период"), "inn": _l("ИНН"),
     "address": _l("Адрес"), "members": _l("Состав"), "at": _l("Когда"), "username": _l("Логин"),
     "entity": _l("Объект"), "entity_id": _l("Номер записи"), "action": _l("Действие"), "old": _l("Было"),
     "new": _l("Стало"), "role": _l("Роль"), "resource": _l("Раздел"), "roles": _l("Роли"),

@@ -1,10 +1,9 @@
-"""Журнал → Классный журнал: the grid a teacher fills every day."""
+"""Журнал → Классный журнал (a college's «Журнал учебной группы»): the grid a teacher fills every day."""
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
@@ -15,6 +14,7 @@ from ..registry import READ, WRITE
 from ..scoping import current_scope
 from ..services.journal import load_grid, save_cells, save_finals
 from ..services.periods import pick_period, study_periods
+from .vocabulary import word
 
 MAX_BATCH = 500
 
@@ -56,7 +56,8 @@ class JournalView(BaseView):
 
     @staticmethod
     def menu_label():
-        return _l("Классный журнал")
+        # The kind of group names its journal: «Классный журнал», «Журнал учебной группы».
+        return word("journal")
 
     @expose("/")
     @has_access

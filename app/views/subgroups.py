@@ -6,7 +6,6 @@ import datetime as dt
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import clock
@@ -18,6 +17,7 @@ from app.services.kinds import taught_kinds
 from app.services.subgroups import Actor, may_split, move, move_dates, split, split_locked, subgroups_of
 from app.views.base import apply_rule_action
 from app.views.movement import scoped_get
+from app.views.vocabulary import phrase
 
 MAX_SUBGROUPS = 3
 
@@ -58,7 +58,7 @@ class SubgroupSplitView(BaseView):
     # Reading the page is enough to ask: the rules (R9) decide who may split or move.
     method_permission_name = {"index": READ, "split_class": READ, "move_learner": READ}
     default_view = "index"
-    title = _l("Деление классов на подгруппы")
+    title = phrase("Деление %(groups)s на подгруппы", groups="groups_of")
 
     @expose("/")
     @has_access
