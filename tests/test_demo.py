@@ -237,3 +237,73 @@ def test_the_college_has_a_timetable_of_pairs_its_lessons_and_a_lesson_plan(demo
         assert plan is not None and sum(t.hours for t in plan.topics) > 0
         assert s.scalar(select(func.count()).select_from(LessonTopicLink)
                         .where(LessonTopicLink.plan_id == plan.id)) > 0
+
+
+def test_the_college_has_specialties_curricula_a_session_and_portfolios(demo_app, logins):
+    """The college's own records, each written through its service: two specialties with every
+    group linked, a curriculum of every semester of the three courses (disciplines, МДК in a
+    ПМ, a practice; экзамен, зачёт, дифференцированный зачёт) that the teaching load agrees
+    with; the sheets of the coming session, one examined by the demo преподаватель; once the
+    winter session is over, its sheets closed with the semester's finals («зч» for a зачёт),
+    two retakes and one academic debt left; portfolios the report finds stale for some only."""
+    from app.models import AcademicYear, FinalMark, TeachingAssignment
+    from plugins.college import exams
+    from plugins.college.curriculum import CurriculumRow
+    from plugins.college.curriculum_service import load_check
+    from plugins.college.exam_models import ExamResult, ExamRetake, ExamSheet
+    from plugins.college.models import GroupSpecialty, Specialty
+    from plugins.college.portfolio_report import stale_portfolios
+
+    with demo_app.app_context():
+        s = db.session
+        host = demo_app.extensions["ejournal"]
+        (college,) = _orgs("college")
+        year = s.scalar(select(AcademicYear).where(AcademicYear.org_id == college.id, AcademicYear.closed.is_(False)))
+        specialties = s.scalars(select(Specialty).where(Specialty.org_id == college.id)).all()
+        assert len(specialties) == 2
+        groups = s.scalars(select(LearnerGroup.id).where(LearnerGroup.year_id == year.id)).all()
+        assert sorted(s.scalars(select(GroupSpecialty.group_id))) == sorted(groups)
+        rows = s.execute(select(CurriculumRow.specialty_id, CurriculumRow.semester, CurriculumRow.kind,
+                                CurriculumRow.attestation, CurriculumRow.parent_id)).all()
+        for specialty in specialties:
+            assert {r.semester for r in rows if r.specialty_id == specialty.id} == set(range(1, 7))
+            lines, ungrouped = load_check(s, specialty.id)
+            assert lines and not ungrouped and {line.status for line in lines} == {"ok"}
+        assert {"discipline", "module", "mdk", "training_practice"} <= {r.kind for r in rows}
+        assert all(r.parent_id for r in rows if r.kind in ("mdk", "training_practice"))
+        assert {"exam", "credit", "graded_credit"} <= {r.attestation for r in rows}
+
+        sessions = s.scalars(select(Period).where(Period.year_id == year.id, Period.type_code == "session")
+                             .order_by(Period.start)).all()
+        sheets = s.scalars(select(ExamSheet).where(ExamSheet.org_id == college.id)).all()
+        assert sheets and all(sheet.closed == (sheet.date < TODAY) for sheet in sheets)
+        teacher = next(r["username"] for r in logins if r["username"].startswith("c1-teacher"))
+        examiner = s.scalar(select(Account.person_id).where(Account.username == teacher))
+        if TODAY <= sessions[-1].end:
+            assert any(not sheet.closed and sheet.examiner_id == examiner for sheet in sheets)
+        closed = [sheet for sheet in sheets if sheet.closed]
+        for sheet in closed:  # closing wrote the semester's finals of every mark on the sheet
+            marks = dict(s.execute(select(ExamResult.learner_id, ExamResult.value).where(
+                ExamResult.sheet_id == sheet.id, ExamResult.outcome == "mark")).all())
+            finals = dict(s.execute(select(FinalMark.learner_id, FinalMark.value).where(
+                FinalMark.subject_id == sheet.subject_id, FinalMark.period_id == sheet.period_id,
+                FinalMark.learner_id.in_(marks))).all())
+            assert set(finals) == set(marks)
+            if sheet.kind == "credit":
+                assert set(finals.values()) <= {"зч", "нз"}
+        retakes = s.scalars(select(ExamRetake).where(ExamRetake.org_id == college.id)).all()
+        debts = exams.debts(s, host)
+        if sessions[0].end < TODAY:
+            assert any(sheet.kind == "credit" for sheet in closed) and any(sheet.kind == "exam" for sheet in closed)
+            assert len(retakes) == 2 and all(retake.closed for retake in retakes)
+            assert len(debts) == 1
+        else:
+            assert not retakes and not debts
+
+        semester = s.scalar(select(Period).where(Period.year_id == year.id, Period.type_code == "semester",
+                                                 Period.start <= TODAY).order_by(Period.start.desc()))
+        (table,) = stale_portfolios(s, {"organisation": college.id})
+        if semester.start < TODAY:  # two corrections need two days of the semester
+            teachers = s.scalar(select(func.count(func.distinct(TeachingAssignment.teacher_id)))
+                                .where(TeachingAssignment.year_id == year.id))
+            assert 0 < len(table.rows) < teachers
