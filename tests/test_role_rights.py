@@ -48,7 +48,7 @@ def test_back_to_default_removes_the_override(app, client, login, world):
     client.post("/rights/", data={"p:Учитель:Marks": "write"})
     with app.app_context():
         assert db.session.scalar(select(OrgRolePermission)) is None
-        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "OrgRolePermission")).all()
+        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "OrgRolePermission").order_by(AuditEntry.id)).all()
     assert actions == ["insert", "delete"]
 
 
