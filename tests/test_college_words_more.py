@@ -175,7 +175,7 @@ def test_the_demo_speaks_the_organisations_words(demo_app):
             return f"{board} {letters} {homework}"
 
         words = texts(college)
-        assert "учебных групп" in words and "по теме пары" in words and "семестр" in words
+        assert ("учебных групп" in words, "по теме пары" in words, "семестр" in words or "сесси" in words) == (True, True, True)
         assert not re.search(r"урок|класс|четверт|учител|школ", words, re.I), \
             re.findall(r".{30}(?:урок|класс|четверт|учител|школ).{30}", words, re.I)[:5]
         words = texts(school)

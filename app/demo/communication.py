@@ -29,8 +29,9 @@ def _words(session, organisation, today: dt.date) -> dict[str, str]:
     # The kind's own study periods: a school's quarters, not its preschool group's months.
     types = [code for code, spec in host.period_types.items()
              if not spec.is_final and (kind is None or spec.plugin == kind.plugin)]
+    # The period under way, else the one just ended (a college's session, a school's summer).
     period = session.scalar(select(Period).where(Period.org_id == organisation.id, Period.type_code.in_(types),
-                                                 Period.start <= today, Period.end >= today)
+                                                 Period.start <= today)
                             .order_by(Period.start.desc(), Period.id))
     return {"group": kind.name.lower() if kind else "группа", "groups_of": kind.groups_of if kind else "групп",
             "lessons": kind.lessons.lower() if kind else "занятия",
