@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import abort, flash, has_request_context, request
+from flask import abort, flash, has_request_context, redirect, request
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..exceptions import RuleError, ScopeError
+from ..exceptions import EjournalError, RuleError, ScopeError
 from ..extensions import db
 from ..registry import READ, WRITE
 from .vocabulary import phrase, speak_of_kind, word
@@ -58,6 +58,20 @@ LABELS = {
     "last_login": _l("Последний вход"), "child_links": _l("Дети"), "guardian_links": _l("Представители"),
     "version": _l("Версия"),
 }
+
+
+def saved(action, success: str, back: str):
+    """A form's POST on a page of its own: run the service's ``action`` and commit,
+    flashing ``success``; a refusal rolls back, flashes its Russian message, and the
+    data is as it was. Redirects to ``back`` either way."""
+    try:
+        action()
+        db.session.commit()
+        flash(success, "success")
+    except EjournalError as exc:
+        db.session.rollback()
+        flash(exc.shown() if isinstance(exc, RuleError) else str(exc), "danger")
+    return redirect(back)
 
 
 class EjournalInterface(SQLAInterface):

@@ -6,7 +6,7 @@ A teacher opening the page lands on his own portfolio. Every write goes through
 pages run a fixed number of queries, however many teachers and entries there are."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,10 +14,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app import clock
-from app.exceptions import EjournalError
 from app.extensions import db
 from app.models import Organisation, Staff
 from app.registry import READ, WRITE
+from app.views.base import saved
 
 from . import name
 from .portfolio import HOURS_SECTIONS, SECTIONS, PortfolioEntry, PortfolioUpdate
@@ -36,19 +36,6 @@ def _page(total: int) -> tuple[int, int]:
 
 def _moment(value) -> str:
     return clock.local_from_utc(value).strftime("%d.%m.%Y %H:%M") if value else ""
-
-
-def _saved(action, success: str, back: str):
-    """Run the service's ``action`` and commit, flashing ``success``; a refusal rolls
-    back and flashes its Russian message."""
-    try:
-        action()
-        db.session.commit()
-        flash(success, "success")
-    except EjournalError as exc:
-        db.session.rollback()
-        flash(exc.shown() if hasattr(exc, "shown") else str(exc), "danger")
-    return redirect(back)
 
 
 class PortfolioView(BaseView):
@@ -149,19 +136,19 @@ class PortfolioView(BaseView):
     @has_access
     def add(self):
         form = request.form
-        return _saved(lambda: add_entry(db.session, request_actor(), form.get("staff"), **self._fields(form)),
+        return saved(lambda: add_entry(db.session, request_actor(), form.get("staff"), **self._fields(form)),
                       _("Запись добавлена в портфолио."), self._back(form.get("staff")))
 
     @expose("/edit", methods=["POST"])
     @has_access
     def edit(self):
         form = request.form
-        return _saved(lambda: update_entry(db.session, request_actor(), form.get("entry"), **self._fields(form)),
+        return saved(lambda: update_entry(db.session, request_actor(), form.get("entry"), **self._fields(form)),
                       _("Запись портфолио сохранена."), self._back(form.get("staff")))
 
     @expose("/delete", methods=["POST"])
     @has_access
     def delete(self):
         form = request.form
-        return _saved(lambda: delete_entry(db.session, request_actor(), form.get("entry")),
+        return saved(lambda: delete_entry(db.session, request_actor(), form.get("entry")),
                       _("Запись удалена из портфолио."), self._back(form.get("staff")))

@@ -18,12 +18,13 @@ from app.extensions import db
 from app.models import Staff
 from app.models.timetable import Room
 from app.registry import READ, WRITE
+from app.views.base import saved
 
 from . import exams
 from . import session_timetable as service
 from .exam_models import ExamSheet
 from .session_timetable_report import report_specs
-from .session_views import _groups, _pick, _saved, _sessions
+from .session_views import _groups, _pick, _sessions
 
 RESOURCE = "SessionTimetable"
 
@@ -73,7 +74,7 @@ class SessionTimetableView(BaseView):
     @has_access
     def exam_time(self):
         f = request.form
-        return _saved(lambda: service.set_exam_time(db.session, self._access(), sheet_id=f.get("sheet"),
+        return saved(lambda: service.set_exam_time(db.session, self._access(), sheet_id=f.get("sheet"),
                                                     starts=f.get("starts"), ends=f.get("ends"),
                                                     room_id=f.get("room")),
                       _("Время и аудитория экзамена сохранены."), self._back())
@@ -82,7 +83,7 @@ class SessionTimetableView(BaseView):
     @has_access
     def consultation_add(self):
         f = request.form
-        return _saved(lambda: service.save_consultation(
+        return saved(lambda: service.save_consultation(
             db.session, self._access(), sheet_id=f.get("sheet"), date=f.get("date"), starts=f.get("starts"),
             ends=f.get("ends"), room_id=f.get("room"), teacher_id=f.get("teacher") or None),
             _("Консультация добавлена в расписание сессии."), self._back())
@@ -90,5 +91,5 @@ class SessionTimetableView(BaseView):
     @expose("/consultation/<int:consultation_id>/delete", methods=["POST"])
     @has_access
     def consultation_delete(self, consultation_id: int):
-        return _saved(lambda: service.delete_consultation(db.session, self._access(), consultation_id),
+        return saved(lambda: service.delete_consultation(db.session, self._access(), consultation_id),
                       _("Консультация убрана из расписания сессии."), self._back())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,10 +15,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import clock
-from app.exceptions import EjournalError
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup, Period, Staff, Subject
 from app.registry import READ, WRITE
+from app.views.base import saved
 
 from . import exams
 from .exam_models import KINDS, ExamResult, ExamRetake, ExamSheet
@@ -29,19 +29,6 @@ def _host():
     from flask import current_app
 
     return current_app.extensions["ejournal"]
-
-
-def _saved(action, success: str, back: str):
-    """Run the service's ``action`` and commit, flashing ``success``; a refusal rolls
-    back and flashes its Russian message."""
-    try:
-        action()
-        db.session.commit()
-        flash(success, "success")
-    except EjournalError as exc:
-        db.session.rollback()
-        flash(exc.shown() if hasattr(exc, "shown") else str(exc), "danger")
-    return redirect(back)
 
 
 def _groups(only=None):
@@ -126,7 +113,7 @@ class SessionView(BaseView):
     def add(self):
         f = request.form
         back = url_for("SessionView.index", group=f.get("group"), session=f.get("session"))
-        return _saved(lambda: exams.create_sheet(
+        return saved(lambda: exams.create_sheet(
             db.session, _host(), self._access(), group_id=f.get("group"), subject_id=f.get("subject"),
             session_id=f.get("session"), kind=f.get("kind", ""), examiner_id=f.get("examiner"), date=f.get("date")),
             _("Ведомость создана."), back)
@@ -165,21 +152,21 @@ class SessionView(BaseView):
     def save(self, sheet_id: int):
         f = request.form
         entries = {key[2:]: value for key, value in f.items() if key.startswith("r_")}
-        return _saved(lambda: exams.fill_sheet(db.session, _host(), self._access(), sheet_id, entries,
+        return saved(lambda: exams.fill_sheet(db.session, _host(), self._access(), sheet_id, entries,
                                                f.get("version")),
                       _("Ведомость сохранена."), url_for("SessionView.sheet", sheet_id=sheet_id))
 
     @expose("/sheet/<int:sheet_id>/close", methods=["POST"])
     @has_access
     def close(self, sheet_id: int):
-        return _saved(lambda: exams.close_sheet(db.session, _host(), self._access(), sheet_id),
+        return saved(lambda: exams.close_sheet(db.session, _host(), self._access(), sheet_id),
                       _("Ведомость закрыта; итоговые отметки семестра выставлены."),
                       url_for("SessionView.sheet", sheet_id=sheet_id))
 
     @expose("/sheet/<int:sheet_id>/reopen", methods=["POST"])
     @has_access
     def reopen(self, sheet_id: int):
-        return _saved(lambda: exams.reopen_sheet(db.session, self._access(), sheet_id, request.form.get("reason", "")),
+        return saved(lambda: exams.reopen_sheet(db.session, self._access(), sheet_id, request.form.get("reason", "")),
                       _("Ведомость открыта для исправления."), url_for("SessionView.sheet", sheet_id=sheet_id))
 
     @expose("/retakes")
@@ -222,7 +209,7 @@ class SessionView(BaseView):
     def retake_add(self):
         f = request.form
         sheet_id, _sep, learner_id = (f.get("debt") or "").partition(":")
-        return _saved(lambda: exams.add_retake(
+        return saved(lambda: exams.add_retake(
             db.session, _host(), self._access(), sheet_id=sheet_id, learner_id=learner_id, date=f.get("date"),
             examiner_id=f.get("examiner"), commission=f.get("commission", "")),
             _("Пересдача назначена."), self._back_to_retakes())
@@ -230,7 +217,7 @@ class SessionView(BaseView):
     @expose("/retakes/<int:retake_id>/save", methods=["POST"])
     @has_access
     def retake_save(self, retake_id: int):
-        return _saved(lambda: exams.fill_retake(db.session, _host(), self._access(), retake_id,
+        return saved(lambda: exams.fill_retake(db.session, _host(), self._access(), retake_id,
                                                 request.form.get("result", "")),
                       _("Результат пересдачи внесён."), self._back_to_retakes())
 
@@ -297,7 +284,7 @@ class DebtView(BaseView):
     @has_access
     def deadline(self):
         f = request.form
-        return _saved(lambda: exams.set_deadline(db.session, exams.access_for(db.session, current_user),
+        return saved(lambda: exams.set_deadline(db.session, exams.access_for(db.session, current_user),
                                                  f.get("session"), f.get("deadline")),
                       _("Срок ликвидации задолженностей установлен."),
                       url_for("DebtView.index", group=f.get("group") or None, session=f.get("session") or None))

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from app import clock
-from app.exceptions import EjournalError
 from app.extensions import db
 from app.models import AcademicYear, Authority, Learner, LearnerGroup
 from app.registry import READ, WRITE
+from app.views.base import saved
 
 from .attendance import preschool_kinds
 from .charges import (
@@ -41,19 +41,6 @@ def _state(start: dt.date, end: dt.date | None, today: dt.date) -> str:
 
 STATES = {"future": _l("будет действовать"), "ended": _l("завершён"), "current": _l("действует")}
 DISCOUNT_STATES = {"future": _l("будет действовать"), "ended": _l("завершена"), "current": _l("действует")}
-
-
-def _saved(action, success: str, back: str):
-    """Run the service's ``action`` and commit, flashing ``success``; a refusal rolls
-    back and flashes its Russian message."""
-    try:
-        action()
-        db.session.commit()
-        flash(success, "success")
-    except EjournalError as exc:
-        db.session.rollback()
-        flash(exc.shown() if hasattr(exc, "shown") else str(exc), "danger")
-    return redirect(back)
 
 
 class FeeNormView(BaseView):
@@ -87,7 +74,7 @@ class FeeNormView(BaseView):
         form = request.form
         writable = writable_authorities(db.session)
         authority = form.get("authority") or (writable[0] if len(writable) == 1 else None)
-        return _saved(lambda: add_norm(db.session, authority, form.get("group_type", ""), form.get("daily_rate"),
+        return saved(lambda: add_norm(db.session, authority, form.get("group_type", ""), form.get("daily_rate"),
                                        form.get("valid_from"), form.get("valid_to")),
                       _("Норматив родительской платы добавлен."), url_for("FeeNormView.index"))
 
@@ -95,7 +82,7 @@ class FeeNormView(BaseView):
     @has_access
     def end(self):
         form = request.form
-        return _saved(lambda: end_norm(db.session, form.get("norm", ""), form.get("valid_to")),
+        return saved(lambda: end_norm(db.session, form.get("norm", ""), form.get("valid_to")),
                       _("Срок действия норматива установлен."), url_for("FeeNormView.index"))
 
 
@@ -166,7 +153,7 @@ class FeeDiscountView(BaseView):
     @has_access
     def add(self):
         form = request.form
-        return _saved(lambda: add_discount(db.session, form.get("learner"), form.get("percent"),
+        return saved(lambda: add_discount(db.session, form.get("learner"), form.get("percent"),
                                            form.get("reason", ""), form.get("note"), form.get("starts"),
                                            form.get("ends")),
                       _("Льгота по родительской плате назначена."), self._back())
@@ -175,5 +162,5 @@ class FeeDiscountView(BaseView):
     @has_access
     def end(self):
         form = request.form
-        return _saved(lambda: end_discount(db.session, form.get("discount", ""), form.get("ends")),
+        return saved(lambda: end_discount(db.session, form.get("discount", ""), form.get("ends")),
                       _("Срок действия льготы установлен."), self._back())
