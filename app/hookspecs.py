@@ -140,6 +140,23 @@ def get_final_scale(host: PluginHost, session: Session, group: LearnerGroup, sub
     """
 
 
+@hookspec(firstresult=True)
+def get_curriculum_hours(host: PluginHost, session: Session, year: AcademicYear,
+                         groups: list[LearnerGroup]) -> dict[int, dict[int, int]] | None:
+    """Say how many academic hours of each subject the curriculum gives ``groups`` in ``year``.
+
+    Called by the lesson plans (КТП) pages wherever a plan's hours are checked against
+    the curriculum (R13): once for the whole page, with the groups of the kinds the
+    plugin declared (``PluginHost.curriculum_hours``). Return, when the plugin keeps its
+    own curriculum (a college's plan of a specialty by semester),
+    ``{group_id: {subject_id: hours of the year}}``: a group returned has in its
+    curriculum the subjects listed and no other; the first answer wins. Groups left out,
+    or an answer of None, are checked against the core's curriculum of the group's level. A plugin answering
+    this hook keeps the core's curriculum pages out of its organisations' menus. Read
+    what is needed for all the groups at once: the page's queries stay fixed in number.
+    """
+
+
 @hookspec
 def register_mark_scales(host: PluginHost) -> list[MarkScale]:
     """Declare the mark scales of the plugin.

@@ -226,6 +226,29 @@ class PluginHost:
                                                           subject_id=subject_id, period=period)
         return scale or self.scale_for(group.kind)
 
+    def curriculum_hours(self, session: Session, year: AcademicYear,
+                         groups: Iterable[LearnerGroup]) -> dict[int, dict[int, int]]:
+        """Hours of each subject in the curriculum of each group a plugin keeps its own
+        curriculum for (hook ``get_curriculum_hours``, asked of the plugin of each kind):
+        ``{group_id: {subject_id: hours of the year}}``; groups missing follow the core's."""
+        by_plugin: dict[str, list[LearnerGroup]] = {}
+        for group in groups:
+            kind = self.group_kinds.get(group.kind)
+            if kind is not None:
+                by_plugin.setdefault(kind.plugin, []).append(group)
+        hours: dict[int, dict[int, int]] = {}
+        for plugin, own in by_plugin.items():
+            hours.update(self._of(plugin, "get_curriculum_hours")(host=self, session=session, year=year,
+                                                                  groups=own) or {})
+        return hours
+
+    def answering(self, hook_name: str) -> set[str]:
+        """The codes of the plugins implementing ``hook_name`` (a part counts for its plugin)."""
+        caller = getattr(self.pm.hook, hook_name, None)
+        if caller is None:
+            return set()
+        return {plugin_code(self.pm.get_name(impl.plugin) or "") for impl in caller.get_hookimpls()}
+
     # --- extra_*, *_opened, *_saved, populate_* --------------------------------------------
 
     def extra_views(self, appbuilder: AppBuilder) -> None:

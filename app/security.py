@@ -203,11 +203,11 @@ class EjournalSecurityManager(SecurityManager):
         if kind == "system":
             # Restricted personal data is not the system administrator's (see scope_for_request).
             return view_name not in set(host().restricted.values())
-        if view_name in host().resources:
-            needed = 1 if permission_name in {"can_read", "menu_access"} else 2
-            return self.level(view_name) >= needed
+        # A menu entry also asks its condition (``_entry_shown``), named after its resource or not.
         if permission_name == "menu_access":
             return view_name in self._allowed_menus()
+        if view_name in host().resources:
+            return self.level(view_name) >= (1 if permission_name == "can_read" else 2)
         return None
 
     def get_user_menu_access(self, menu_names: list[str] | None = None) -> set[str]:

@@ -51,11 +51,18 @@ def extra_views(host: PluginHost, appbuilder: AppBuilder) -> None:
     from app.views.catalog import CATEGORIES
     from app.views.plans import CurriculumView, LessonPlanView, LoadCheckView
 
+    from app.views.vocabulary import organisation_teaches_without
+
+    # A plugin keeping its own curriculum (a college's plan of a specialty) replaces these
+    # two pages in its organisations: the curriculum by level would stand there unused.
+    def by_level() -> bool:
+        return organisation_teaches_without("get_curriculum_hours")
+
     label, icon = CATEGORIES["Organisation"]
     appbuilder.add_view(CurriculumView, "Curriculum", label=_l("Учебный план"), category="Organisation",
-                        category_label=label, category_icon=icon)
+                        category_label=label, category_icon=icon, menu_cond=by_level)
     appbuilder.add_view(LoadCheckView, "CurriculumLoad", label=_l("Нагрузка и учебный план"),
-                        category="Organisation", href="/load/")
+                        category="Organisation", href="/load/", menu_cond=by_level)
     journal_label, journal_icon = CATEGORIES["Journal"]
     appbuilder.add_view(LessonPlanView, "LessonPlans", label=_l("КТП (тематическое планирование)"),
                         category="Journal", category_label=journal_label, category_icon=journal_icon,

@@ -92,6 +92,9 @@ class R13Result:
     # («пар»): where a lesson holds more than one hour, the message counts lessons too.
     lesson_hours: int = 1
     lessons_word: str = ""
+    # The hours of the whole year, from a plugin's own curriculum (a college's plan of the
+    # specialty by semester), rather than hours a week × study weeks of the core's.
+    of_year: bool = False
 
     @property
     def ok(self) -> bool:
@@ -117,8 +120,16 @@ class R13Result:
 
     def _message(self) -> str:
         if self.expected is None:
-            return str(_l("В плане %(planned)s ч, а в учебном плане этой параллели предмета нет — сверить не с чем.",
+            return str(_l("В плане %(planned)s ч, а в учебном плане группы этого предмета нет — сверить не с чем.",
+                          planned=self.planned) if self.of_year else
+                       _l("В плане %(planned)s ч, а в учебном плане этой параллели предмета нет — сверить не с чем.",
                           planned=self.planned))
+        if self.of_year:
+            if self.ok:
+                return str(_l("В плане %(planned)s ч — столько же, сколько по учебному плану на учебный год.",
+                              planned=self.planned))
+            return str(_l("В плане %(planned)s ч, по учебному плану на учебный год %(expected)s ч.",
+                          planned=self.planned, expected=format_hours(self.expected)))
         if self.ok:
             return str(_l("В плане %(planned)s ч — столько же, сколько по учебному плану (%(per_week)s ч в неделю, "
                           "учебных недель — %(weeks)s).", planned=self.planned, per_week=format_hours(self.per_week),
@@ -140,8 +151,19 @@ def r13_check(session, host, organisation, plan: LessonPlan, group: LearnerGroup
     if planned is None:
         planned = session.scalar(select(func.coalesce(func.sum(PlanTopic.hours), 0))
                                  .where(PlanTopic.plan_id == plan.id)) if plan.id else 0
+    own = host.curriculum_hours(session, session.get(AcademicYear, plan.year_id), [group])
+    if group.id in own:
+        return r13_of_year(host, group.kind, planned, own[group.id].get(plan.subject_id))
     per_week = curriculum_hours(session, plan.year_id, group.level, plan.subject_id)
     return r13_result(host, organisation, group.kind, group.level, planned, per_week)
+
+
+def r13_of_year(host, group_kind: str, planned, hours) -> R13Result:
+    """R13 for hours ``planned`` against the ``hours`` of the year a plugin's own curriculum
+    gives the subject (``PluginHost.curriculum_hours``; None: not in the group's curriculum)."""
+    kind = host.group_kinds.get(group_kind)
+    return R13Result(int(planned or 0), None if hours is None else _hours(hours), None, 1,
+                     lesson_hours_of(host, group_kind), kind.lessons_of if kind is not None else "", of_year=True)
 
 
 def r13_result(host, organisation, group_kind: str, level: int, planned, per_week) -> R13Result:

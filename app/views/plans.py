@@ -19,7 +19,7 @@ from app.scoping import current_scope
 from app.services.kinds import taught_kinds, taught_kinds_of
 from app.services.plans import (
     PlanImportError, check_curriculum_entry, find_plan, flow_topics, format_hours, load_check, parse_plan_file,
-    parse_rows, plan_lessons_query, r13_check, r13_result, replace_topics,
+    parse_rows, plan_lessons_query, r13_check, r13_of_year, r13_result, replace_topics,
 )
 from app.views.base import EjournalModelView, interface
 
@@ -216,11 +216,14 @@ class LessonPlanView(BaseView):
             teachers.setdefault((gid, sid, sgid), []).append(short_name(last, first, middle))
         org = session.get(Organisation, year.org_id)
         host = current_app.extensions["ejournal"]
+        own = host.curriculum_hours(session, year, session.scalars(
+            select(LearnerGroup).where(LearnerGroup.id.in_(group_ids))).all())
         rows = []
         for gid, sid, sgid, gname, kind, level, sname, sgname in found:
             plan = plans.get((gid, sid, sgid))
             planned = int(sums.get(plan.id, 0) or 0) if plan else 0
-            result = r13_result(host, org, kind, level, planned, curriculum.get((level, sid)))
+            result = r13_of_year(host, kind, planned, own[gid].get(sid)) if gid in own else \
+                r13_result(host, org, kind, level, planned, curriculum.get((level, sid)))
             rows.append(dict(group_id=gid, subject_id=sid, subgroup_id=sgid, group=gname, subject=sname,
                              subgroup=sgname, plan=plan, planned=planned, r13=result,
                              teachers=", ".join(teachers.get((gid, sid, sgid), []))))

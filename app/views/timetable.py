@@ -585,8 +585,6 @@ MENU = [
     (BellView, "Bells", BellView.title),
     (HolidayView, "Holidays", HolidayView.title),
     (TransferredDayView, "TransferredDays", TransferredDayView.title),
-    # Named apart from its resource: FAB asks a resource-named entry's right only, not its
-    # condition (app/security.py ``_access_of``), and this entry has one.
     (SchoolYearModeView, "SchoolYearMode", SchoolYearModeView.title),
 ]
 

@@ -204,14 +204,17 @@ def organisation_has_kind(kind_code: str) -> bool:
 def organisation_answers(hook: str) -> bool:
     """Whether a plugin of the user's organisation implements ``hook`` — a page that only
     such a plugin gives sense to (the year's mode, answered by ``year_mode_saved``) is shown
-    there only; a user of no one organisation sees it. The host registers a plugin's parts
-    as "<code>.<part>", so the code is the name's first part."""
-    host = current_host()
-    caller = getattr(host.pm.hook, hook, None)
-    if caller is None:
-        return False
-    codes = {(host.pm.get_name(impl.plugin) or "").split(".")[0] for impl in caller.get_hookimpls()}
-    return bool(codes & set(current_vocabulary()._plugins))
+    there only; a user of no one organisation sees it."""
+    return bool(current_host().answering(hook) & set(current_vocabulary()._plugins))
+
+
+def organisation_teaches_without(hook: str) -> bool:
+    """Whether the user's organisation keeps a kind of group taught by subject whose plugin
+    does not implement ``hook`` — a core page that such a plugin replaces by its own (the
+    curriculum by level, replaced by a college's plan of a specialty: ``get_curriculum_hours``)
+    is shown only where some kind still needs it."""
+    answering = current_host().answering(hook)
+    return any(kind.teaches_subjects and kind.plugin not in answering for kind in current_vocabulary()._org_kinds)
 
 
 def speak_of_kind(kind_code: str | None) -> None:

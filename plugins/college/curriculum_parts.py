@@ -61,3 +61,10 @@ def get_final_scale(host, session, group, subject_id, period):
     from .curriculum_service import final_scale
 
     return final_scale(host, session, group, subject_id, period)
+
+
+@hookimpl
+def get_curriculum_hours(host, session, year, groups):
+    from .curriculum_service import year_hours
+
+    return year_hours(session, groups)

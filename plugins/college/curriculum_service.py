@@ -218,6 +218,26 @@ def final_scale(host, session, group, subject_id: int, period):
     return None
 
 
+def year_hours(session, groups) -> dict[int, dict[int, int]]:
+    """Classroom hours of each discipline in the plan of each group's specialty for the two
+    semesters of its course (a КТП is written for a year), for R13: one query. A group
+    without a specialty has no discipline in its plan; a module (ПМ) counts in its МДК."""
+    groups = [g for g in groups if g.kind == "college_group"]
+    if not groups:
+        return {}
+    hours: dict[int, dict[int, int]] = {g.id: {} for g in groups}
+    courses = {g.id: max(1, int(g.level or 1)) for g in groups}
+    for group_id, subject_id, semester, classroom in session.execute(
+            select(GroupSpecialty.group_id, CurriculumRow.subject_id, CurriculumRow.semester,
+                   CurriculumRow.classroom_hours)
+            .join(CurriculumRow, CurriculumRow.specialty_id == GroupSpecialty.specialty_id)
+            .where(GroupSpecialty.group_id.in_(list(hours)), CurriculumRow.kind != MODULE)):
+        if (semester + 1) // 2 == courses[group_id]:
+            own = hours[group_id]
+            own[subject_id] = own.get(subject_id, 0) + int(classroom or 0)
+    return hours
+
+
 # --- the teaching load against the plan ------------------------------------------------------
 
 

@@ -364,8 +364,8 @@ def _journal(session, organisation, groups, students, topics, scale, rng) -> Non
 # --------------------------------------------------------------------------
 # A КТП (the specialty's curriculum is the plugin's own, per semester)
 # --------------------------------------------------------------------------
-# КТП of «Основы алгоритмизации и программирования» of the 2nd-course ИСП group:
-# 3 pairs a week, 102 hours in the semester.
+# КТП of «Основы алгоритмизации и программирования» of the 2nd-course ИСП group for the
+# year, as R13 asks: 102 hours of the autumn semester and 120 of the spring (3 pairs a week).
 PLAN_GROUP, PLAN_DISCIPLINE = "ИСП", "Основы алгоритмизации и программирования"
 PLAN = [
     ("Введение. Понятие алгоритма и его свойства", 4, None), ("Способы записи алгоритмов. Блок-схемы", 6, None),
@@ -377,6 +377,14 @@ PLAN = [
     ("Функции и процедуры", 10, None), ("Рекурсия", 4, None), ("Работа со строками", 8, None),
     ("Практическая работа «Обработка строк»", 4, "practical"), ("Контрольная работа за семестр", 2, "test"),
     ("Обобщение и повторение", 8, None),
+    ("Файлы: чтение и запись", 8, None), ("Практическая работа «Обработка текстовых файлов»", 4, "practical"),
+    ("Структуры и записи", 8, None), ("Списки, стеки и очереди", 10, None),
+    ("Практическая работа «Динамические структуры данных»", 6, "practical"), ("Сортировка и поиск", 12, None),
+    ("Контрольная работа «Алгоритмы сортировки»", 2, "test"), ("Основы объектно-ориентированного программирования", 14, None),
+    ("Классы и объекты. Наследование", 12, None), ("Практическая работа «Классы и объекты»", 6, "practical"),
+    ("Обработка исключений", 8, None), ("Отладка и тестирование программ", 10, None),
+    ("Курсовой проект: постановка задачи и план", 6, None), ("Контрольная работа за год", 2, "test"),
+    ("Повторение. Подготовка к экзамену", 12, None),
 ]
 
 
@@ -390,8 +398,8 @@ def populate_plan(session, organisation, year, groups, subjects) -> None:
     session.add(plan)
     session.flush()
     lessons = session.scalars(plan_lessons_query(plan)).all()
-    # The spring semester is longer than the autumn one the plan was written for: its
-    # review takes the pairs left over, so that no pair of the semester stays without a topic.
+    # Should the timetable give more pairs than the plan's hours, the last review takes
+    # those left over, so that no pair stays without a topic.
     topics = [[title, hours, work] for title, hours, work in PLAN]
     topics[-1][1] += max(0, 2 * len(lessons) - sum(hours for _t, hours, _w in PLAN))
     session.add_all([PlanTopic(org_id=organisation.id, plan_id=plan.id, position=i, title=title, hours=hours,
