@@ -60,7 +60,7 @@ def test_the_openapi_document_and_the_url_map_agree_on_the_journal_writes(app, c
         (path, method.upper())
         for path, item in spec["paths"].items()
         for method in item
-        if method.upper() in WRITE_METHODS and path.split("/")[3] in {"marks", "attendance", "lessons"}
+        if method.upper() in WRITE_METHODS and path.split("/")[3] in {"marks", "attendance", "lessons", "finals"}
     }
     mapped = {(rule.replace("<int:pk>", "{pk}").replace("<pk>", "{pk}"), method)
               for _e, rule, method in journal_write_routes(app) if rule.startswith("/api/")}

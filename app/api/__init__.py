@@ -5,13 +5,15 @@ payload is refused with 422 and a Russian message.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Assignment, Attendance, Learner, LearnerGroup, Lesson, Mark
+from ..models import Assignment, Attendance, FinalMark, Learner, LearnerGroup, Lesson, Mark, Period, Subject
+from ..services.journal import save_finals
 from ..views.base import EjournalRestApi, interface
 from ..views.catalog import LessonRecordRules
-from .journal import JournalCellApi
+from .journal import JournalCellApi, _Refused
 
 
 class LearnerApi(EjournalRestApi):
@@ -97,4 +99,53 @@ class AttendanceApi(JournalCellApi):
                                                              Attendance.learner_id == change["learner_id"]))
 
 
-APIS = [LearnerApi, GroupApi, LessonApi, MarkApi, AttendanceApi]
+class FinalMarkApi(JournalCellApi):
+    """Final marks of a period. Written by the journal's service, as in the grid's
+    final column: POST ``{learner, subject, period, value}``, PUT ``{value, version}``,
+    DELETE. The scale is the period's final scale (a college's зачёт: «зч» / «нз»);
+    «н/а» is never a final mark; a teacher writes only the subjects he teaches in
+    the learner's group. A late mark is saved with a ``warning`` (R4)."""
+
+    resource_name = "finals"
+    class_permission_name = "FinalMarks"
+    datamodel = interface(FinalMark)
+    list_columns = show_columns = ["id", "learner.id", "subject.id", "period.id", "value", "version"]
+    add_columns = ["learner", "subject", "period", "value"]
+    edit_columns = ["value"]
+    search_columns = ["learner", "subject", "period", "value"]
+    kind = "final"
+    service = staticmethod(save_finals)
+
+    @staticmethod
+    def _group_of(learner: Learner) -> int:
+        # The learner's present group: the one whose final marks the service lets him have.
+        if learner.group_id is None:
+            raise _Refused("learner", _l("Обучающийся не состоит ни в классе, ни в группе."))
+        return learner.group_id
+
+    def new_change(self, payload: dict) -> dict:
+        learner = self.found(Learner, payload.get("learner"), "learner")
+        return {"group_id": self._group_of(learner), "learner_id": learner.id,
+                "subject_id": self.found(Subject, payload.get("subject"), "subject").id,
+                "period_id": self.found(Period, payload.get("period"), "period").id,
+                "value": self._new_value(payload), "version": None}
+
+    @classmethod
+    def _new_value(cls, payload: dict) -> str:
+        # An empty final mark is no mark to create: a present one is removed by DELETE.
+        value = cls.text(payload.get("value"))
+        if not value.strip():
+            raise _Refused("value", _l("Укажите итоговую отметку."))
+        return value
+
+    def changed(self, item: FinalMark, payload: dict) -> dict:
+        return {"group_id": self._group_of(item.learner), "learner_id": item.learner_id,
+                "subject_id": item.subject_id, "period_id": item.period_id, "value": self.text(payload.get("value"))}
+
+    def saved_id(self, change: dict, result) -> int | None:
+        return db.session.scalar(select(FinalMark.id).where(FinalMark.learner_id == change["learner_id"],
+                                                            FinalMark.subject_id == change["subject_id"],
+                                                            FinalMark.period_id == change["period_id"]))
+
+
+APIS = [LearnerApi, GroupApi, LessonApi, MarkApi, AttendanceApi, FinalMarkApi]

@@ -1,10 +1,10 @@
-"""REST writes of journal cells (marks, attendance) through the journal's service.
+"""REST writes of journal cells (marks, attendance, final marks) through the journal's service.
 
 The grid and the API are two doors to one room: every write is a change handed
-to ``services.journal.save_cells``, which enforces the edit window (R1), the
-no-marks grades (R2), the scale (R3), the learner's group (R10) and the lesson's
-teacher (R15), and whose flush writes the audit. FAB's generic create, update and
-delete of these models are not used.
+to ``services.journal.save_cells`` (final marks: ``save_finals``), which enforces
+the edit window (R1), the no-marks grades (R2), the scale (R3), the learner's
+group (R10) and the lesson's teacher (R15), and whose flush writes the audit.
+FAB's generic create, update and delete of these models are not used.
 """
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ class _Refused(Exception):
 class JournalCellApi(EjournalRestApi):
     kind = ""  # the change's kind for save_cells
     value_field = "value"  # the payload's field with the cell's value
+    # The journal's service that saves the changes: save_cells, or save_finals for final marks.
+    service = staticmethod(save_cells)
 
     # --- what a subclass says ---------------------------------------------
     def new_change(self, payload: dict) -> dict:
@@ -67,8 +69,8 @@ class JournalCellApi(EjournalRestApi):
         scope = current_scope()
         teacher = scope.person_id if scope is not None and scope.learner_ids is not None else None
         change = {"key": "api", "kind": self.kind, **change}
-        (result,) = save_cells(db.session, current_app.extensions["ejournal"], [change], clock.now(),
-                               teacher_id=teacher)
+        (result,) = self.service(db.session, current_app.extensions["ejournal"], [change], clock.now(),
+                                 teacher_id=teacher)
         if result.status != "saved":
             db.session.rollback()
             if result.status == "conflict":
@@ -76,6 +78,8 @@ class JournalCellApi(EjournalRestApi):
             return self.response_422(message=result.message)
         db.session.commit()
         body = {"value": result.value, "version": result.version}
+        if result.message:  # saved, with a warning (R4: a final mark set late)
+            body["warning"] = result.message
         if result.assignment_id is not None:
             body["assignment"] = result.assignment_id
         if created:
@@ -106,6 +110,9 @@ class JournalCellApi(EjournalRestApi):
         item = self.datamodel.get(pk, self._base_filters)
         if item is None:
             return self.response_404()
-        change = self.changed(item, {self.value_field: ""})
+        try:
+            change = self.changed(item, {self.value_field: ""})
+        except _Refused as exc:
+            return self.response_422(message={exc.field: [str(exc)]})
         change["version"] = item.version
         return self._save(change, created=False)
