@@ -34,6 +34,10 @@ def base_config(uri: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        # A login checks a password hash; scrypt's deliberate slowness (0.14 s a check) would
+        # be a third of a test's time. The method used is written into each hash, so nothing
+        # but the cost differs.
+        "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 

@@ -79,8 +79,12 @@ def test_administrator_reset_and_new_user_forms_apply_the_policy(app, client, lo
 
 
 def test_passwords_are_stored_as_strong_hashes(app, world):
+    # The suite hashes cheaply (tests/conftest.py); an installation keeps FAB's default.
+    app.config.pop("FAB_PASSWORD_HASH_METHOD")
     with app.app_context():
-        stored = db.session.scalar(select(Account.password).where(Account.username == "teacher1"))
+        app.appbuilder.sm.add_user("strong", "Иван", "Иванов", "strong@example.ru",
+                                   [app.appbuilder.sm.find_role("Учитель")], PASSWORD)
+        stored = db.session.scalar(select(Account.password).where(Account.username == "strong"))
     method = stored.split("$", 1)[0]
     assert PASSWORD not in stored
     assert method.startswith("scrypt:") or (method.startswith("pbkdf2:sha256") and int(method.split(":")[2]) >= 600000)
