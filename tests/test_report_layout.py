@@ -31,7 +31,7 @@ def _sheet(learners: int = 35) -> Table:
 
 
 def test_a_long_name_gets_more_width_than_a_day_and_the_widths_fill_the_table():
-    from app.reports.formats import column_widths
+    from app.reports.pdf import column_widths
 
     widths = column_widths(_sheet())
     assert (len(widths), widths[0] > max(widths[1:DAYS + 1]), round(sum(widths), 6)) == (DAYS + 2, True, 100)
@@ -73,7 +73,7 @@ def _text_and_cells(pdf: bytes, font_dir: str) -> list[tuple[list[tuple[float, f
 
 
 def test_a_long_name_wraps_in_its_own_cell_of_a_landscape_tabel(app):
-    from app.reports.formats import to_pdf
+    from app.reports.pdf import to_pdf
 
     with app.test_request_context():
         pdf = to_pdf("Табель учёта посещаемости детей", [("Месяц", "ноябрь 2026")], [_sheet()], "Школа № 1",
