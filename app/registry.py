@@ -56,6 +56,23 @@ class GroupKind:
     teacher_of: str = "учителя"
     leader_of: str = "классного руководителя"
     journal: str = "Классный журнал"  # the grid of a group's marks: «Журнал учебной группы»
+    # More forms the core's messages ask for (the defaults are the school's words):
+    # the grammatical gender of ``name`` ("m" «Класс», "f" «Учебная группа»), which picks
+    # the forms agreeing with it («Класс разделён», «Учебная группа разделена»; «его», «её»);
+    gender: str = "m"
+    name_acc: str = "класс"  # accusative, lower case: «делить класс / учебную группу»
+    leaders: str = "Классные руководители"  # plural of ``leader``: «Кураторы», «Воспитатели»
+    learner_of: str = "обучающегося"  # genitive (and accusative) singular: «куратор студента»
+    about_learner: str = "об обучающемся"  # prepositional with «о»: «уведомление о студенте»
+    teacher_with: str = "учителем"  # instrumental: «вместе с учителем / преподавателем»
+    next_level: str = "в следующий класс"  # «переводятся на следующий курс», «в следующую возрастную группу»
+    # The deadlines of the movement book's orders, as the overdue page states them (the
+    # school's of seed 004 3.3.3.2; a kind without ``MovementRules.deadline`` has the
+    # core's: enrolment and departure within two working days).
+    movement_deadlines: str = (
+        "Сроки внесения приказов о движении обучающихся (регламент 3.3.3.2): перевод и второгодники — до 31 "
+        "августа; выпуск 9-х и 11-х классов и оставление 9-классников — до 1 июля; выбытие и зачисление — в течение "
+        "2 рабочих дней; зачисление в 1 класс — в течение 3 рабочих дней; зачисление в 10 класс — до 31 августа.")
     # What the curriculum's hours count: "week" (hours a week, times the study weeks of
     # the year) or "period" (hours of the whole study period, as a semester's plan).
     curriculum_hours: str = "week"

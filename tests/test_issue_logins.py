@@ -299,7 +299,7 @@ def test_curator_issues_for_own_college_group_only(app, client, login, world):
     assert "5А" in page and "6Б" not in page
     refused = issue(client, world, group=world.org2_other_group, learners=[world.org2_stranger],
                     follow_redirects=True).get_data(as_text=True)
-    assert "только для своих классов" in refused and account_of(app, world.org2_stranger) is None
+    assert "только для своих учебных групп" in refused and account_of(app, world.org2_stranger) is None
     assert issue(client, world, group=world.org2_group, learners=[world.org2_sibling]).mimetype == "application/pdf"
     assert account_of(app, world.org2_sibling).org_id == world.org2
 

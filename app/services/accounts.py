@@ -28,6 +28,7 @@ from ..models.consent import SIGNED_BY_GUARDIAN, SIGNED_BY_SELF
 from ..registry import SCOPE_ORGANISATION, WRITE
 from ..roles import ADMINISTRATOR, AUTHORITY_OFFICER, HR, LEARNER, PARENT, SECRETARY, SYSTEM_ADMIN
 from ..scoping import Scope, acting_as
+from .kinds import agreed, lower_first, organisation_kinds, words_of
 from .passwords import check_password, one_time_password
 
 ORG_ISSUERS = {ADMINISTRATOR, SECRETARY}
@@ -37,8 +38,26 @@ ROLE_PARENT = PARENT
 # Roles a staff account may be given here: never the system's own.
 NOT_FOR_STAFF = {SYSTEM_ADMIN, "Public", AUTHORITY_OFFICER, ROLE_LEARNER, ROLE_PARENT}
 AGE_OF_OWN_CONSENT = 14
-DEFAULT_SCOPE = ("Фамилия, имя, отчество, дата рождения, класс (группа), отметки, посещаемость, "
-                 "контактные данные — для ведения электронного журнала и дневника")
+# What a consent covers unless the form says otherwise; ``%(group)s`` is the person's kind
+# of group («класс», «учебная группа»), «класс (группа)» where it is not one.
+SCOPE_TEXT = ("Фамилия, имя, отчество, дата рождения, %(group)s, отметки, посещаемость, "
+              "контактные данные — для ведения электронного журнала и дневника")
+DEFAULT_SCOPE = SCOPE_TEXT % {"group": "класс (группа)"}
+
+
+def default_scope(kind=None) -> str:
+    """The default scope of a consent in the words of ``kind`` (a ``GroupKind``): a college
+    student's names the «учебная группа»; without a kind, ``DEFAULT_SCOPE``."""
+    return SCOPE_TEXT % {"group": lower_first(kind.name)} if kind is not None else DEFAULT_SCOPE
+
+
+def _kind_of_person(session, person):
+    """The kind of group a consent's person belongs to: a learner's group's; anyone else's,
+    the organisation's one kind (None where it keeps several)."""
+    if person is not None and person.kind == "learner" and person.group_id is not None:
+        return words_of(session.get(LearnerGroup, person.group_id))
+    kinds = organisation_kinds(person.org_id if person is not None else None)
+    return kinds[0] if len(kinds) == 1 else None
 
 
 # --- consent -----------------------------------------------------------------
@@ -149,7 +168,8 @@ def issuable_groups(session, scope: Scope, role_names: set[str], resource: str =
 def checked_group(session, scope: Scope, role_names: set[str], group_id, resource: str = "IssueLogins") -> LearnerGroup:
     group = next((g for g in issuable_groups(session, scope, role_names, resource) if g.id == group_id), None)
     if group is None:
-        raise RuleError("R11", _l("Выдавать логины и вести согласия можно только для своих классов и групп."))
+        raise RuleError("R11", _l("Выдавать логины и вести согласия можно только для своих %(groups)s.",
+                                  groups=agreed(organisation_kinds(), "groups_of", _l("классов и групп"))))
     return group
 
 
@@ -387,10 +407,14 @@ def overdue_cutoff(today: dt.date, working_days: int) -> dt.date:
 def check_consent_access(session, scope: Scope, role_names: set[str], person: Person | None) -> Person:
     """Consents are kept by the Администратор and Секретарь for anyone of their
     organisation, and by a group's leader for its learners and their guardians."""
-    refused = RuleError("R11", _l("Согласия ведёт Секретарь, Администратор или классный руководитель "
-                                  "этого обучающегося."))
+
+    def refused() -> RuleError:
+        kind = _kind_of_person(session, person) or words_of(None)
+        return RuleError("R11", _l("Согласия ведёт Секретарь, Администратор или %(leader)s этого %(learner)s.",
+                                   leader=lower_first(kind.leader), learner=kind.learner_of))
+
     if person is None:
-        raise refused
+        raise refused()
     if may_issue_any_group(role_names) and scope.kind == SCOPE_ORGANISATION and person.org_id in scope.write_org_ids:
         return person
     groups = {g.id for g in issuable_groups(session, scope, role_names, "Consents")}
@@ -402,7 +426,7 @@ def check_consent_access(session, scope: Scope, role_names: set[str], person: Pe
             GuardianLink.guardian_id == person.id, Learner.group_id.in_(groups)))
         if linked:
             return person
-    raise refused
+    raise refused()
 
 
 def add_consent(session, scope: Scope, role_names: set[str], person_id: int, *, signed_by: str, signed_on: dt.date,
@@ -428,11 +452,18 @@ def add_consent(session, scope: Scope, role_names: set[str], person_id: int, *, 
             signer_name = session.get(Person, guardian_id).full_name
     consent = Consent(org_id=person.org_id, person_id=person.id, signed_by=signed_by, guardian_id=guardian_id,
                       signer_name=(signer_name or "").strip(),
-                      signed_on=signed_on, scope=(scope_text or DEFAULT_SCOPE).strip(),
+                      signed_on=signed_on, scope=_scope_text(session, person, scope_text),
                       document_ref=(document_ref or "").strip())
     session.add(consent)
     session.commit()
     return consent
+
+
+def _scope_text(session, person, text: str) -> str:
+    """The scope typed, or the default in the person's words: the form sends ``DEFAULT_SCOPE``
+    untouched, which a college student's consent reads as «…, учебная группа, …»."""
+    text = (text or "").strip()
+    return default_scope(_kind_of_person(session, person)) if not text or text == DEFAULT_SCOPE else text
 
 
 def checked_consent(session, scope: Scope, role_names: set[str], consent_id: int) -> Consent:

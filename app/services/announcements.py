@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -23,15 +25,39 @@ from ..exceptions import RuleError
 from ..models import AUDIENCES, Announcement, AnnouncementGroup, LearnerGroup
 from ..registry import SCOPE_CHILDREN, SCOPE_SELF
 from ..roles import ADMINISTRATOR, DEPUTY, DIRECTOR, PSYCHOLOGIST, SECRETARY
+from .kinds import agreed, lower_first, organisation_kinds
 
 RULE = _l("Объявления")
 POSTERS = (ADMINISTRATOR, DIRECTOR, DEPUTY, SECRETARY, PSYCHOLOGIST)
+
+
+def _one_kind():
+    """The one kind of group of the reader's organisation (a college's учебная группа), or
+    None: a school with a preschool group, or no organisation — the texts then keep the
+    words common to all («классы и группы»)."""
+    kinds = organisation_kinds()
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def _learners() -> str:
+    return agreed(organisation_kinds(), "learner_plural", _("Обучающиеся"))
+
+
+def _chosen_groups() -> str:
+    kinds = organisation_kinds()
+    return _("Выбранные %(groups)s (%(learners)s и их родители)",
+             groups=lower_first(agreed(kinds, "name_plural", _("классы и группы"))),
+             learners=lower_first(agreed(kinds, "learner_plural", _("Обучающиеся"))))
+
+
+# Read when shown, in the words of the reader's organisation: «Студенты», «Выбранные
+# учебные группы (студенты и их родители)».
 AUDIENCE_LABELS = {
     "all": _l("Вся организация"),
     "staff": _l("Сотрудники"),
     "parents": _l("Родители"),
-    "learners": _l("Обучающиеся"),
-    "groups": _l("Выбранные классы и группы (обучающиеся и их родители)"),
+    "learners": LazyString(_learners),
+    "groups": LazyString(_chosen_groups),
 }
 PAGE_SIZE = 20
 MAX_DAYS = 366
@@ -149,6 +175,23 @@ def may_post(session, account) -> bool:
     return bool({r.name for r in account.roles} & set(POSTERS)) or bool(led_groups(session, account))
 
 
+def _own_groups_only():
+    """The refusal of a leader's announcement beyond the groups he leads."""
+    kind = _one_kind()
+    if kind is None:
+        return _l("%(leader)s публикует объявления только для своих %(groups)s.", leader=_l("Классный руководитель"),
+                  groups=_l("классов и групп"))
+    return _l("%(leader)s публикует объявления только для своих %(groups)s.", leader=kind.leader,
+              groups=kind.groups_of)
+
+
+def _wrong_group():
+    kind = _one_kind()
+    if kind is None or kind.gender == "m":
+        return _l("%(group)s указан неверно.", group=kind.name if kind is not None else _l("Класс"))
+    return _l("%(group)s указана неверно.", group=kind.name)
+
+
 def post(session, account, title: str, body: str, audience: str, shown_from: dt.date | None,
          shown_to: dt.date | None, group_ids=(), today: dt.date | None = None) -> Announcement:
     """Publish an announcement; RuleError (nothing written) when a rule refuses it."""
@@ -171,17 +214,19 @@ def post(session, account, title: str, body: str, audience: str, shown_from: dt.
     if (shown_to - shown_from).days > MAX_DAYS:
         raise RuleError(RULE, _l("Объявление показывается не дольше года."))
     if audience not in audience_choices(account):
-        raise RuleError(RULE, _l("Классный руководитель публикует объявления только для своих классов и групп."))
+        raise RuleError(RULE, _own_groups_only())
     try:
         wanted = sorted({int(g) for g in group_ids or ()})
     except (TypeError, ValueError):
-        raise RuleError(RULE, _l("Класс указан неверно.")) from None
+        raise RuleError(RULE, _wrong_group()) from None
     if audience == "groups":
         allowed = {g.id for g in group_choices(session, account)}
         if not wanted:
-            raise RuleError(RULE, _l("Выберите классы или группы."))
+            kind = _one_kind()
+            raise RuleError(RULE, _l("Выберите %(groups)s.", groups=lower_first(kind.name_plural) if kind is not None
+                                     else _l("классы или группы")))
         if not set(wanted) <= allowed:
-            raise RuleError(RULE, _l("Классный руководитель публикует объявления только для своих классов и групп."))
+            raise RuleError(RULE, _own_groups_only())
     else:
         wanted = []
     author = " ".join(p for p in (account.last_name, account.first_name) if p)

@@ -113,3 +113,47 @@ def level_label_in(org_id: int | None, kind_code: str, level: int | None, host=N
 def level_choices(host, organisation, kind: GroupKind) -> list[tuple[int, str]]:
     """(level, its label) of every level of ``kind`` in ``organisation``."""
     return [(level, level_label(host, organisation, kind.code, level)) for level in kind.levels]
+
+
+# The school's words, where no kind of group is known (``GroupKind``'s defaults are the school's).
+SCHOOL_WORDS = GroupKind("class", "school", "Класс", "Классы", "Классный руководитель", "Обучающийся", "Обучающиеся")
+
+
+def words_of(group, host=None) -> GroupKind:
+    """The kind of ``group`` to speak of it («Учебная группа», «куратора»); the school's
+    words when the group or its kind is unknown."""
+    return kind_of(group, host) or SCHOOL_WORDS
+
+
+def organisation_kinds(org_id: int | None = None, host=None) -> list[GroupKind]:
+    """Every kind of group of the organisation ``org_id`` (default: that of the request's
+    scope); [] when no one organisation is known (the system administrator, the demo)."""
+    from app.models import Organisation
+    from app.scoping import current_scope
+
+    if org_id is None:
+        scope = current_scope()
+        org_id = scope.default_org_id if scope is not None else None
+    organisation = db.session.get(Organisation, org_id) if org_id is not None else None
+    return kinds_of(organisation.plugins, host) if organisation is not None else []
+
+
+def agreed(kinds, attribute: str, fallback: str) -> str:
+    """The word ``attribute`` of ``kinds`` when they agree on it, else ``fallback`` (a school
+    with a preschool group, or no kind known)."""
+    words = list(dict.fromkeys(getattr(kind, attribute) for kind in kinds if getattr(kind, attribute)))
+    return words[0] if len(words) == 1 else fallback
+
+
+def joined(words) -> str:
+    """Distinct words as Russian lists them: «а», «а и б», «а, б и в»."""
+    words = list(dict.fromkeys(w for w in words if w))
+    return " и ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -18,13 +18,24 @@ from sqlalchemy import select
 
 from ..exceptions import RuleError
 from ..models import (
-    Account, Assignment, Attendance, AttendanceCode, GuardianLink, Learner, LearnerGroup, Lesson, MailRecipient, Mark,
-    Period, Subject,
+    Account,
+    Assignment,
+    Attendance,
+    AttendanceCode,
+    GuardianLink,
+    Learner,
+    LearnerGroup,
+    Lesson,
+    MailRecipient,
+    Mark,
+    Period,
+    Subject,
 )
 from ..models.base import now
-from ..registry import SCOPE_GROUPS
+from ..registry import SCOPE_GROUPS, MovementRules
 from ..scoping import acting_as, current_scope
 from . import mail
+from .kinds import lower_first, upper_first, words_of
 
 RULE = _l("Уведомления")
 TO_LEADER, TO_PARENTS = "leader", "parents"
@@ -114,15 +125,20 @@ def notify(session, account, learner: Learner, to: str, text: str):
     """Send the notice as internal mail; returns the message (the caller commits,
     then calls ``email_message``)."""
     allowed = targets(session, account, learner)
+    group = session.get(LearnerGroup, learner.group_id) if learner.group_id else None
+    kind = words_of(group)  # the words of the learner's group: «куратор», «студента»
     if to not in allowed:
         if to == TO_PARENTS:
-            raise RuleError(RULE, _l("Родителей уведомляет классный руководитель обучающегося; "
-                                     "у родителей этого обучающегося может не быть учётной записи."))
-        raise RuleError(RULE, _l("Классного руководителя уведомляет учитель, ведущий предмет в классе обучающегося; "
-                                 "у класса может не быть руководителя с учётной записью."))
-    group = session.get(LearnerGroup, learner.group_id)
-    subject = _("Уведомление об обучающемся: %(learner)s (%(group)s)", learner=learner.full_name,
-                group=group.name if group else "")
+            raise RuleError(RULE, _l("Родителей уведомляет %(leader)s %(learner)s; у родителей этого %(learner)s "
+                                     "может не быть учётной записи.", leader=lower_first(kind.leader),
+                                     learner=kind.learner_of))
+        raise RuleError(RULE, _l("%(leader)s уведомляет %(teacher)s, ведущий предмет %(in_group)s %(learner)s; "
+                                 "у %(group)s может не быть %(leader_of)s с учётной записью.",
+                                 leader=upper_first(kind.leader_of), teacher=lower_first(kind.teacher),
+                                 in_group=(kind.movement or MovementRules()).in_group, learner=kind.learner_of,
+                                 group=kind.group_of, leader_of=kind.leader_of))
+    subject = _("Уведомление %(about)s: %(learner)s (%(group)s)", about=kind.about_learner,
+                learner=learner.full_name, group=group.name if group else "")
     return mail.send(session, account, allowed[to], text, subject=subject, kind="notice",
                      about_person_id=learner.id, extra_allowed=set(allowed[to]))
 

@@ -19,8 +19,17 @@ from sqlalchemy import or_, select
 
 from app.exceptions import RuleError
 from app.models import (
-    Assignment, Learner, LearnerGroup, Lesson, Mark, Period, Subgroup, SubgroupMember, TeachingAssignment,
+    Assignment,
+    Learner,
+    LearnerGroup,
+    Lesson,
+    Mark,
+    Period,
+    Subgroup,
+    SubgroupMember,
+    TeachingAssignment,
 )
+from app.services.kinds import lower_first, words_of
 
 RULE = "R9"
 
@@ -66,19 +75,26 @@ def split(session, group: LearnerGroup, subject_id: int, names: list[str], place
     """Split ``group`` for the subject: ``names`` of the subgroups (new ones are
     created, existing kept) and ``placement`` learner id → index in ``names`` (or
     None: in no subgroup). Replaces the whole split; refused once marks exist."""
+    kind = words_of(group)  # «класс» / «учебная группа», «учитель» / «преподаватель»
     if not may_split(session, group, subject_id, actor):
-        raise RuleError(RULE, _l("Делить класс %(group)s на подгруппы может только его классный руководитель "
-                                 "вместе с учителем предмета.", group=group.name))
+        words = {"group": kind.name_acc, "name": group.name, "leader": lower_first(kind.leader),
+                 "teacher": kind.teacher_with}
+        raise RuleError(RULE, _l("Делить %(group)s %(name)s на подгруппы может только её %(leader)s "
+                                 "вместе с %(teacher)s предмета.", **words) if kind.gender == "f" else
+                        _l("Делить %(group)s %(name)s на подгруппы может только его %(leader)s "
+                           "вместе с %(teacher)s предмета.", **words))
     names = [n.strip() for n in names if n and n.strip()]
     if len(names) < 2 or len(set(names)) != len(names):
         raise RuleError(RULE, _l("Укажите не меньше двух подгрупп с разными названиями."))
     existing = subgroups_of(session, group.id, subject_id)
     if split_locked(session, [s.id for s in existing]):
-        raise RuleError(RULE, _l("По подгруппам уже выставлены отметки: разделение закрыто. Перевести обучающегося "
-                                 "в другую подгруппу может только администратор в конце учебного периода."))
+        raise RuleError(RULE, _l("По подгруппам уже выставлены отметки: разделение закрыто. Перевести %(learner)s "
+                                 "в другую подгруппу может только администратор в конце учебного периода.",
+                                 learner=kind.learner_of))
     learners = set(session.scalars(select(Learner.id).where(Learner.group_id == group.id)))
     if set(placement) - learners:
-        raise RuleError(RULE, _l("В разделении есть обучающиеся не из класса %(group)s.", group=group.name))
+        raise RuleError(RULE, _l("В разделении есть %(learners)s не из %(group)s %(name)s.",
+                                 learners=lower_first(kind.learner_plural), group=kind.group_of, name=group.name))
     by_name = {s.name: s for s in existing}
     subgroups = []
     for name in names:
@@ -112,12 +128,14 @@ def move_dates(session, group: LearnerGroup) -> list[tuple[dt.date, Period]]:
 
 def move(session, learner: Learner, to_subgroup: Subgroup, effective: dt.date | None, actor: Actor) -> SubgroupMember:
     """Move ``learner`` into ``to_subgroup`` from ``effective`` (the day after a period ends)."""
-    if not actor.may_move:
-        raise RuleError(RULE, _l("Переводить обучающегося из одной подгруппы в другую может только администратор, "
-                                 "и только в конце учебного периода."))
     group = to_subgroup.group
+    kind = words_of(group)
+    if not actor.may_move:
+        raise RuleError(RULE, _l("Переводить %(learner)s из одной подгруппы в другую может только администратор, "
+                                 "и только в конце учебного периода.", learner=kind.learner_of))
     if learner.group_id != group.id:
-        raise RuleError(RULE, _l("Обучающийся не из класса %(group)s.", group=group.name))
+        raise RuleError(RULE, _l("%(learner)s не из %(group)s %(name)s.", learner=kind.learner, group=kind.group_of,
+                                 name=group.name))
     allowed = dict(move_dates(session, group))
     if effective not in allowed:
         raise RuleError(RULE, _l("Перевод между подгруппами возможен только в конце учебного периода: со дня, "
@@ -127,14 +145,16 @@ def move(session, learner: Learner, to_subgroup: Subgroup, effective: dt.date | 
                                                         SubgroupMember.subgroup_id.in_(siblings))).all()
     target = next((m for m in rows if m.subgroup_id == to_subgroup.id), None)
     if target is not None and (target.valid_to is None or target.valid_to >= effective):
-        raise RuleError(RULE, _l("Обучающийся уже в этой подгруппе."))
+        raise RuleError(RULE, _l("%(learner)s уже в этой подгруппе.", learner=kind.learner))
     if target is not None:
-        raise RuleError(RULE, _l("Обучающийся уже был в этой подгруппе раньше; повторный перевод в неё не ведётся."))
+        raise RuleError(RULE, _l("%(learner)s уже был в этой подгруппе раньше; повторный перевод в неё не ведётся.",
+                                 learner=kind.learner))
     for m in rows:
         if (m.valid_to is None or m.valid_to >= effective) and (m.valid_from is None or m.valid_from < effective):
             m.valid_to = effective - dt.timedelta(days=1)
         elif m.valid_from is not None and m.valid_from >= effective:
-            raise RuleError(RULE, _l("У обучающегося уже есть более поздний перевод между подгруппами."))
+            raise RuleError(RULE, _l("У %(learner)s уже есть более поздний перевод между подгруппами.",
+                                     learner=kind.learner_of))
     member = SubgroupMember(org_id=group.org_id, subgroup_id=to_subgroup.id, learner_id=learner.id,
                             valid_from=effective)
     session.add(member)

@@ -6,9 +6,30 @@ from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired
 
+from ..extensions import current_host
 from ..registry import WRITE
-from ..roles import SYSTEM_ADMIN
+from ..roles import CLASS_TEACHER, LEARNER, SYSTEM_ADMIN, TEACHER
 from .base import LABELS, READ_WRITE, SafeActionsMixin, display_value
+from .vocabulary import current_vocabulary, organisation_has_kind
+
+
+def role_label(name: str) -> str:
+    """How a role reads in the organisation of whoever looks: the core's roles of a teacher,
+    a learner and a group's leader by the organisation's words (a college's «Преподаватель»,
+    «Студент», «Куратор»), FAB's own in Russian; any other role is named as it is."""
+    vocab = current_vocabulary()
+    if name == CLASS_TEACHER:
+        leaders = {kind.leader for kind in current_host().group_kinds.values()
+                   if kind.teaches_subjects and organisation_has_kind(kind.code)}
+        return leaders.pop() if len(leaders) == 1 else name
+    labels = {SYSTEM_ADMIN: _l("Системный администратор"), "Public": _l("Гость"), TEACHER: vocab.teacher,
+              LEARNER: vocab.learner}
+    return str(labels.get(name, name))
+
+
+def role_labels(roles) -> str:
+    """The ``roles`` column: the roles' names as the organisation calls them."""
+    return ", ".join(dict.fromkeys(role_label(role.name) for role in roles or ()))
 
 
 class AccountView(SafeActionsMixin, UserDBModelView):
@@ -46,7 +67,8 @@ class AccountView(SafeActionsMixin, UserDBModelView):
         "person": _l("Карточка сотрудника, обучающегося или представителя, к которой относится вход"),
         "active": _l("Снимите отметку, чтобы закрыть вход, не удаляя учётную запись"),
     }
-    formatters_columns = {col: display_value for col in set(show_columns) | set(list_columns)}
+    formatters_columns = {**{col: display_value for col in set(show_columns) | set(list_columns)},
+                          "roles": role_labels}
     user_info_title = _l("Ваши данные")
     # System roles are never offered (and the guard refuses them anyway).
     add_form_query_rel_fields = edit_form_query_rel_fields = {

@@ -17,8 +17,16 @@ from app.exceptions import InvalidRecord, RuleError
 from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup
 from app.registry import READ, WRITE
+from app.services.kinds import SCHOOL_WORDS, joined, kind_of, lower_first, organisation_kinds
 from app.services.movement import (
-    apply_order, book_page, close_year, kind_names, learner_history, manual_kinds, on_leave, overdue_items,
+    apply_order,
+    book_page,
+    close_year,
+    kind_names,
+    learner_history,
+    manual_kinds,
+    on_leave,
+    overdue_items,
     plan_closing,
 )
 from app.views.base import apply_rule_action
@@ -125,6 +133,19 @@ class MovementBookView(BaseView):
             _("Приказ внесён в книгу движения."), url_for("MovementBookView.learner", learner_id=learner.id))
 
 
+SCHOOL_DEADLINES = SCHOOL_WORDS.movement_deadlines
+
+
+def _closing_words(plan) -> dict[str, str]:
+    """Where the year's learners move and who is copied, in the words of the kinds of the
+    groups being closed («на следующий курс», «кураторы»); of the organisation's kinds when
+    it has no group yet."""
+    kinds = [kind_of(g.group) for g in plan.groups] if plan is not None else []
+    kinds = [kind for kind in kinds if kind is not None] or organisation_kinds() or [SCHOOL_WORDS]
+    return {"next_level": joined(kind.next_level for kind in kinds),
+            "leaders": joined(lower_first(kind.leaders) for kind in kinds)}
+
+
 class MovementOverdueView(BaseView):
     """R14: orders entered after the deadlines of seed 004 3.3.3.2, and movements without an order."""
 
@@ -139,7 +160,11 @@ class MovementOverdueView(BaseView):
     def index(self):
         org_id = current_user.org_id
         items = overdue_items(db.session, org_id, clock.today()) if org_id else []
-        return self.render_template("movement/overdue.html", items=items, title=self.title)
+        # The deadlines as each kind of group of the organisation has them (a school with a
+        # preschool group states both).
+        deadlines = list(dict.fromkeys(kind.movement_deadlines for kind in organisation_kinds(org_id)))
+        return self.render_template("movement/overdue.html", items=items, title=self.title,
+                                    deadlines=deadlines or [SCHOOL_DEADLINES])
 
 
 class YearClosingView(BaseView):
@@ -163,7 +188,7 @@ class YearClosingView(BaseView):
         year = next((y for y in years if y.id == year_id), years[0] if years else None)
         plan = plan_closing(db.session, year) if year is not None else None
         return self.render_template("movement/closing.html", years=years, year=year, plan=plan,
-                                    can_close=_can("YearClosing"), title=self.title)
+                                    can_close=_can("YearClosing"), title=self.title, words=_closing_words(plan))
 
     @expose("/<int:year_id>/close", methods=["POST"])
     @has_access

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import AcademicYear, Learner, LearnerGroup, Subgroup, SubgroupMember, Subject, TeachingAssignment
 from app.registry import READ
 from app.scoping import current_scope
-from app.services.kinds import taught_kinds
+from app.services.kinds import lower_first, organisation_kinds, taught_kinds, words_of
 from app.services.subgroups import Actor, may_split, move, move_dates, split, split_locked, subgroups_of
 from app.views.base import apply_rule_action
 from app.views.movement import scoped_get
@@ -27,6 +27,17 @@ def _actor() -> Actor:
     scope = current_scope()
     return Actor(person_id=scope.person_id if scope else None, org_wide=sm.level("SubgroupSplit") >= 2,
                  may_move=sm.level("SubgroupMoves") >= 2)
+
+
+def _cannot_split() -> str:
+    """The refusal of a group out of reach, in the words of the organisation's kind taught by
+    subject (the school's where it has several or none)."""
+    kinds = [kind for kind in organisation_kinds() if kind.teaches_subjects]
+    kind = kinds[0] if len(kinds) == 1 else words_of(None)
+    words = {"group": kind.name_acc, "leader": lower_first(kind.leader), "teacher": kind.teacher_with}
+    if kind.gender == "f":
+        return _("Делить %(group)s на подгруппы может только её %(leader)s вместе с %(teacher)s предмета.", **words)
+    return _("Делить %(group)s на подгруппы может только его %(leader)s вместе с %(teacher)s предмета.", **words)
 
 
 def _pairs(session):
@@ -104,8 +115,7 @@ class SubgroupSplitView(BaseView):
         group = scoped_get(session, LearnerGroup, group_id)
         if group is None:
             # Another teacher's class is out of his reach: the same answer whether it exists or not.
-            flash(f"{_('Делить класс на подгруппы может только его классный руководитель вместе с учителем предмета.')}",
-                  "danger")
+            flash(_cannot_split(), "danger")
             return redirect(url_for("SubgroupSplitView.index"))
         if scoped_get(session, Subject, subject_id) is None:
             abort(404)
@@ -117,8 +127,10 @@ class SubgroupSplitView(BaseView):
                     placement[int(key[8:])] = int(value) if value != "" else None
                 except ValueError:
                     abort(400)
-        return apply_rule_action(lambda: split(session, group, subject_id, names, placement, _actor()),
-                                 _("Класс разделён на подгруппы."),
+        kind = words_of(group)
+        done = (_("%(group)s разделена на подгруппы.", group=kind.name) if kind.gender == "f"
+                else _("%(group)s разделён на подгруппы.", group=kind.name))
+        return apply_rule_action(lambda: split(session, group, subject_id, names, placement, _actor()), done,
                                  url_for("SubgroupSplitView.index", group=group_id, subject=subject_id))
 
     @expose("/<int:group_id>/<int:subject_id>/move", methods=["POST"])
@@ -134,7 +146,8 @@ class SubgroupSplitView(BaseView):
         except ValueError:
             effective = None
         return apply_rule_action(lambda: move(session, learner, target, effective, _actor()),
-                                 _("Обучающийся переведён в подгруппу «%(name)s».", name=target.name),
+                                 _("%(learner)s переведён в подгруппу «%(name)s».", learner=words_of(target.group).learner,
+                                   name=target.name),
                                  url_for("SubgroupSplitView.index", group=group_id, subject=subject_id))
 
 

@@ -19,6 +19,14 @@ def register_group_kinds(host) -> list[GroupKind]:
                       "Воспитанник", "Воспитанники", levels=tuple(range(1, 7)), level_name="Возрастная группа",
                       level_names=LEVEL_NAMES,
                       takes_marks=False, teaches_subjects=False, lesson="Занятие", lessons="Занятия",
+                      lesson_of="занятия", lesson_acc="занятие", lessons_of="занятий",
+                      group_of="дошкольной группы", groups_of="дошкольных групп", teacher="Воспитатель",
+                      teachers="Воспитатели", teacher_of="воспитателя", leader_of="воспитателя",
+                      gender="f", name_acc="дошкольную группу", leaders="Воспитатели", learner_of="воспитанника",
+                      about_learner="о воспитаннике", teacher_with="воспитателем",
+                      next_level="в следующую возрастную группу",
+                      movement_deadlines="Сроки внесения приказов о движении воспитанников: зачисление и выбытие — "
+                                         "в течение 2 рабочих дней; переводы срока не имеют.",
                       # The preparatory group leaves for school when the year is closed.
                       movement=MovementRules(graduating_levels=(6,), graduation_note="Выбыл в школу",
                                              orders=(ENROL, DEPART, TRANSFER, GRADUATE)))]
