@@ -63,6 +63,7 @@ class GroupKind:
     name_acc: str = "класс"  # accusative, lower case: «делить класс / учебную группу»
     leaders: str = "Классные руководители"  # plural of ``leader``: «Кураторы», «Воспитатели»
     learner_of: str = "обучающегося"  # genitive (and accusative) singular: «куратор студента»
+    learners_of: str = "учащихся"  # genitive plural: «книга движения студентов»
     about_learner: str = "об обучающемся"  # prepositional with «о»: «уведомление о студенте»
     teacher_with: str = "учителем"  # instrumental: «вместе с учителем / преподавателем»
     next_level: str = "в следующий класс"  # «переводятся на следующий курс», «в следующую возрастную группу»

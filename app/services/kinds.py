@@ -115,8 +115,8 @@ def level_choices(host, organisation, kind: GroupKind) -> list[tuple[int, str]]:
     return [(level, level_label(host, organisation, kind.code, level)) for level in kind.levels]
 
 
-# The school's words, where no kind of group is known (``GroupKind``'s defaults are the school's).
-SCHOOL_WORDS = GroupKind("class", "school", "Класс", "Классы", "Классный руководитель", "Обучающийся", "Обучающиеся")
+# The words where no kind of group is known: ``GroupKind``'s defaults, which are a school's.
+SCHOOL_WORDS = GroupKind("", "", "Класс", "Классы", "Классный руководитель", "Обучающийся", "Обучающиеся")
 
 
 def words_of(group, host=None) -> GroupKind:

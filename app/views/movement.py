@@ -30,7 +30,7 @@ from app.services.movement import (
     plan_closing,
 )
 from app.views.base import apply_rule_action
-from app.views.vocabulary import current_vocabulary, speak_of_kind
+from app.views.vocabulary import current_vocabulary, phrase, speak_of_kind
 
 PAGE_SIZE = 50
 
@@ -75,7 +75,7 @@ class MovementBookView(BaseView):
     class_permission_name = "Movement"
     method_permission_name = {"index": READ, "learner": READ, "order": WRITE}
     default_view = "index"
-    title = _l("Книга движения учащихся")
+    title = phrase("Книга движения %(learners)s", learners="learners_of")
 
     @expose("/")
     @has_access

@@ -81,6 +81,11 @@ class Vocabulary:
         return self._one("learner_plural", _("Обучающиеся"), self._any_kinds)
 
     @property
+    def learners_of(self) -> str:
+        """Genitive plural: «учащихся», «студентов», «воспитанников»; «обучающихся» where several."""
+        return self._one("learners_of", _("обучающихся"), self._any_kinds)
+
+    @property
     def level(self) -> str:
         return self._one("level_name", _("Уровень"))
 

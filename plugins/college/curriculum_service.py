@@ -250,6 +250,7 @@ class LoadLine:
     planned: int = 0
     assigned: float = 0
     teachers: list[str] = field(default_factory=list)
+    group_note: str = ""  # «набор 2025, очная»
 
     @property
     def difference(self) -> float:
@@ -265,6 +266,12 @@ STATUSES = {
 }
 
 
+def _group_note(link: GroupSpecialty) -> str:
+    """«набор 2025, очная»: the group's year of admission and form of study."""
+    parts = [str(_l("набор %(year)s", year=link.admission_year))] if link.admission_year else []
+    return ", ".join([*parts, link.study_form_label])
+
+
 def _weeks(period: Period) -> int:
     return max(1, round(((period.end - period.start).days + 1) / 7))
 
@@ -275,11 +282,13 @@ def load_check(session, specialty_id: int) -> tuple[list[LoadLine], list[str]]:
     hours not covered by the load (its hours a week × the weeks of the semesters that
     plan them). Also the names of the open years' college groups without a specialty.
     A fixed number of queries."""
-    groups = session.scalars(
-        select(LearnerGroup).join(GroupSpecialty, GroupSpecialty.group_id == LearnerGroup.id)
+    linked = session.execute(
+        select(LearnerGroup, GroupSpecialty).join(GroupSpecialty, GroupSpecialty.group_id == LearnerGroup.id)
         .join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
         .where(GroupSpecialty.specialty_id == specialty_id, AcademicYear.closed.is_(False))
         .order_by(LearnerGroup.level, LearnerGroup.name)).all()
+    groups = [group for group, _link in linked]
+    notes = {group.id: _group_note(link) for group, link in linked}
     unassigned = session.scalars(
         select(LearnerGroup.name).join(AcademicYear, AcademicYear.id == LearnerGroup.year_id)
         .outerjoin(GroupSpecialty, GroupSpecialty.group_id == LearnerGroup.id)
@@ -320,7 +329,8 @@ def load_check(session, specialty_id: int) -> tuple[list[LoadLine], list[str]]:
         for subject_id in planned_subjects | {s for g, s in load if g == group.id}:
             hours_a_week, teachers = load.get((group.id, subject_id), (0.0, []))
             in_semesters = tuple(sem for sem in own if subject_id in plan.get(sem, {}))
-            line = LoadLine(group.name, names.get(subject_id, ""), "ok", in_semesters, teachers=sorted(teachers))
+            line = LoadLine(group.name, names.get(subject_id, ""), "ok", in_semesters, teachers=sorted(teachers),
+                            group_note=notes.get(group.id, ""))
             if not in_semesters:
                 line.status = "not_in_plan"
                 line.assigned = hours_a_week

@@ -141,7 +141,10 @@ def populate(host, session, organisation, year, rng):
             plans[group.name] = {d: pairs for d, (pairs, *_forms) in tables[(code, course)].items()}
     session.add_all(specialties + [g for g, _ in groups])
     session.flush()
-    session.add_all([GroupSpecialty(org_id=organisation.id, group_id=g.id, specialty_id=s.id) for g, s in groups])
+    # Every demo group studies очно; its year of admission follows from its course.
+    session.add_all([GroupSpecialty(org_id=organisation.id, group_id=g.id, specialty_id=s.id,
+                                    admission_year=start_year - g.level + 1, study_form="full_time")
+                     for g, s in groups])
 
     disciplines = sorted({d for plan in plans.values() for d in plan})
     subjects = {d: Subject(org_id=organisation.id, name=d, plugin=name) for d in disciplines}

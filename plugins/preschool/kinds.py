@@ -22,7 +22,7 @@ def register_group_kinds(host) -> list[GroupKind]:
                       lesson_of="занятия", lesson_acc="занятие", lessons_of="занятий",
                       group_of="дошкольной группы", groups_of="дошкольных групп", teacher="Воспитатель",
                       teachers="Воспитатели", teacher_of="воспитателя", leader_of="воспитателя",
-                      gender="f", name_acc="дошкольную группу", leaders="Воспитатели", learner_of="воспитанника",
+                      gender="f", name_acc="дошкольную группу", leaders="Воспитатели", learner_of="воспитанника", learners_of="воспитанников",
                       about_learner="о воспитаннике", teacher_with="воспитателем",
                       next_level="в следующую возрастную группу",
                       movement_deadlines="Сроки внесения приказов о движении воспитанников: зачисление и выбытие — "
