@@ -157,6 +157,20 @@ def get_curriculum_hours(host: PluginHost, session: Session, year: AcademicYear,
     """
 
 
+@hookspec(firstresult=True)
+def get_final_deadline(host: PluginHost, session: Session, period: Period) -> dt.date | None:
+    """Say the last day the final marks of ``period`` are set on time (R4).
+
+    Called wherever a final mark is checked for lateness: on saving one (a late mark is
+    saved with a warning), in the list of late final marks and in the report of final
+    marks; asked only of the plugin of ``period`` (``PluginHost.final_deadline``). Return
+    a date (a college's semester: the last day of the session after it, where the exam
+    sheets set the semester's finals), or None for the default: the rule setting
+    ``final_mark_days_before_end`` of the period's plugin (2 days) before the period's
+    end; the first answer wins.
+    """
+
+
 @hookspec
 def register_mark_scales(host: PluginHost) -> list[MarkScale]:
     """Declare the mark scales of the plugin.

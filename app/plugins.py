@@ -16,6 +16,7 @@ through ``pm.subset_hook_caller``.
 """
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 from importlib import import_module
 from importlib.metadata import entry_points
@@ -225,6 +226,17 @@ class PluginHost:
         scale = self._of(kind.plugin, "get_final_scale")(host=self, session=session, group=group,
                                                           subject_id=subject_id, period=period)
         return scale or self.scale_for(group.kind)
+
+    def final_deadline(self, session: Session, organisation: Organisation, period: Period) -> dt.date:
+        """The last day the final marks of ``period`` are set on time (R4): the answer of
+        the period's plugin (hook ``get_final_deadline``), else the rule setting
+        ``final_mark_days_before_end`` of that plugin (2 when it has none) before its end."""
+        deadline = self._of(period.plugin, "get_final_deadline")(host=self, session=session, period=period)
+        if deadline is not None:
+            return deadline
+        key = (period.plugin, "final_mark_days_before_end")
+        days = self.setting(organisation, period.plugin, key[1]) if key in self.rule_settings else 2
+        return period.end - dt.timedelta(days=days)
 
     def curriculum_hours(self, session: Session, year: AcademicYear,
                          groups: Iterable[LearnerGroup]) -> dict[int, dict[int, int]]:

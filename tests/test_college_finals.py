@@ -121,3 +121,29 @@ def test_the_grid_of_a_credit_runs_a_fixed_number_of_queries(app, client, login,
     page = assert_fixed_queries(
         app, client, f"/journal/?group={finals['group']}&subject={finals['sport']}&period={finals['first']}", grow)
     assert "Студент5" in page.get_data(as_text=True)
+
+
+def test_a_semesters_finals_are_on_time_until_the_end_of_its_session(app, world, finals):
+    """R4 in a college: the exam sheets set the semester's final marks during the session
+    after it, so they are late only after the session's last day; a school's quarter keeps
+    its deadline of two days before the end."""
+    from app.models import Organisation
+    from app.services.journal import late_finals, save_finals
+
+    y = YEAR_START.year
+    with app.app_context(), acting_as(None):
+        s = db.session
+        host = app.extensions["ejournal"]
+        college_org = s.get(Organisation, world.org2)
+        first = s.get(Period, finals["first"])
+        assert host.final_deadline(s, college_org, first) == dt.date(y + 1, 1, 20)
+        during_session = dt.datetime(y + 1, 1, 15, 9, 0, tzinfo=dt.timezone.utc)
+        (result,) = save_finals(s, host, [_final(finals, "maths", "4")], during_session)
+        s.scalar(select(FinalMark).where(FinalMark.period_id == first.id)).created_at = during_session
+        s.commit()
+        assert (result.status, result.message) == ("saved", "")
+        assert [row["subject"] for row in late_finals(s, host)] == []
+        school_period = s.scalar(select(Period).where(Period.org_id == world.org1, Period.is_final.is_(False))
+                                 .order_by(Period.start))
+        assert host.final_deadline(s, s.get(Organisation, world.org1), school_period) == \
+            school_period.end - dt.timedelta(days=2)

@@ -170,9 +170,7 @@ def final_marks_deadline(session, params) -> list[Table]:
     host = _host()
     period = session.get(Period, params["period"])
     org = session.get(Organisation, period.org_id)
-    key = (period.plugin, "final_mark_days_before_end")
-    days = host.setting(org, period.plugin, "final_mark_days_before_end") if key in host.rule_settings else 2
-    deadline = period.end - dt.timedelta(days=days)
+    deadline = host.final_deadline(session, org, period)
     teacher = aliased(Staff)
     pairs = session.execute(
         select(LearnerGroup.id, LearnerGroup.name, Subject.id, Subject.name, teacher.last_name, teacher.first_name,

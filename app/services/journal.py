@@ -215,7 +215,6 @@ def save_finals(session, host, changes: list[dict], now: dt.datetime, teacher_id
             results.append(CellResult(key, "error", str(_l("Итоговые отметки ставит учитель, ведущий предмет в классе."))))
             continue
         org = session.get(Organisation, group.org_id)
-        plugin = host.group_kinds[group.kind].plugin
         try:
             if not _marks_allowed(host, org, group, period.start):
                 raise RuleError("R2", _l("В этом классе отметки не ставятся."))
@@ -241,8 +240,7 @@ def save_finals(session, host, changes: list[dict], now: dt.datetime, teacher_id
                 else:
                     row.value = value
                 session.flush()
-            days = host.setting(org, plugin, "final_mark_days_before_end")
-            deadline = period.end - dt.timedelta(days=days)
+            deadline = host.final_deadline(session, org, period)
             warning = ""
             if clock.local_from_utc(now).date() > deadline:
                 warning = str(_l("Итоговые отметки выставляются не позднее %(date)s; отметка сохранена с опозданием.",
@@ -452,11 +450,12 @@ def late_finals(session, host, limit: int = 100) -> list[dict]:
         .order_by(FinalMark.created_at.desc()).limit(2000)  # the recent ones; the dated check is below
     ).all()
     orgs = {o.id: o for o in session.scalars(select(Organisation))}
+    deadlines: dict[int, dt.date] = {}  # one answer a period: the plugin's may cost a query
     out = []
     for final, period, learner, subject, group in rows:
-        days = host.setting(orgs[final.org_id], period.plugin, "final_mark_days_before_end") \
-            if (period.plugin, "final_mark_days_before_end") in host.rule_settings else 2
-        deadline = period.end - dt.timedelta(days=days)
+        deadline = deadlines.get(period.id)
+        if deadline is None:
+            deadline = deadlines[period.id] = host.final_deadline(session, orgs[final.org_id], period)
         if clock.local_from_utc(final.created_at).date() > deadline:  # the school's day, not UTC's
             out.append({"learner": learner.full_name, "group": group or "", "subject": subject, "period": period.name,
                         "value": final.value, "set_on": final.created_at, "deadline": deadline})

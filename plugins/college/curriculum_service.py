@@ -161,7 +161,7 @@ def delete_row(session, row_id) -> None:
 # --- the form of attestation, for the journal -----------------------------------------------
 
 
-def _cached(session) -> dict:
+def transaction_cache(session) -> dict:
     """What this transaction already read: the grid asks for several periods and every
     saved final mark asks again, with a fixed number of queries for all of them."""
     own = session() if isinstance(session, scoped_session) else session
@@ -174,7 +174,7 @@ def _cached(session) -> dict:
 
 def group_forms(session, group) -> dict[tuple[int, int], str]:
     """(subject, semester) → form of attestation, for the plan of the group's specialty: one query."""
-    cache = _cached(session)["forms"]
+    cache = transaction_cache(session)["forms"]
     if group.id not in cache:
         cache[group.id] = {
             (subject_id, semester): form for subject_id, semester, form in session.execute(
@@ -185,7 +185,7 @@ def group_forms(session, group) -> dict[tuple[int, int], str]:
 
 
 def _year_semesters(session, year_id: int, plugin: str) -> list[Period]:
-    cache = _cached(session)["semesters"]
+    cache = transaction_cache(session)["semesters"]
     if (year_id, plugin) not in cache:
         cache[(year_id, plugin)] = session.scalars(select(Period).where(
             Period.year_id == year_id, Period.plugin == plugin, Period.type_code == SEMESTER)

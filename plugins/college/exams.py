@@ -24,7 +24,19 @@ from app.models import FinalMark, Learner, LearnerGroup, Organisation, Period, S
 from app.registry import SCOPE_GROUPS, MarkScale
 
 from . import name as PLUGIN
-from .exam_models import ABSENT, INVALID, KINDS, MARK, NOT_ADMITTED, VALID, DebtDeadline, ExamResult, ExamRetake, ExamSheet
+from .curriculum_service import transaction_cache
+from .exam_models import (
+    ABSENT,
+    INVALID,
+    KINDS,
+    MARK,
+    NOT_ADMITTED,
+    VALID,
+    DebtDeadline,
+    ExamResult,
+    ExamRetake,
+    ExamSheet,
+)
 
 SHEETS, DEBTS = "ExamSheets", "AcademicDebts"
 FIVE_POINT, PASS_FAIL = "college_five_point", "pass_fail"
@@ -179,6 +191,21 @@ def semester_of(session, period: Period) -> Period:
     if semester is None:
         raise RuleError("R4", _l("Перед сессией «%(name)s» в учебном году нет семестра.", name=period.name))
     return semester
+
+
+def session_after(session, period: Period) -> Period | None:
+    """The session following a semester, whose sheets set the semester's final marks (so
+    they are on time until its last day); None for any other period. Read once a
+    transaction: every final mark saved asks."""
+    if period.type_code != "semester":
+        return None
+    cache = transaction_cache(session).setdefault("sessions_after", {})
+    if period.id not in cache:
+        cache[period.id] = session.scalar(
+            select(Period).where(Period.year_id == period.year_id, Period.plugin == period.plugin,
+                                 Period.type_code == "session", Period.order > period.order)
+            .order_by(Period.order))
+    return cache[period.id]
 
 
 def _sheet(session, sheet_id) -> ExamSheet:

@@ -81,3 +81,11 @@ def register_reports(host) -> list[ReportSpec]:
     from .exam_reports import report_specs
 
     return report_specs()
+
+
+@hookimpl
+def get_final_deadline(host, session, period):
+    from .exams import session_after
+
+    following = session_after(session, period)
+    return following.end if following is not None else None
