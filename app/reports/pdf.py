@@ -3,7 +3,10 @@ words hyphenated to fit, long tables printed as runs of tables.
 """
 from __future__ import annotations
 
+import contextlib
 import io
+import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -35,6 +38,9 @@ _MIN_EM = 1.3
 # Rows measured for the widths.
 _SAMPLE_ROWS = 200
 
+# The name pdf.html's font (DejaVu Sans) is registered under with ReportLab, for its metrics.
+MEASURE_FONT = "EjournalMeasure"
+
 # The width of a text in em: (text, bold) -> em.
 Measure = Callable[[str, bool], float]
 
@@ -50,7 +56,7 @@ def font_measure(font_dir: str | Path) -> Measure | None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    names = {False: "EjournalMeasure", True: "EjournalMeasure-Bold"}
+    names = {False: MEASURE_FONT, True: f"{MEASURE_FONT}-Bold"}
     try:
         for bold, name in names.items():
             if name not in pdfmetrics.getRegisteredFontNames():
@@ -61,6 +67,31 @@ def font_measure(font_dir: str | Path) -> Measure | None:
     return lambda text, bold: pdfmetrics.stringWidth(text, names[bold], 1.03)
 
 
+# Serialises the change of ReportLab's initial font (a module global) around a rendering.
+_BASE_FONT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _base_font(name: str | None):
+    """ReportLab's canvas starts every page in its base font, Helvetica, and sets it
+    again before each table cell; it never embeds Helvetica, so a PDF naming it has a
+    font that is not embedded. Rendered here, both take ``name`` instead (pdf.html's
+    DejaVu Sans, registered by ``font_measure``)."""
+    from reportlab import rl_config
+    from reportlab.platypus.tables import CellStyle
+
+    if name is None:
+        yield
+        return
+    with _BASE_FONT_LOCK:
+        before = rl_config.canvas_basefontname, CellStyle.fontname
+        rl_config.canvas_basefontname = CellStyle.fontname = name
+        try:
+            yield
+        finally:
+            rl_config.canvas_basefontname, CellStyle.fontname = before
+
+
 def _column_ems(table: Table, measure: Measure) -> list[tuple[float, float, float]]:
     """Per column, in em of the font: the longest header word, the longest
     unbroken word of a cell (text wraps only at spaces) and the longest cell
@@ -69,11 +100,32 @@ def _column_ems(table: Table, measure: Measure) -> list[tuple[float, float, floa
     for i, column in enumerate(table.columns):
         head = max((measure(w, True) for w in str(column).split()), default=0.0)
         texts = {cell_text(row[i]) for row in table.rows[:_SAMPLE_ROWS] if i < len(row)}
-        word = max((measure(w, False) for t in texts for w in t.split()), default=0.0)
+        word = max((measure(w, False) for t in texts for w in _pieces(t)), default=0.0)
         line = max((measure(t, False) for t in texts), default=0.0)
         word = max(word, _MIN_EM)
         out.append((head, word, max(word, line)))
     return out
+
+
+# Where a cell's text may break: at spaces, and after the hyphen of a compound word
+# («Константинопольская-|Преображенская»).
+_PIECE = re.compile(r"[^\s-]+-+(?=[^\s-])|\S+")
+# A line break after a hyphen: a space (xhtml2pdf does not break a word at U+200B; a
+# word is broken only when wider than its column, so its pieces never share a line).
+_BREAK = " "
+
+
+def _pieces(text: str) -> list[str]:
+    """The pieces of ``text`` no line break may cut."""
+    return _PIECE.findall(text)
+
+
+def breakable(text: str, room: float, measure: Measure) -> str:
+    """A cell's text whose words wider than ``room`` (em) may break after their hyphens:
+    a long double surname wraps after its hyphen instead of widening its column or
+    being cut anywhere. A word that fits is left alone."""
+    return " ".join(_BREAK.join(_pieces(word)) if "-" in word.strip("-") and measure(word, False) > room else word
+                    for word in text.split(" "))
 
 
 def column_widths(table: Table, text_width: float = PDF_TEXT_WIDTH[True], font_size: float = 7.0,
@@ -178,10 +230,12 @@ def _pdf_table(table: Table, landscape: bool, measure: Measure) -> _PdfTable:
     size = pdf_font_size(table, text_width, measure)
     widths = column_widths(table, text_width, size, measure)
     shaded = set(table.shaded)
-    rows = [[(cell_text(v), _css(v, i in shaded)) for i, v in enumerate(row)] for row in table.rows]
-    chunks = [rows[i:i + PDF_ROWS_PER_TABLE] for i in range(0, len(rows), PDF_ROWS_PER_TABLE)] or [[]]
-    # The room of a column's text, in em: a longer header word is hyphenated.
+    # The room of a column's text, in em: a longer header word is hyphenated, a longer
+    # compound word of a cell breaks after its hyphen.
     rooms = [(w / 100 * text_width - _CELL_EXTRA_PT) / size for w in widths]
+    rows = [[(breakable(cell_text(v), rooms[i], measure) if i < len(rooms) else cell_text(v), _css(v, i in shaded))
+             for i, v in enumerate(row)] for row in table.rows]
+    chunks = [rows[i:i + PDF_ROWS_PER_TABLE] for i in range(0, len(rows), PDF_ROWS_PER_TABLE)] or [[]]
     head = [(" ".join(hyphenate(word, room, measure) for word in str(c).split()), _css(None, i in shaded))
             for i, (c, room) in enumerate(zip(table.columns, rooms))]
     return _PdfTable(table, size, widths, head, chunks)
@@ -202,7 +256,8 @@ def to_pdf(title: str, header: list[tuple[str, str]], tables: list[Table], organ
     out = io.BytesIO()
     # The document "lives" in the font folder: xhtml2pdf loads files only from
     # its base directory (NOTES.md), and the fonts must embed for Cyrillic.
-    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", path=str(font_dir / "report.html"))
+    with _base_font(MEASURE_FONT if measure is not estimate else None):
+        result = pisa.CreatePDF(html, dest=out, encoding="utf-8", path=str(font_dir / "report.html"))
     if result.err:
         raise RuntimeError(f"xhtml2pdf: {result.err} errors")
     return out.getvalue()
