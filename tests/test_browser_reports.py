@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.test_browser import ARTIFACTS, page, pytestmark, server, sign_in  # noqa: F401  (fixtures and markers)
 from tests.test_russian_ui import ENGLISH_RE
+from tests.world import TODAY, current_quarter
 
 
 def test_deputy_forms_a_report_and_downloads_it(world, server, page):  # noqa: F811
@@ -26,7 +27,8 @@ def test_deputy_forms_a_report_and_downloads_it(world, server, page):  # noqa: F
     page.screenshot(path=str(ARTIFACTS / "report_class_results.png"), full_page=True)
     with page.expect_download() as pdf:
         page.click("text=PDF")
-    assert pdf.value.suggested_filename == "school.class_results.pdf"
+    _number, quarter, _start, _end = current_quarter()
+    assert pdf.value.suggested_filename == f"Итоги успеваемости класса за период 5А {quarter} {TODAY.isoformat()}.pdf"
     with open(pdf.value.path(), "rb") as f:
         assert f.read(4) == b"%PDF"
     with page.expect_download() as xlsx:

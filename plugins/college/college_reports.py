@@ -18,7 +18,9 @@ from .report_results import college_results, group_results
 MANAGER, HEAD, CURATOR = "Менеджер учебной части", "Заведующий учебной частью", "Куратор"
 STUDY_OFFICE = (HEAD, MANAGER, DIRECTOR, ADMINISTRATOR, DEPUTY)
 GROUP = ReportParam("group", "Учебная группа", "group", kinds=GROUP_KINDS)
-PERIOD = ReportParam("period", "Семестр или учебный год", "period")
+# The current year's semesters (the current one first) and the year itself.
+PERIOD = ReportParam("period", "Семестр или учебный год", "period", kinds=GROUP_KINDS,
+                     periods=("study", "whole_year"))
 
 
 @hookimpl

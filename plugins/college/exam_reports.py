@@ -99,11 +99,13 @@ def report_specs() -> list[ReportSpec]:
     return [
         ReportSpec("college.exam_sheet", name, "Экзаменационная ведомость", roles=(*readers, TEACHER, CURATOR),
                    run=exam_sheet, params=(ReportParam("group", "Группа", "group", kinds=GROUP_KINDS),
-                                           ReportParam("period", "Сессия или семестр", "period"),
+                                           ReportParam("period", "Сессия или семестр", "period", kinds=GROUP_KINDS,
+                                                       periods=("session", "study")),
                                            ReportParam("subject", "Дисциплина", "subject"))),
         ReportSpec("college.debts", name, "Академические задолженности", roles=(*readers, CURATOR), run=group_debts,
                    params=(ReportParam("group", "Группа", "group", kinds=GROUP_KINDS),
-                           ReportParam("period", "Сессия", "period")), landscape=True),
+                           ReportParam("period", "Сессия", "period", kinds=GROUP_KINDS,
+                                       periods=("session",))), landscape=True),
         ReportSpec("college.debts_overdue", name, "Студенты с задолженностями после срока ликвидации",
                    roles=readers, run=overdue_debts, landscape=True),
     ]

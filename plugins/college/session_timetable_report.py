@@ -33,4 +33,5 @@ def report_specs() -> list[ReportSpec]:
     return [ReportSpec("college.session_timetable", name, "Расписание сессии",
                        roles=(MANAGER, HEAD, DIRECTOR, ADMINISTRATOR, TEACHER, CURATOR), run=session_timetable,
                        params=(ReportParam("group", "Группа", "group", kinds=GROUP_KINDS),
-                               ReportParam("period", "Сессия", "period")), landscape=True)]
+                               ReportParam("period", "Сессия", "period", kinds=GROUP_KINDS,
+                                           periods=("session",))), landscape=True)]

@@ -15,8 +15,13 @@ from .preliminary import preliminary
 from .results import class_results, class_teacher_period, ledger, year_results
 
 ADMINISTRATION = (ADMINISTRATOR, DIRECTOR, DEPUTY)
-CLASS = ReportParam("group", "Класс", "group")
+# Classes of the current year only; a period is of the class's own scheme (quarters, or the
+# halves / trimesters the year's mode names), the current one first.
+CLASS = ReportParam("group", "Класс", "group", kinds=("class",))
 PERIOD = ReportParam("period", "Период", "period")
+# The year's own period («Год»): the итоговые данные are of the whole year.
+YEAR = ReportParam("period", "Период", "period", periods=("whole_year",))
+STUDY_OR_YEAR = ReportParam("period", "Период", "period", periods=("study", "whole_year"))
 SUBJECT = ReportParam("subject", "Предмет", "subject")
 DATES = ReportParam("dates", "Даты", "date_range")
 
@@ -39,19 +44,19 @@ def specs(plugin: str) -> list[ReportSpec]:
                    params=(CLASS, PERIOD)),
         ReportSpec("school.ledger", plugin, "Сводная ведомость учёта успеваемости обучающихся класса",
                    roles=(*ADMINISTRATION, CLASS_TEACHER, SECRETARY), run=ledger,
-                   params=(CLASS,), landscape=True),
+                   params=(CLASS, PERIOD), landscape=True),
         ReportSpec("school.attendance_by_month", plugin, "Отчёт о посещаемости класса по месяцам",
                    roles=(*ADMINISTRATION, CLASS_TEACHER), run=attendance_by_month,
                    params=(CLASS,)),
         ReportSpec("school.attendance_ledger", plugin, "Сводная ведомость учёта посещаемости",
                    roles=(*ADMINISTRATION, CLASS_TEACHER, SECRETARY), run=attendance_ledger,
-                   params=(CLASS,), landscape=True),
+                   params=(CLASS, STUDY_OR_YEAR), landscape=True),
         ReportSpec("school.preliminary", plugin, "Предварительный отчёт классного руководителя за период",
                    roles=(*ADMINISTRATION, CLASS_TEACHER), run=preliminary,
                    params=(CLASS, PERIOD), landscape=True),
         ReportSpec("school.year_results", plugin, "Итоговые данные по учащимся",
                    roles=(*ADMINISTRATION, CLASS_TEACHER, SECRETARY), run=year_results,
-                   params=(CLASS,), landscape=True),
+                   params=(CLASS, YEAR), landscape=True),
         ReportSpec("school.journal_print", plugin, "Печатная форма классного журнала",
                    roles=(*ADMINISTRATION, CLASS_TEACHER, TEACHER), run=journal_print,
                    params=(CLASS, SUBJECT, PERIOD), landscape=True),

@@ -49,28 +49,29 @@ def attendance_by_month(session, params) -> list[Table]:
 
 
 def attendance_ledger(session, params) -> list[Table]:
-    """Сводная ведомость учёта посещаемости: learners × months, missed lessons,
-    with the year's totals by reason."""
+    """Сводная ведомость учёта посещаемости for a period (a quarter, the year): learners ×
+    the period's months, missed lessons, with the period's totals by reason."""
     from .population import learners_during
 
-    group, _period = group_and_period(session, params)
+    group, period = group_and_period(session, params)
     year = session.get(AcademicYear, group.year_id)
-    learners = learners_during(session, group, year.start, year.end)
+    start, end = (period.start, period.end) if period is not None else (year.start, year.end)
+    learners = learners_during(session, group, start, end)
     month = func.extract("month", Attendance.date)
     yr = func.extract("year", Attendance.date)
     counts: dict[int, dict] = {}
     for learner_id, y, m, category, n in session.execute(
             select(Attendance.learner_id, yr, month, AttendanceCode.category, func.count(Attendance.id))
             .join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
-            .where(Attendance.learner_id.in_([l.id for l in learners]), Attendance.date >= year.start,
-                   Attendance.date <= year.end)
+            .where(Attendance.learner_id.in_([l.id for l in learners]), Attendance.date >= start,
+                   Attendance.date <= end)
             .group_by(Attendance.learner_id, yr, month, AttendanceCode.category)):
         c = counts.setdefault(learner_id, {})
         c[(int(y), int(m))] = c.get((int(y), int(m)), 0) + (n if category in MISSED else 0)
         c[category] = c.get(category, 0) + n
     months = []
-    y, m = year.start.year, year.start.month
-    while (y, m) <= (year.end.year, year.end.month):
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
         months.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     rows = []
@@ -81,4 +82,5 @@ def attendance_ledger(session, params) -> list[Table]:
                      c.get("unexcused", 0) + c.get("unknown", 0)])
     columns = [_("ФИО"), *(SHORT_MONTHS[mm - 1] for _y, mm in months), _("Всего"), _("По болезни"),
                _("По уважительной"), _("Без уважительной")]
-    return [Table(_("Сводная ведомость учёта посещаемости"), columns, rows)]
+    title = _("Сводная ведомость учёта посещаемости")
+    return [Table(f"{title}: {period.name}" if period is not None else title, columns, rows)]

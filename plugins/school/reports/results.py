@@ -137,42 +137,45 @@ def _failing(sc) -> set[str]:
 
 
 def ledger(session, params) -> list[Table]:
-    """Сводная ведомость учёта успеваемости обучающихся класса: learners ×
-    subjects, a table (an XLSX sheet) per period of the year, final ones included."""
-    group, _period = group_and_period(session, params)
-    periods = session.scalars(select(Period).where(Period.year_id == group.year_id, Period.plugin == "school")
-                              .order_by(Period.order, Period.id)).all()
-    if not periods:
+    """Сводная ведомость учёта успеваемости обучающихся класса for one period:
+    learners × subjects with the period's final marks (one table, one XLSX sheet,
+    named after the period). Without a period: the class's current study period."""
+    group, period = group_and_period(session, params)
+    if period is None:
+        from app.services.periods import pick_period, study_periods
+
+        from .population import host
+
+        period = pick_period(study_periods(session, host(), group), None)
+    if period is None:
         return []
-    # A ledger is kept for decades: everyone who was in the class during the year.
-    learners = learners_during(session, group, min(p.start for p in periods), max(p.end for p in periods))
+    # A ledger is kept for decades: everyone who was in the class during the period.
+    learners = learners_during(session, group, period.start, period.end)
     subjects = subjects_of(session, group)
     members = subgroup_members(session, group)
-    finals = _finals(session, [l.id for l in learners], [p.id for p in periods])
+    finals = _finals(session, [l.id for l in learners], [period.id])
     worth = {v.value: v.worth for v in scale(group).values}
-    tables = []
-    for period in periods:
-        rows = []
-        for learner in learners:
-            row = [learner.full_name]
-            for s in subjects:
-                value = finals.get((learner.id, s.id, period.id))
-                if not takes(members, s.id, learner.id):
-                    value = "—"
-                elif value is not None and worth.get(value) is not None and float(worth[value]).is_integer():
-                    value = int(worth[value])  # a number in XLSX, not text
-                row.append(value)
-            rows.append(row)
-        tables.append(Table(period.name, [_("ФИО")] + [s.name for s in subjects], rows))
-    return tables
+    rows = []
+    for learner in learners:
+        row = [learner.full_name]
+        for s in subjects:
+            value = finals.get((learner.id, s.id, period.id))
+            if not takes(members, s.id, learner.id):
+                value = "—"
+            elif value is not None and worth.get(value) is not None and float(worth[value]).is_integer():
+                value = int(worth[value])  # a number in XLSX, not text
+            row.append(value)
+        rows.append(row)
+    return [Table(period.name, [_("ФИО")] + [s.name for s in subjects], rows)]
 
 
 def year_results(session, params) -> list[Table]:
     """Итоговые данные по учащимся: each learner's year marks by subject, the
     mean, and the outcome the pedagogical council decides on."""
-    group, _period = group_and_period(session, params)
-    year_period = session.scalar(select(Period).where(Period.year_id == group.year_id, Period.plugin == "school",
-                                                      Period.type_code == "year"))
+    group, year_period = group_and_period(session, params)
+    if year_period is None:  # not asked for: the year's «Год»
+        year_period = session.scalar(select(Period).where(Period.year_id == group.year_id,
+                                                          Period.plugin == "school", Period.type_code == "year"))
     title = _("Итоговые данные по учащимся")
     if year_period is None:
         return [Table(title, [_("Примечание")], [[_("В учебном году нет периода «Год».")]])]
