@@ -83,6 +83,9 @@ WTF_CSRF_ENABLED = True
 # Homework files: kept in the instance folder unless UPLOAD_DIR says otherwise.
 UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
 MAX_ATTACHMENT_MB = int(os.environ.get("MAX_ATTACHMENT_MB", "10"))
+# The year-end archive of journals and ledgers (PDF files, R16): in the instance folder too,
+# so that a backup of that folder and of the database holds them.
+ARCHIVE_DIR = os.environ.get("ARCHIVE_DIR") or str(INSTANCE_DIR / "archive")
 MAX_CONTENT_LENGTH = (MAX_ATTACHMENT_MB * 5 + 1) * 1024 * 1024  # a request: up to five files
 
 # Journals are kept five years and more: nothing is deleted on a crash either.
@@ -100,3 +103,17 @@ MAIL_FROM = os.environ.get("MAIL_FROM", "ejournal@localhost")
 MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
 MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
 MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+
+# Background jobs (issue «Ledgers a deputy signs», part 3): a large report and every
+# e-mail. With REDIS_URL they go to RQ workers (`rq worker --url $REDIS_URL ejournal`
+# run in the project folder); without it, to a pool of JOB_THREADS threads in the web
+# process (the embedded SQLite default). A report's file is kept JOB_FILE_HOURS hours.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+JOB_QUEUE_NAME = os.environ.get("JOB_QUEUE_NAME", "ejournal")
+JOB_THREADS = int(os.environ.get("JOB_THREADS", "2"))
+JOB_DIR = os.environ.get("JOB_DIR") or str(INSTANCE_DIR / "jobs")
+JOB_FILE_HOURS = int(os.environ.get("JOB_FILE_HOURS", "24"))
+# An e-mail is tried 3 times, waiting this many seconds before the 2nd and the 3rd.
+JOB_RETRY_SECONDS = (10, 60)
+# Jobs run at once, in the caller's thread (tests): unset means «when TESTING».
+JOBS_SYNC = _bool("JOBS_SYNC", False) if os.environ.get("JOBS_SYNC") else None

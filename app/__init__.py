@@ -111,6 +111,9 @@ def configure_views(app: Flask) -> None:
     appbuilder.add_view(UnlockDecisionView, "Unlocks", label=UnlockDecisionView.menu_label(), category="Journal")
     appbuilder.add_view(DiaryView, "Diary", label=DiaryView.menu_label(), icon="fa-calendar")
     appbuilder.add_view(ReportsView, "Reports", label=ReportsView.menu_label(), icon="fa-table")
+    from .views.jobs import JobsView
+
+    appbuilder.add_view_no_menu(JobsView)  # «Задания»: large reports made in the background
     appbuilder.add_api(DiaryApi)
     for view in NO_MENU:
         appbuilder.add_view_no_menu(view)

@@ -97,7 +97,7 @@ def report_run_command(report_id, username, org, params, fmt, out):
     from .extensions import db
     from .models import Account, Organisation
     from .reports import ReportError, allowed_reports, parse_params, run_report
-    from .reports.formats import render
+    from .reports.formats import download_name, render
     from .scoping import acting_as, resolve_scope
     from .security import role_names_of
 
@@ -126,8 +126,16 @@ def report_run_command(report_id, username, org, params, fmt, out):
             values, header = parse_params(session, spec, raw, scope)
         except ReportError as exc:
             raise click.ClickException(str(exc)) from None
-        tables = run_report(session, spec, values)
-        data, _mime, _ext = render(spec, values, header, tables, fmt)
+        # The progress on stderr: stdout may be the report itself.
+        with click.progressbar(length=100, label=f"Отчёт «{spec.title}»", file=sys.stderr,
+                               show_percent=True, show_eta=False) as bar:
+            bar.update(10)
+            tables = run_report(session, spec, values)
+            bar.update(50)  # tables built: 60 %
+            data, _mime, ext = render(spec, values, header, tables, fmt)
+            bar.update(40)
+        if not out and fmt in ("pdf", "xlsx") and sys.stdout.isatty():  # no binary on a terminal: a named file
+            out = download_name(spec, header, ext)
     if out:
         with open(out, "wb") as f:
             f.write(data)
@@ -137,6 +145,85 @@ def report_run_command(report_id, username, org, params, fmt, out):
         sys.stdout.flush()
 
 
+@click.group("archive")
+def archive_group():
+    """Архив журналов и ведомостей: сдача учебного года и проверка целостности."""
+
+
+def _archive_year(session, org: str, year: str):
+    from sqlalchemy import or_, select
+
+    from .models import AcademicYear, Organisation
+
+    found = session.scalar(select(Organisation).where(
+        or_(Organisation.id == (int(org) if org.isdigit() else -1), Organisation.short_name == org)))
+    if found is None:
+        raise click.ClickException(f"Организация «{org}» не найдена.")
+    y = session.scalar(select(AcademicYear).where(AcademicYear.org_id == found.id, AcademicYear.name == year))
+    if y is None:
+        raise click.ClickException(f"Учебный год «{year}» в «{found.short_name or found.name}» не найден.")
+    return found, y
+
+
+@archive_group.command("freeze")
+@click.option("--org", required=True, help="Организация: номер (id) или краткое название.")
+@click.option("--year", required=True, help="Учебный год, например 2026/2027.")
+@click.option("--user", "username", required=True, help="Кто сдаёт (подписывает): логин заместителя директора.")
+@with_appcontext
+def archive_freeze_command(org, year, username):
+    """Сдать журналы и ведомости учебного года в архив (PDF и SHA-256)."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import Account
+    from .scoping import acting_as, resolve_scope
+    from .services import archive as svc
+
+    host = current_app.extensions["ejournal"]
+    session = db.session
+    account = session.scalar(select(Account).where(Account.username == username))
+    if account is None or not account.active:
+        raise click.ClickException(f"Нет активной учётной записи «{username}».")
+    organisation, academic_year = _archive_year(session, org, year)
+    if svc.level_of(session, account, organisation.id) < 2:
+        raise click.ClickException(f"Пользователю «{username}» сдавать журналы в архив не разрешено.")
+    with current_app.test_request_context(), acting_as(resolve_scope(session, account, host)):
+        try:
+            batch = svc.freeze_year(session, host, organisation, academic_year, account)
+            session.commit()
+        except svc.EjournalError as exc:
+            session.rollback()
+            raise click.ClickException(str(exc)) from None
+        count = len(batch.files)
+        click.echo(f"Учебный год {academic_year.name} сдан в архив: файлов {count}, "
+                   f"папка {svc.archive_dir() / batch.directory}, SHA-256 списка {batch.manifest_sha256}.")
+
+
+@archive_group.command("verify")
+@click.option("--org", required=True, help="Организация: номер (id) или краткое название.")
+@click.option("--year", required=True, help="Учебный год, например 2026/2027.")
+@with_appcontext
+def archive_verify_command(org, year):
+    """Проверить, что файлы архива учебного года не изменены (выход 1, если изменены)."""
+    from .extensions import db
+    from .services import archive as svc
+
+    session = db.session
+    organisation, academic_year = _archive_year(session, org, year)
+    batch = svc.existing_batch(session, organisation, academic_year)
+    if batch is None:
+        raise click.ClickException(f"Учебный год {academic_year.name} в архив не сдан.")
+    damaged = svc.verify(session, batch)
+    with current_app.test_request_context():
+        for d in damaged:
+            click.echo(f"{d.name}: {d.label}")
+    if damaged:
+        raise click.ClickException(f"Целостность архива нарушена: файлов {len(damaged)}.")
+    click.echo(f"Целостность архива учебного года {academic_year.name} проверена: файлов {len(batch.files)}, "
+               "все совпадают.")
+
+
 def register_commands(app) -> None:
-    for command in (init_command, demo_command, demo_credentials_command, demo_banner_command, report_group):
+    for command in (init_command, demo_command, demo_credentials_command, demo_banner_command, report_group,
+                    archive_group):
         app.cli.add_command(command)

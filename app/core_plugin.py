@@ -112,9 +112,19 @@ def describe_plugin(host: PluginHost) -> PluginInfo:
     return PluginInfo("core", "Общее")
 
 
+# The year-end archive (R16): the Завуч hands the year's journals and ledgers over,
+# the administration reads them (app/services/archive.py). Not in READ_ALL: no one else.
+ARCHIVE_RESOURCE = ("Archive", "Архив журналов и ведомостей")
+ARCHIVE_ROLES = [
+    RoleSpec(DEPUTY, SCOPE_ORGANISATION, {"Archive": W}),
+    RoleSpec(DIRECTOR, SCOPE_ORGANISATION, {"Archive": R}),
+    RoleSpec(ADMINISTRATOR, SCOPE_ORGANISATION, {"Archive": R}),
+]
+
+
 @hookimpl
 def register_resources(host: PluginHost) -> list[Resource]:
-    return [Resource(name, label) for name, label in RESOURCES]
+    return [Resource(name, label) for name, label in [*RESOURCES, ARCHIVE_RESOURCE]]
 
 
 # Issue 5: who issues logins and keeps consents (seeds 002, 004): these two
@@ -137,7 +147,7 @@ def _leader_account_roles(host: PluginHost) -> list[RoleSpec]:
 
 @hookimpl
 def register_roles(host: PluginHost) -> list[RoleSpec]:
-    return CORE_ROLES + ACCOUNT_ROLES + _leader_account_roles(host)
+    return CORE_ROLES + ACCOUNT_ROLES + _leader_account_roles(host) + ARCHIVE_ROLES
 
 
 @hookimpl
@@ -146,6 +156,12 @@ def register_rule_settings(host: PluginHost) -> list[RuleSetting]:
         RuleSetting("password_max_age_days", "core", "Срок действия пароля сотрудника, дней", "R12", 365),
         RuleSetting("account_issue_working_days", "core", "Срок выдачи учётной записи, рабочих дней", "R11", 3),
         RuleSetting("journal_keep_years", "core", "Срок хранения журналов, лет", "R16", 5),
+        # Issue «Ledgers a deputy signs» (3): a larger PDF or XLSX is made in the background.
+        RuleSetting("report_job_rows", "core", "Отчёт (PDF, XLSX) больше стольких строк готовится в фоне",
+                    "R16", 300),
+        # Seed 001, 6.5: журналы — 5 лет, изъятые из них сводные ведомости успеваемости — 25 лет
+        # (seed 002, III.2, keeps them 75 years by its номенклатура дел: the organisation sets it).
+        RuleSetting("ledger_keep_years", "core", "Срок хранения сводных ведомостей успеваемости, лет", "R16", 25),
     ]
 
 
@@ -172,6 +188,9 @@ def register_reports(host: PluginHost) -> list[ReportSpec]:
     from .reports.monitoring import final_marks_deadline, homework_record, marks_fill, open_absences
 
     dates = ReportParam("dates", "Даты", "date_range")
+    # The final marks of the current year's periods of the kinds with marks (not a kindergarten's months).
+    final_period = ReportParam("period", "Период", "period", periods=("study", "whole_year"),
+                               kinds=tuple(k.code for k in host.group_kinds.values() if k.takes_marks))
     # The leaders of the groups taught by subject (a class teacher, a curator) follow their group's absences.
     leaders = sorted({kind.leader for kind in host.group_kinds.values() if kind.teaches_subjects})
     return [
@@ -182,7 +201,7 @@ def register_reports(host: PluginHost) -> list[ReportSpec]:
         ReportSpec("core.open_absences", "core", "Оставшиеся «ОТ» на конец дня", (*MONITORING, *leaders),
                    open_absences, (dates,)),
         ReportSpec("core.final_marks_deadline", "core", "Итоговые отметки: не выставленные и выставленные позже срока",
-                   MONITORING, final_marks_deadline, (ReportParam("period", "Период", "period"),), landscape=True),
+                   MONITORING, final_marks_deadline, (final_period,), landscape=True),
         ReportSpec("core.accounts_overdue", "core", "Не выданы учётные записи в срок",
                    (ADMINISTRATOR, DIRECTOR, DEPUTY, SECRETARY), accounts_overdue, ()),
         ReportSpec("core.authority_summary", "core", "Сводный отчёт по подведомственным организациям",
@@ -190,3 +209,10 @@ def register_reports(host: PluginHost) -> list[ReportSpec]:
                    across_organisations=True),
         *activity_reports(),
     ]
+
+
+@hookimpl
+def extra_views(host: PluginHost, appbuilder) -> None:
+    from .views.archive import register_archive
+
+    register_archive(appbuilder)  # Журнал → «Архив журналов и ведомостей» (R16)

@@ -237,7 +237,14 @@ class ReportParam:
     label: str
     kind: str  # group, subject, period, month, date, date_range, organisation
     # For a ``group`` parameter: the kinds of group offered (``GroupKind.code``); empty: every kind.
+    # For a ``period`` parameter without a group on the form: the kinds whose plugins' periods are
+    # offered; empty: the periods of every plugin of the organisation.
     kinds: Sequence[str] = ()
+    # For a ``period`` parameter: which periods of the current year are offered — "study": the
+    # periods the group studies by (its scheme: quarters, halves, semesters, months; without a
+    # group, every non-final one); "whole_year": the year's own (``PeriodType.whole_year``);
+    # any other word: the periods of that ``PeriodType.code`` (a college's "session").
+    periods: Sequence[str] = ("study",)
 
 
 @dataclass(frozen=True)
@@ -277,6 +284,9 @@ class ReportSpec:
     # True: the report covers every organisation the user sees (the authority's
     # summaries) and takes no organisation parameter.
     across_organisations: bool = False
+    # True: a PDF or XLSX of it is always made by a background job (a whole-school export),
+    # whatever its size; otherwise only above the organisation's «report_job_rows».
+    background: bool = False
 
 
 @dataclass(frozen=True)

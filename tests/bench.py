@@ -122,9 +122,65 @@ def bench(label: str, pg: bool) -> None:
             assert client.get(grid_url).status_code == 200
             times.append((time.perf_counter() - start) * 1000)
         print(f"  {'Журнал: 30 уч. × 80 ур. × 3 отм.':<28} {statistics.median(times):8.1f} мс (медиана из {RUNS}; цель < 100 мс)")
+        _bench_ledgers(app, logins)
     finally:
         dispose(app)
         drop_database(url)
+
+
+def _render_timed(session, host, spec, raw: dict, scope) -> tuple[int, float, float, int]:
+    """Rows, milliseconds, peak MB and PDF bytes of one report rendered as PDF."""
+    import tracemalloc
+
+    from app.reports import parse_params, run_report
+    from app.reports.formats import render
+
+    tracemalloc.start()
+    start = time.perf_counter()
+    values, header = parse_params(session, spec, raw, scope)
+    tables = run_report(session, spec, values)
+    data, _mime, _ext = render(spec, values, header, tables, "pdf")
+    elapsed = (time.perf_counter() - start) * 1000
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return sum(len(t.rows) for t in tables), elapsed, peak, len(data)
+
+
+def _bench_ledgers(app, logins) -> None:
+    """The attainment ledger of the 30-learner class for one period and the attendance
+    ledgers of every class of the school: time a row and memory, by size — a time a row
+    that stays level as the rows grow is linear."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Account, LearnerGroup, Period
+    from app.scoping import acting_as, resolve_scope
+
+    host = app.extensions["ejournal"]
+    who = _login_for(logins, "deputy")
+    with app.test_request_context(), app.app_context():
+        session = db.session
+        account = session.scalar(select(Account).where(Account.username == who["username"]))
+        with acting_as(resolve_scope(session, account, host)) as scope:
+            classes = session.scalars(select(LearnerGroup).where(
+                LearnerGroup.org_id == account.org_id, LearnerGroup.kind == "class")
+                .order_by(LearnerGroup.level, LearnerGroup.name)).all()
+            big = next(g for g in classes if g.level == 7)
+            quarter = session.scalar(select(Period).where(Period.year_id == big.year_id, Period.name == "2 четверть"))
+            print("  PDF-ведомости (строк · мс · мс на строку · пик памяти · размер):")
+            rows, ms, mb, size = _render_timed(session, host, host.reports["school.ledger"],
+                                               {"group": str(big.id), "period": str(quarter.id)}, scope)
+            print(f"    Сводная ведомость успеваемости, {big.name}, 2 четверть: {rows} · {ms:.0f} · "
+                  f"{ms / max(rows, 1):.1f} · {mb:.1f} МБ · {size // 1024} КБ")
+            for count in sorted({1, len(classes) // 2, len(classes)}):
+                total_rows = total_ms = peak = total_size = 0
+                for group in classes[:count]:
+                    rows, ms, mb, size = _render_timed(session, host, host.reports["school.attendance_ledger"],
+                                                       {"group": str(group.id), "period": str(quarter.id)}, scope)
+                    total_rows, total_ms, total_size = total_rows + rows, total_ms + ms, total_size + size
+                    peak = max(peak, mb)
+                print(f"    Ведомость посещаемости, классов {count}: {total_rows} · {total_ms:.0f} · "
+                      f"{total_ms / max(total_rows, 1):.1f} · {peak:.1f} МБ · {total_size // 1024} КБ")
 
 
 if __name__ == "__main__":

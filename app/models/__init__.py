@@ -26,3 +26,9 @@ from .activity import ACTIVITY_KINDS, ActivityDay  # noqa: E402
 
 __all__ += ["AUDIENCES", "Announcement", "AnnouncementGroup", "MailMessage", "MailRecipient", "MailThread",
             "ACTIVITY_KINDS", "ActivityDay"]
+from .job import JOB_KINDS, JOB_STATUSES, Job  # noqa: E402
+
+__all__ += ["JOB_KINDS", "JOB_STATUSES", "Job"]
+from .archive import ARCHIVE_KINDS, ArchiveBatch, ArchiveFile  # noqa: E402
+
+__all__ += ["ARCHIVE_KINDS", "ArchiveBatch", "ArchiveFile"]

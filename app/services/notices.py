@@ -3,8 +3,9 @@ absent learner; the class teacher tells the learner's parents.
 
 A notice is an internal message (kind «notice», naming the learner) and, when SMTP
 is configured (``MAIL_SERVER``), also an e-mail to the recipients' addresses. The
-e-mail is sent after the message is committed: a failing mail server is logged and
-never loses the internal message.
+e-mail is sent after the message is committed, by a background job tried 3 times
+(``app/jobs``): a failing mail server never loses the internal message, and its
+failure is kept on the job.
 """
 from __future__ import annotations
 
@@ -147,43 +148,79 @@ def smtp_configured(config) -> bool:
     return bool(config.get("MAIL_SERVER"))
 
 
-def email_message(session, message) -> int:
-    """E-mail a committed message to its recipients who have an address, when SMTP
-    is configured. Returns how many were sent; failures are logged, never raised."""
-    config = current_app.config
-    if not smtp_configured(config):
-        return 0
+def _addressed(session, message_id: int) -> list:
+    """(recipient, address) of the message's recipients who have an e-mail address."""
     with acting_as(None):
         rows = session.execute(select(MailRecipient, Account.email)
                                .join(Account, Account.id == MailRecipient.account_id)
-                               .where(MailRecipient.message_id == message.id)).all()
-    addressed = [(r, email) for r, email in rows if email and "@" in email]
+                               .where(MailRecipient.message_id == message_id)
+                               .order_by(MailRecipient.id)).all()
+    return [(r, email) for r, email in rows if email and "@" in email]
+
+
+def email_message(session, message) -> int:
+    """Queue the e-mail of a committed message to its recipients who have an address,
+    when SMTP is configured: a «mail» job (``app/jobs/mail.py``) sends it, tried 3 times,
+    out of the request. Returns how many letters were sent when the job has already
+    run (``JOBS_SYNC``), else how many are on their way."""
+    config = current_app.config
+    if not smtp_configured(config):
+        return 0
+    addressed = _addressed(session, message.id)
     if not addressed:
         return 0
-    sent = 0
+    from ..jobs import enqueue
+
+    with acting_as(None):
+        subject, sender_id, org_id, message_id = (message.thread.subject, message.sender_id, message.org_id,
+                                                  message.id)
+    job = enqueue(session, kind="mail", title=_("Письмо: %(subject)s", subject=subject), account_id=sender_id,
+                  org_id=org_id, params={"message_id": message_id})
+    if job.status not in ("done", "failed"):
+        return len(addressed)
+    with acting_as(None):
+        return sum(1 for recipient, _email in _addressed(session, message_id) if recipient.emailed_at is not None)
+
+
+def send_email(session, message_id: int) -> int:
+    """Send the message to its addressed recipients not yet e-mailed (a retry sends
+    only what failed before). Raises when the server is unreachable or refused a
+    letter: the mail job tries again, then records the failure."""
+    from ..models import MailMessage
+
+    config = current_app.config
+    with acting_as(None):
+        message = session.get(MailMessage, message_id)
+        if message is None:
+            return 0
+        subject, body, sender = message.thread.subject, message.body, message.sender_name
+    pending = [(r, email) for r, email in _addressed(session, message_id) if r.emailed_at is None]
+    sent, refused = 0, []
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=10) as smtp:
             if config.get("MAIL_USE_TLS"):
                 smtp.starttls()
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-            for recipient, email in addressed:
+            for recipient, email in pending:
                 letter = EmailMessage()
                 letter["From"] = config.get("MAIL_FROM") or "ejournal@localhost"
                 letter["To"] = email
-                letter["Subject"] = message.thread.subject
+                letter["Subject"] = subject
                 letter.set_content(_("%(body)s\n\n— %(sender)s, электронный журнал.\nОтветить можно во внутренней "
-                                     "почте журнала.", body=message.body, sender=message.sender_name))
+                                     "почте журнала.", body=body, sender=sender))
                 try:
                     smtp.send_message(letter)
                 except smtplib.SMTPException:
                     current_app.logger.exception("notice: e-mail to %s failed", email)
+                    refused.append(email)
                     continue
                 recipient.emailed_at = now()
                 sent += 1
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("notice: SMTP server %s unavailable", config.get("MAIL_SERVER"))
-    if sent:
-        with acting_as(None):
-            session.commit()
+    finally:
+        if sent:  # what went out stays recorded, whatever failed after it
+            with acting_as(None):
+                session.commit()
+    if refused:
+        raise RuntimeError(_("сервер не принял письма для %(emails)s", emails=", ".join(refused)))
     return sent

@@ -2,7 +2,7 @@
 its tables on screen and its downloads (PDF, XLSX, CSV, JSON)."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,7 +12,7 @@ from ..registry import READ
 from ..reports import ReportError, allowed_reports, parse_params, run_report
 from ..reports.charts import chart_images
 from ..reports.engine import choices, default_value, form_params
-from ..reports.formats import FORMATS, cell_text, render
+from ..reports.formats import FORMATS, cell_text, content_disposition, download_name, render
 from ..scoping import current_scope
 from ..security import role_names_of
 
@@ -58,10 +58,17 @@ class ReportsView(BaseView):
             error = str(exc)
             flash(error, "danger")
         if fmt and tables is not None:
+            from ..jobs.reports import enqueue_report, needs_job
+
+            if needs_job(db.session, host, spec, values, tables, fmt, scope.default_org_id if scope else None):
+                # A large PDF is never rendered in a web request (xhtml2pdf holds a
+                # process-wide lock): a job makes it, the user waits on its page.
+                job = enqueue_report(db.session, current_user.id, values.get("organisation"), spec, request.args, fmt)
+                return redirect(url_for("JobsView.show", job_id=job.id))
             data, mime, ext = render(spec, values, header, tables, fmt)
-            filename = f"{spec.id}.{ext}"
+            filename = download_name(spec, header, ext)
             return current_app.response_class(data, mimetype=mime, headers={
-                "Content-Disposition": f"attachment; filename={filename}"})
+                "Content-Disposition": content_disposition(filename)})
         form = self._form(spec, values, scope)
         images = chart_images(tables) if tables else []
         return self.render_template("reports/report.html", spec=spec, form=form, tables=tables, header=header,
@@ -73,8 +80,8 @@ class ReportsView(BaseView):
         form, known = [], {"organisation": values.get("organisation")}
         for param in form_params(spec):
             offered = choices(db.session, param, known)
-            current = request.args.get(param.name) or default_value(db.session, param, scope, offered)
-            if param.kind == "organisation" and current:
-                known["organisation"] = int(current) if str(current).isdigit() else None
+            current = request.args.get(param.name) or default_value(db.session, param, scope, offered, known)
+            if param.kind in ("organisation", "group") and current:  # the periods follow the group
+                known[param.kind] = int(current) if str(current).isdigit() else None
             form.append((param, offered, current))
         return form
