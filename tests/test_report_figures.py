@@ -181,6 +181,7 @@ def test_attendance_ledger_by_learner_and_month(app, world):
     month = table.columns.index(SHORT_MONTHS[TODAY.month - 1]) - 1
     assert rows["Сидоров Пётр"][month] == 1 and rows["Сидоров Пётр"][-4:] == [1, 0, 0, 1]
     assert sum(rows["Иванов Иван"]) == 0
+    assert table.title.split(":")[0] == "Пропущено уроков"  # lessons, not days
 
 
 def test_year_results_outcomes(app, world):

@@ -82,5 +82,6 @@ def attendance_ledger(session, params) -> list[Table]:
                      c.get("unexcused", 0) + c.get("unknown", 0)])
     columns = [_("ФИО"), *(SHORT_MONTHS[mm - 1] for _y, mm in months), _("Всего"), _("По болезни"),
                _("По уважительной"), _("Без уважительной")]
-    title = _("Сводная ведомость учёта посещаемости")
+    # The figures are lessons missed, not days: the table's title says so.
+    title = _("Пропущено уроков")
     return [Table(f"{title}: {period.name}" if period is not None else title, columns, rows)]
