@@ -9,6 +9,7 @@ import re
 import socket
 import threading
 import uuid
+from urllib.parse import quote
 
 import pytest
 
@@ -74,7 +75,7 @@ def test_a_large_report_is_queued_and_made_by_a_job(app, client, login, world, m
     download = client.get(f"/jobs/{job_id}/download")
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert download.data.startswith(b"%PDF") and re.search(rb"/BaseFont /\w+\+DejaVuSans", download.data)
-    assert "school.class_fill.pdf" in download.headers["Content-Disposition"]
+    assert quote(f"Наполняемость классов {clock.today().isoformat()}.pdf") in download.headers["Content-Disposition"]
     job = _job(app, job_id)
     assert job.kind == "report" and job.org_id == world.org1 and job.params["format"] == "pdf"
     assert job.downloaded_at is not None and job.expires_at is not None
@@ -317,3 +318,36 @@ def test_a_dead_mail_server_fails_the_mail_job_after_three_attempts(app, client,
         (job,) = db.session.scalars(select(Job).where(Job.kind == "mail")).all()
         assert (job.status, job.attempts, job.title) == ("failed", 3, "Письмо: " + job.title.split(": ", 1)[1])
         assert job.message.startswith("Не удалось отправить письмо: ")
+
+
+def test_the_home_page_says_a_file_is_ready_until_it_is_downloaded(app, client, login, world):
+    _limit(app, world.org1, 1)
+    login("deputy1")
+    job_id = _job_id(client.get(CLASS_FILL + "?run=1&format=pdf"))
+    home = client.get("/").get_data(as_text=True)
+    assert ("Готово: Наполняемость классов (PDF)" in home, f"/jobs/{job_id}/download" in home) == (True, True)
+    client.get(f"/jobs/{job_id}/download")
+    assert "Готово: Наполняемость классов" not in client.get("/").get_data(as_text=True)
+
+
+def test_another_users_home_page_shows_no_notice_of_the_job(app, client, login, world):
+    _limit(app, world.org1, 1)
+    login("deputy1")
+    _job_id(client.get(CLASS_FILL + "?run=1&format=pdf"))
+    client.get("/logout/")
+    login("director1")
+    assert "Готово:" not in client.get("/").get_data(as_text=True)
+
+
+def test_an_archive_job_has_its_page(app, client, login, world):
+    from app.jobs import enqueue
+
+    login("deputy1")
+    with app.app_context():
+        from app.models import Account
+
+        account = db.session.scalar(db.select(Account).where(Account.username == "deputy1"))
+        job = enqueue(db.session, kind="archive", title="Архив 2026/2027", account_id=account.id,
+                      org_id=world.org1, params={})
+        job_id = job.id
+    assert client.get(f"/jobs/{job_id}").status_code == 200

@@ -59,7 +59,7 @@ def enqueue_report(session, account_id: int, org_id: int | None, spec, args: dic
 
 def run(session, job, progress) -> None:
     from ..reports import allowed_reports, parse_params, run_report
-    from ..reports.formats import render
+    from ..reports.formats import download_name, render
     from ..scoping import resolve_scope
     from ..security import role_names_of
 
@@ -80,7 +80,7 @@ def run(session, job, progress) -> None:
         tables = run_report(session, spec, values)
         progress(60)
         data, mime, ext = render(spec, values, header, tables, fmt, session=session)
-    store_file(job, data, f"{spec.id}.{ext}", mime)
+    store_file(job, data, download_name(spec, header, ext), mime)
 
 
 HANDLER = Handler(run, "Не удалось сформировать отчёт: %(error)s", attempts=1)

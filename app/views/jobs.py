@@ -21,12 +21,26 @@ STATUS_LABELS = {"queued": _l("В очереди"), "running": _l("Отчёт г
                  "failed": _l("Ошибка")}
 
 
-def _own(job_id: str, kind: str | None = "report") -> Job:
+# The jobs a user waits for; a notice's letters are sent for him, not by him.
+SHOWN_KINDS = ("report", "archive")
+
+
+def _own(job_id: str) -> Job:
     with acting_as(None):
-        job = db.session.scalar(select(Job).where(Job.id == job_id, Job.account_id == current_user.id))
-    if job is None or (kind and job.kind != kind):
+        job = db.session.scalar(select(Job).where(Job.id == job_id, Job.account_id == current_user.id,
+                                                  Job.kind.in_(SHOWN_KINDS)))
+    if job is None:
         abort(404)
     return job
+
+
+def ready_jobs(session, account_id: int, limit: int = 5) -> list[Job]:
+    """The user's finished files not yet downloaded (the home page's «Готово» notices): one query."""
+    with acting_as(None):
+        return session.scalars(select(Job).where(
+            Job.account_id == account_id, Job.kind.in_(SHOWN_KINDS), Job.status == "done",
+            Job.file_path.is_not(None), Job.downloaded_at.is_(None), Job.expires_at > now())
+            .order_by(Job.finished_at.desc()).limit(limit)).all()
 
 
 def status_of(job: Job) -> dict:
@@ -54,7 +68,7 @@ class JobsView(BaseView):
         session = db.session
         cleanup(session)
         page = max(request.args.get("page", 0, type=int) or 0, 0)
-        mine = Job.account_id == current_user.id, Job.kind.in_(("report", "archive"))
+        mine = Job.account_id == current_user.id, Job.kind.in_(SHOWN_KINDS)
         with acting_as(None):
             total = session.scalar(select(func.count()).select_from(Job).where(*mine))
             jobs = session.scalars(select(Job).where(*mine).order_by(Job.created_at.desc(), Job.id)
