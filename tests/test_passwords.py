@@ -262,3 +262,10 @@ def test_a_refused_change_leaves_the_password_as_it_was():
                             hash_method="scrypt")
     assert (str(refused.value), check_password_hash(account.password, "Старый2026пароль")) == (
         "Новый пароль и повтор не совпадают.", True)
+
+
+@pytest.mark.parametrize("username", ["teacher1", "parent1", "learner1"])
+def test_every_users_menu_offers_to_change_the_password(client, login, world, username):
+    login(username)
+    page = client.get("/").get_data(as_text=True)
+    assert '<a href="/password/change">' in page and "Сменить пароль" in page
