@@ -76,19 +76,14 @@ def to_json(tables: list[Table]) -> bytes:
 
 
 def csv_value(value):
-    """A value as Russian Excel reads it from a CSV: a decimal comma, dates dd.mm.yyyy."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "да" if value else "нет"
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+    """A value as Russian Excel reads it from a CSV: a decimal comma, dates dd.mm.yyyy;
+    unlike ``cell_text``, sums without thousands separators and floats in full."""
     if isinstance(value, decimal.Decimal):
         return f"{value:f}".replace(".", ",")  # a sum keeps its kopecks: «3000,50»
     if isinstance(value, float):
         return f"{value:.15g}".replace(".", ",")
+    if value is None or isinstance(value, (bool, dt.date)):
+        return cell_text(value)
     return value
 
 
