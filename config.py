@@ -51,6 +51,9 @@ SECRET_KEY = _secret_key()
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = os.environ.get("SESSION_COOKIE_SAMESITE", "Lax")
 SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+# How many reverse proxies stand in front of the app (nginx: 1): their X-Forwarded-For,
+# -Proto and -Host are believed, a client's own are not. 0: served directly.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 PERMANENT_SESSION_LIFETIME = timedelta(
     minutes=int(os.environ.get("SESSION_LIFETIME_MINUTES", "480"))
 )

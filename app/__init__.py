@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         configure_views(app)
     configure_errors(app)
     configure_cli(app)
+    configure_http(app)
     return app
 
 
@@ -162,6 +163,14 @@ def configure_errors(app: Flask) -> None:
     from .errors import register_error_pages
 
     register_error_pages(app)
+
+
+def configure_http(app: Flask) -> None:
+    from .http import init_http
+    from .views.health import health
+
+    init_http(app)
+    app.register_blueprint(health)
 
 
 def configure_cli(app: Flask) -> None:
