@@ -225,3 +225,19 @@ def test_the_command_line_names_a_binary_report_it_would_print_on_a_terminal(app
     name = f"Итоги успеваемости класса за период 5А {quarter} {TODAY.isoformat()}.xlsx"
     assert result.exit_code == 0, result.output
     assert [p.name for p in tmp_path.iterdir()] == [name] and (tmp_path / name).read_bytes().startswith(b"PK")
+
+
+def test_exports_never_run_a_formula_typed_as_text():
+    from openpyxl import load_workbook
+
+    from app.reports.formats import to_csv, to_xlsx
+    from app.registry import Table
+
+    table = Table("Темы", ["Тема", "Часы"], [["=HYPERLINK(\"http://x\",\"жми\")", 2], ["@SUM(A1)", -3],
+                                             ["Дроби", 1]])
+    book = load_workbook(io.BytesIO(to_xlsx("Отчёт", [], [table], "Школа")))
+    cells = [(c.value, c.data_type) for row in book.active.iter_rows() for c in row if c.value is not None]
+    assert ("=HYPERLINK(\"http://x\",\"жми\")", "s") in cells and not [c for c in cells if c[1] == "f"]
+    lines = to_csv([table]).decode("utf-8-sig").splitlines()
+    # The csv module quotes a cell with quotes in it; the cell itself starts with «'».
+    assert lines[1:] == ['"\'=HYPERLINK(""http://x"",""жми"")";2', "'@SUM(A1);-3", "Дроби;1"]

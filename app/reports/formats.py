@@ -87,6 +87,18 @@ def csv_value(value):
     return value
 
 
+# What a spreadsheet takes for the start of a formula in a cell of text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A text a spreadsheet would run as a formula («=HYPERLINK(…)», «@SUM(…)»), quoted
+    so that it opens as the text it is; numbers and other texts as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(tables: list[Table]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
@@ -94,9 +106,9 @@ def to_csv(tables: list[Table]) -> bytes:
         if i:
             writer.writerow([])
         if len(tables) > 1:
-            writer.writerow([table.title])
-        writer.writerow(table.columns)
-        writer.writerows([[csv_value(v) for v in row] for row in table.rows])
+            writer.writerow([inert(table.title)])
+        writer.writerow([inert(c) for c in table.columns])
+        writer.writerows([[inert(csv_value(v)) for v in row] for row in table.rows])
     # With a BOM, Excel opens Russian text in UTF-8 correctly.
     return ("\ufeff" + out.getvalue()).encode()
 
@@ -220,6 +232,10 @@ def to_xlsx(title: str, header: list[tuple[str, str]], tables: list[Table], orga
             sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 6), 60)
         sheet.freeze_panes = sheet.cell(row=head_row + 1, column=1)
         print_setup(sheet, head_row, len(table.columns), len(table.rows), landscape)
+        # A text typed by a user («=HYPERLINK(…)» as a lesson's topic) stays text:
+        # nothing of ours is a formula.
+        for cell in (c for r in sheet.iter_rows() for c in r if c.data_type == "f"):
+            cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
