@@ -82,3 +82,17 @@ def test_without_a_trusted_proxy_a_forged_header_is_ignored(template_db):
     finally:
         dispose(app)
         drop_database(url)
+
+
+def test_a_forms_back_address_never_leads_off_the_site(client, login, world):
+    login("teacher1")
+    for back in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        response = client.post("/consents/add", data={"back": back})
+        assert response.headers["Location"].startswith("/consents/"), (back, response.headers["Location"])
+
+
+def test_own_path_keeps_a_path_of_this_site():
+    from app.views.base import own_path
+
+    assert own_path("/consents/?group=3", "/") == "/consents/?group=3"
+    assert own_path("javascript:alert(1)", "/") == "/"

@@ -60,6 +60,15 @@ LABELS = {
 }
 
 
+def own_path(value: str | None, default: str) -> str:
+    """A redirect target from a form or a query: a path of this site only («/consents/?group=3»);
+    anything else («https://…», «//evil.example») gives ``default``."""
+    value = (value or "").strip()
+    if not value.startswith("/") or value.startswith("//") or "\\" in value or any(ord(c) < 32 for c in value):
+        return default
+    return value
+
+
 def saved(action, success: str, back: str):
     """A form's POST on a page of its own: run the service's ``action`` and commit,
     flashing ``success``; a refusal rolls back, flashes its Russian message, and the
@@ -166,23 +175,6 @@ def _prefetch(session, items, rel) -> None:
 def interface(model) -> EjournalInterface:
     """The data interface of a view or an API of ``model``: every ``datamodel`` of ours is one."""
     return EjournalInterface(model, db.session)
-
-
-def apply_rule_action(action, success, back: str):
-    """Run ``action`` and commit, flashing ``success``; a refused rule rolls back
-    and flashes its Russian message with the rule's number. Redirects to ``back``."""
-    from flask import flash, redirect
-
-    from app.exceptions import RuleError
-
-    try:
-        action()
-        db.session.commit()
-        flash(success, "success")
-    except RuleError as exc:
-        db.session.rollback()
-        flash(exc.shown(), "danger")
-    return redirect(back)
 
 
 class SafeActionsMixin:

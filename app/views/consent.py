@@ -15,6 +15,7 @@ from ..exceptions import RuleError
 from ..models import Person
 from ..registry import READ, WRITE
 from ..services import accounts as svc
+from .base import own_path
 from .people_pages import GroupPeopleView, refusal_flashed
 
 
@@ -65,7 +66,7 @@ class ConsentView(GroupPeopleView):
                                     and scope.kind == "organisation", default_scope=svc.DEFAULT_SCOPE)
 
     def _back(self):
-        return redirect(request.form.get("back") or url_for(".index"))
+        return redirect(own_path(request.form.get("back"), url_for(".index")))
 
     @expose("/add", methods=["POST"])
     @has_access

@@ -15,7 +15,7 @@ from ..registry import READ, WRITE
 from ..scoping import current_scope
 from ..services.kinds import kind_of
 from ..services.lessons import add_assignment, add_homework, store_attachment, update_lesson
-from .base import apply_rule_action
+from .base import saved
 
 
 def upload_dir() -> Path:
@@ -72,7 +72,7 @@ class LessonPageView(BaseView):
         )
 
     def _apply(self, lesson, action, success):
-        return apply_rule_action(action, success, url_for("LessonPageView.show", lesson_id=lesson.id))
+        return saved(action, success, url_for("LessonPageView.show", lesson_id=lesson.id))
 
     @expose("/<int:lesson_id>", methods=["POST"])
     @has_access

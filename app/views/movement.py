@@ -29,7 +29,7 @@ from app.services.movement import (
     overdue_items,
     plan_closing,
 )
-from app.views.base import apply_rule_action
+from app.views.base import saved
 from app.views.vocabulary import current_vocabulary, phrase, speak_of_kind
 
 PAGE_SIZE = 50
@@ -126,7 +126,7 @@ class MovementBookView(BaseView):
             abort(404)
         f = request.form
         to_group = scoped_get(session, LearnerGroup, f.get("to_group", type=int)) if f.get("to_group", type=int) else None
-        return apply_rule_action(
+        return saved(
             lambda: apply_order(session, learner, f.get("kind", ""), number=f.get("number"), date=_date(f.get("date")),
                                 event_date=_date(f.get("event_date")), to_group=to_group,
                                 destination=f.get("destination"), entered_by=current_user.id),
@@ -213,6 +213,9 @@ class YearClosingView(BaseView):
         flash(_("Учебный год %(old)s закрыт, открыт %(new)s: переведено %(p)s, выпущено %(g)s, оставлено на "
                 "повторное обучение %(r)s.", old=year.name, new=result.new_year.name, p=result.counts["promoted"],
                 g=result.counts["graduated"], r=result.counts["repeaters"]), "success")
+        from app.views.timetable import flash_production_calendar
+
+        flash_production_calendar(result.new_year)
         return redirect(back)
 
 

@@ -15,7 +15,7 @@ from app.registry import READ
 from app.scoping import current_scope
 from app.services.kinds import lower_first, organisation_kinds, taught_kinds, words_of
 from app.services.subgroups import Actor, may_split, move, move_dates, split, split_locked, subgroups_of
-from app.views.base import apply_rule_action
+from app.views.base import saved
 from app.views.movement import scoped_get
 from app.views.vocabulary import phrase
 
@@ -130,7 +130,7 @@ class SubgroupSplitView(BaseView):
         kind = words_of(group)
         done = (_("%(group)s разделена на подгруппы.", group=kind.name) if kind.gender == "f"
                 else _("%(group)s разделён на подгруппы.", group=kind.name))
-        return apply_rule_action(lambda: split(session, group, subject_id, names, placement, _actor()), done,
+        return saved(lambda: split(session, group, subject_id, names, placement, _actor()), done,
                                  url_for("SubgroupSplitView.index", group=group_id, subject=subject_id))
 
     @expose("/<int:group_id>/<int:subject_id>/move", methods=["POST"])
@@ -145,7 +145,7 @@ class SubgroupSplitView(BaseView):
             effective = dt.date.fromisoformat(request.form.get("date", ""))
         except ValueError:
             effective = None
-        return apply_rule_action(lambda: move(session, learner, target, effective, _actor()),
+        return saved(lambda: move(session, learner, target, effective, _actor()),
                                  _("%(learner)s переведён в подгруппу «%(name)s».", learner=words_of(target.group).learner,
                                    name=target.name),
                                  url_for("SubgroupSplitView.index", group=group_id, subject=subject_id))

@@ -11,6 +11,7 @@ from flask_appbuilder.api import BaseApi, protect
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app import clock
@@ -23,14 +24,15 @@ from app.models.timetable import (
 )
 from app.registry import READ, WRITE
 from app.scoping import current_scope
-from app.services.calendar import working_days
+from app.services.calendar import check_holiday, check_transfer, working_days
 from app.services.kinds import kind_of, taught_kinds
+from app.services.production_calendar import accept_days, pending_days
 from app.services.timetable import (
     current_year, delete_entry, generate_lessons, initials, lessons_off_days, period_range, reflow, save_change,
     save_entry, save_event,
 )
 from app.services.timetable_grid import week_grid
-from app.views.base import EjournalModelView, apply_rule_action, interface
+from app.views.base import EjournalModelView, interface, saved
 from app.views.vocabulary import current_vocabulary, organisation_answers, phrase
 
 CATEGORY = "Timetable"
@@ -200,7 +202,7 @@ class TimetableView(BaseView):
         entry = session.get(TimetableEntry, request.form.get("entry_id", type=int) or 0)
         if entry is None:
             abort(404)
-        return apply_rule_action(
+        return saved(
             lambda: save_change(session, _host(), year, entry, request.form.to_dict(), created_by=current_user.id),
             _("Разовое изменение записано."), self._back())
 
@@ -219,7 +221,7 @@ class TimetableView(BaseView):
             result["r"] = generate_lessons(session, _host(), year, start, end,
                                            group_ids=[group_id] if group_id else None, created_by=current_user.id)
 
-        response = apply_rule_action(run, _("Уроки созданы по расписанию."), self._back())
+        response = saved(run, _("Уроки созданы по расписанию."), self._back())
         r = result.get("r")
         if r is not None:
             flash(_("Создано уроков: %(c)s, изменено: %(u)s, удалено: %(d)s, оставлено с данными: %(k)s.",
@@ -314,7 +316,7 @@ class ClassEventView(BaseView):
         if group is None:
             abort(404)
         scope = current_scope()
-        return apply_rule_action(
+        return saved(
             lambda: save_event(session, year, group, request.form.to_dict(), person_id=scope.person_id if scope else None,
                                leader_only=self._leader_only(), created_by=current_user.id),
             _("Мероприятие назначено."), url_for("ClassEventView.index"))
@@ -391,8 +393,10 @@ class HolidayView(_CalendarView):
     base_order = ("start", "asc")
 
     def pre_add(self, item):
-        if item.start and item.end and item.start > item.end:
-            self._refuse(_("Первый день каникул позже последнего."))
+        try:
+            check_holiday(item.start, item.end)
+        except RuleError as exc:
+            self._refuse(str(exc))
 
     pre_update = pre_add
 
@@ -414,8 +418,10 @@ class TransferredDayView(_CalendarView):
     base_order = ("work_date", "asc")
 
     def pre_add(self, item):
-        if item.off_date and item.work_date and item.off_date == item.work_date:
-            self._refuse(_("Выходной и учебный день переноса совпадают."))
+        try:
+            check_transfer(item.work_date, item.off_date)
+        except RuleError as exc:
+            self._refuse(str(exc))
 
     pre_update = pre_add
 
@@ -423,6 +429,67 @@ class TransferredDayView(_CalendarView):
         super().post_add(item)
         _late_warning(item, min(item.work_date, item.off_date), lambda: _(
             "Перенос учебного дня вносится не позднее чем за 2 рабочих дня до него."))
+
+
+class ProductionCalendarView(BaseView):
+    """«Производственный календарь»: the official days of the year not yet entered, for the
+    Завуч to accept (``accept_days``) before lessons are generated; the region's own days
+    are entered by the holiday form."""
+
+    route_base = "/production-calendar"
+    class_permission_name = "Holidays"
+    method_permission_name = {"index": WRITE, "add": WRITE}
+    default_view = "index"
+    title = _l("Производственный календарь")
+
+    @expose("/")
+    @has_access
+    def index(self):
+        session = db.session
+        year = _year_or_404()
+        years = session.scalars(select(AcademicYear).where(AcademicYear.closed.is_(False))
+                                .order_by(AcademicYear.start.desc())).all()
+        return self.render_template("timetable/production_calendar.html", year=year, years=years,
+                                    days=pending_days(session, year), title=self.title,
+                                    weekdays=WEEKDAYS)
+
+    @expose("/add", methods=["POST"])
+    @has_access
+    def add(self):
+        session = db.session
+        year = _year_or_404()
+        dates = []
+        for value in request.form.getlist("day"):
+            try:
+                dates.append(dt.date.fromisoformat(value))
+            except ValueError:
+                abort(400)
+        result = {}
+
+        def run():
+            result["r"] = accept_days(session, _host(), year, dates)
+
+        response = saved(run, _("Дни производственного календаря внесены в календарь года."),
+                         url_for("ProductionCalendarView.index", year=year.id))
+        if "r" in result:
+            added, flow = result["r"]
+            flash(_("Добавлено дней: %(n)s.", n=added), "info")
+            if flow.created or flow.removed or flow.kept:
+                flash(_("Уроки перестроены по календарю: создано %(c)s, удалено %(d)s, с данными оставлено %(k)s "
+                        "(см. «Уроки вне учебных дней»).", c=flow.created, d=flow.removed, k=len(flow.kept)), "info")
+        return response
+
+
+def flash_production_calendar(year: AcademicYear) -> None:
+    """When a year is opened: the official days proposed for it, as a notice with a link to
+    accept them (nothing is entered until the Завуч does)."""
+    days = pending_days(db.session, year)
+    if days and _can("Holidays"):
+        link = Markup('<a href="%s">%s</a>') % (url_for("ProductionCalendarView.index", year=year.id),
+                                               _("Производственный календарь"))
+        flash(Markup(escape(_("Для учебного года %(year)s предложены дни производственного календаря (праздники "
+                              "и переносы выходных): %(n)s. Проверьте и добавьте их до создания уроков:",
+                              year=year.name, n=len(days)))) + " " + link, "info")
 
 
 class BellView(EjournalModelView):
@@ -585,13 +652,16 @@ MENU = [
     (BellView, "Bells", BellView.title),
     (HolidayView, "Holidays", HolidayView.title),
     (TransferredDayView, "TransferredDays", TransferredDayView.title),
+    (ProductionCalendarView, "ProductionCalendar", ProductionCalendarView.title),
     (SchoolYearModeView, "SchoolYearMode", SchoolYearModeView.title),
 ]
 
 
 # Entries only some organisations have: the year's mode (quarters, halves or trimesters by
 # grade) means something only where a plugin reads it.
-MENU_CONDITIONS = {"SchoolYearMode": lambda: organisation_answers("year_mode_saved")}
+MENU_CONDITIONS = {"SchoolYearMode": lambda: organisation_answers("year_mode_saved"),
+                   # accepting the official days writes holidays: for those who enter them
+                   "ProductionCalendar": lambda: _can("Holidays")}
 
 
 def add_views(appbuilder) -> None:

@@ -15,7 +15,7 @@ from ..registry import READ, WRITE
 from ..services.edit_window import decide_unlock, request_unlock
 from ..services.journal import late_finals
 from ..services.lessons import assign_substitute
-from .base import apply_rule_action
+from .base import saved
 from .journal import _choices
 
 
@@ -47,7 +47,7 @@ class UnlockRequestView(BaseView):
             abort(400)
         if (group_id, subject_id) not in {(p[0], p[1]) for p in _choices(db.session)}:
             abort(404)
-        return apply_rule_action(lambda: request_unlock(db.session, group_id, subject_id, f.get("date_from"), f.get("date_to"),
+        return saved(lambda: request_unlock(db.session, group_id, subject_id, f.get("date_from"), f.get("date_to"),
                                              f.get("reason"), current_user.id),
                       _("Запрос на разблокировку отправлен завучу."), url_for("UnlockRequestView.index"))
 
@@ -89,7 +89,7 @@ class UnlockDecisionView(BaseView):
         if unlock is None:
             abort(404)
         grant = request.form.get("decision") == "grant"
-        return apply_rule_action(lambda: decide_unlock(unlock, grant, request.form.get("reason"), current_user.id, clock.now()),
+        return saved(lambda: decide_unlock(unlock, grant, request.form.get("reason"), current_user.id, clock.now()),
                       _("Решение записано."), url_for("UnlockDecisionView.index"))
 
     @expose("/substitute/<int:lesson_id>", methods=["POST"])
@@ -98,6 +98,6 @@ class UnlockDecisionView(BaseView):
         lesson = db.session.get(Lesson, lesson_id)
         if lesson is None:
             abort(404)
-        return apply_rule_action(lambda: assign_substitute(db.session, lesson, request.form.get("substitute", type=int) or 0,
+        return saved(lambda: assign_substitute(db.session, lesson, request.form.get("substitute", type=int) or 0,
                                                 request.form.get("reason"), current_user.id),
                       _("Замещение записано в журнал замещений."), url_for("LessonPageView.show", lesson_id=lesson.id))
