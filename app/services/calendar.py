@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.exceptions import RuleError
 from app.models import AcademicYear, Organisation
 from app.models.timetable import Holiday, SchoolYearMode, TransferredDay
 from app.services.settings import setting_of
@@ -86,18 +88,21 @@ def working_days(session, host, year: AcademicYear, start: dt.date | None = None
     return load_calendar(session, host, year).working_days(start, end)
 
 
-# Public non-working holidays (the Labour Code, art. 112): no lessons, and every group
-# of the organisation is closed, a kindergarten's too.
-PUBLIC_HOLIDAYS = [((11, 4), (11, 4), "День народного единства"), ((1, 1), (1, 8), "Новогодние праздники"),
-                   ((2, 23), (2, 23), "День защитника Отечества"), ((3, 8), (3, 8), "Международный женский день"),
-                   ((5, 1), (5, 1), "Праздник Весны и Труда"), ((5, 9), (5, 9), "День Победы"),
-                   ((6, 12), (6, 12), "День России")]
+def check_holiday(start: dt.date | None, end: dt.date | None) -> None:
+    """A holiday's range, as the form and the production calendar both enter it."""
+    if start and end and start > end:
+        raise RuleError("Календарь", _l("Первый день каникул позже последнего."))
+
+
+def check_transfer(work_date: dt.date | None, off_date: dt.date | None) -> None:
+    if work_date and off_date and work_date == off_date:
+        raise RuleError("Календарь", _l("Выходной и учебный день переноса совпадают."))
 
 
 def public_holidays(start_year: int) -> list[tuple[str, dt.date, dt.date]]:
-    """The public holidays of the school year starting in ``start_year``: (name, first day, last day)."""
-    out = []
-    for (month, day), (end_month, end_day), name in PUBLIC_HOLIDAYS:
-        year = start_year if month >= 9 else start_year + 1
-        out.append((name, dt.date(year, month, day), dt.date(year, end_month, end_day)))
-    return out
+    """The public non-working days (the Labour Code, art. 112, and the government's transfers
+    of days off) of the school year starting in ``start_year``: (name, first day, last day).
+    No lessons on them, and every group of the organisation is closed, a kindergarten's too."""
+    from app.services.production_calendar import official_holidays
+
+    return official_holidays(dt.date(start_year, 9, 1), dt.date(start_year + 1, 8, 31))

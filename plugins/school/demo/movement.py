@@ -11,7 +11,9 @@ from sqlalchemy import delete, select
 from app import demo
 from app.models import AcademicYear, Assignment, Attendance, Learner, LearnerGroup, Lesson, Mark, Period
 from app.models.movement import DEPART, ENROL, GRADUATE, PROMOTE, TRANSFER, MovementOrder
+from app.models.timetable import Holiday
 from app.services.movement import add_working_days
+from app.services.production_calendar import official_holidays
 
 CLASS = "class"
 
@@ -49,6 +51,9 @@ def populate_movement(host, session, organisation, year, rng):
     session.add_all([Period(org_id=organisation.id, year_id=prev.id, plugin=p, type_code=t.type_code, name=t.name,
                             start=t.start, end=t.end, order=t.order, is_final=host.period_types[t.type_code].is_final)
                      for p, t in templates])
+    # Its calendar kept the production calendar's days off (09.01.2026, 09.03.2026, 11.05.2026…).
+    session.add_all([Holiday(org_id=organisation.id, year_id=prev.id, name=n[:120], start=s, end=e, public=True)
+                     for n, s, e in official_holidays(prev.start, prev.end)])
     old = {}
     for g in classes:
         if g.level in (1, 10):

@@ -14,7 +14,8 @@ from app import demo
 from app.exceptions import RuleError
 from app.models import LearnerGroup, Lesson, Period, Staff
 from app.models.timetable import Bell, ClassEvent, Holiday, Room, SchoolYearMode, TimetableEntry, TimetableLesson
-from app.services.calendar import load_calendar, public_holidays
+from app.services.calendar import load_calendar
+from app.services.production_calendar import accept_days, proposed_days
 from app.services.timetable import generate_lessons, save_change
 
 from ..periods import ensure_periods, vacations_between
@@ -34,8 +35,9 @@ def populate_timetable(host, session, organisation, year, rng) -> None:
     ensure_periods(session, year, mode)
     session.add_all([Holiday(org_id=org_id, year_id=year.id, name=n, start=s, end=e)
                      for n, s, e in vacations_between(periods)])
-    session.add_all([Holiday(org_id=org_id, year_id=year.id, name=n, start=s, end=e, public=True)
-                     for n, s, e in public_holidays(year.start.year)])
+    session.flush()
+    # The production calendar's days as the Завуч accepts them: holidays and transfers of days off.
+    accept_days(session, host, year, [d.date for d in proposed_days(year.start, year.end)])
     session.add_all([Bell(org_id=org_id, year_id=year.id, shift=1, number=i, start=s, end=e)
                      for i, (s, e) in enumerate(BELLS, start=1)])
     session.flush()
