@@ -124,6 +124,9 @@ def configure_views(app: Flask) -> None:
     appbuilder.add_view(RuleSettingsView, "RuleSettings", label=RuleSettingsView.menu_label(),
                         category="Administration")
     appbuilder.add_view(AuditView, "Audit", label=AuditView.title, category="Administration")
+    from .views.organisations import register_organisations
+
+    register_organisations(appbuilder)  # «Новая организация»: the system administrator's
     for api in APIS:
         appbuilder.add_api(api)
     from .views.announcements import register_announcements

@@ -161,3 +161,14 @@ def log_views(session: Session, entity, views) -> int:
 def log_view(session: Session, obj, details: dict | None = None) -> int:
     """``log_views`` for one mapped row."""
     return log_views(session, type(obj), [(obj.id, getattr(obj, "org_id", None), details)])
+
+
+def log_created(session: Session, obj) -> int:
+    """Record the creation of a row whose model does not audit its inserts (an
+    organisation, an authority: created once, by the system administrator)."""
+    user_id, username = _who()
+    org_id = getattr(obj, "org_id", None) or (obj.id if isinstance(obj, Organisation) else None)
+    session.connection().execute(AuditEntry.__table__.insert(), [dict(
+        at=now(), user_id=user_id, username=username, org_id=org_id, entity=type(obj).__name__, entity_id=obj.id,
+        action="insert", old=None, new=_values(obj))])
+    return 1

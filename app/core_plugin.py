@@ -120,11 +120,18 @@ ARCHIVE_ROLES = [
     RoleSpec(DIRECTOR, SCOPE_ORGANISATION, {"Archive": R}),
     RoleSpec(ADMINISTRATOR, SCOPE_ORGANISATION, {"Archive": R}),
 ]
+# Issue 15: the lists of an organisation loaded from XLSX or CSV (app/imports/): only those
+# who keep the personal files. Not in READ_ALL: no one else.
+IMPORTS_RESOURCE = ("Imports", "Загрузка из файлов")
+IMPORTS_ROLES = [
+    RoleSpec(ADMINISTRATOR, SCOPE_ORGANISATION, {"Imports": W}),
+    RoleSpec(SECRETARY, SCOPE_ORGANISATION, {"Imports": W}),
+]
 
 
 @hookimpl
 def register_resources(host: PluginHost) -> list[Resource]:
-    return [Resource(name, label) for name, label in [*RESOURCES, ARCHIVE_RESOURCE]]
+    return [Resource(name, label) for name, label in [*RESOURCES, ARCHIVE_RESOURCE, IMPORTS_RESOURCE]]
 
 
 # Issue 5: who issues logins and keeps consents (seeds 002, 004): these two
@@ -147,7 +154,7 @@ def _leader_account_roles(host: PluginHost) -> list[RoleSpec]:
 
 @hookimpl
 def register_roles(host: PluginHost) -> list[RoleSpec]:
-    return CORE_ROLES + ACCOUNT_ROLES + _leader_account_roles(host) + ARCHIVE_ROLES
+    return CORE_ROLES + ACCOUNT_ROLES + _leader_account_roles(host) + ARCHIVE_ROLES + IMPORTS_ROLES
 
 
 @hookimpl
@@ -216,3 +223,6 @@ def extra_views(host: PluginHost, appbuilder) -> None:
     from .views.archive import register_archive
 
     register_archive(appbuilder)  # Журнал → «Архив журналов и ведомостей» (R16)
+    from .views.imports import register_imports
+
+    register_imports(appbuilder)  # Люди → «Загрузка из файлов» (issue 15)

@@ -33,6 +33,7 @@ from app.roles import (
     ADMINISTRATOR, AUTHORITY_OFFICER, CLASS_TEACHER, DEPUTY, DIRECTOR, HR, LEARNER, MEDIC, PARENT, PSYCHOLOGIST,
     SECRETARY, TEACHER, TECHNICIAN,
 )
+from app.services.organisations import ASSIGNMENT_TYPES, with_inn_control
 
 AUTHORITY_NAME = "Управление образования администрации городского округа Заречный"
 AUTHORITY_SHORT = "УО г. Заречный"
@@ -40,12 +41,6 @@ PASSWORD = "Demo-2026!"
 EMAIL_DOMAIN = "demo.example.org"  # marks the accounts the demo created
 SEED = 2026
 
-# Kinds of work and their weights (seed 002); every organisation gets them.
-ASSIGNMENT_TYPES = [
-    ("Ответ на уроке", 1), ("Контрольная работа", 2), ("Самостоятельная работа", 1.5),
-    ("Лабораторная работа", 1.5), ("Практическая работа", 1.5), ("Диктант", 2),
-    ("Домашняя работа", 1), ("Тест", 1),
-]
 
 # Order of the rows of demo_logins(): the README table reads top to bottom; the
 # plugins' own roles come between the core's staff and the learners.
@@ -71,8 +66,6 @@ CORE_STAFF = [
     ("tech", TECHNICIAN, "Заведующий хозяйством"),
 ]
 
-# Public holidays on weekdays (Russia): no lessons.
-HOLIDAYS = {(1, d) for d in range(1, 9)} | {(2, 23), (3, 8), (5, 1), (5, 9), (6, 12), (11, 4)}
 
 
 # --------------------------------------------------------------------------
@@ -273,10 +266,13 @@ def school_days(period: Period | AcademicYear, weeks: int = 4) -> list[dt.date]:
         return []
     end = min(today(), period.end)
     start = max(period.start, end - dt.timedelta(days=7 * weeks - 1))
+    from app.services.production_calendar import HOLIDAY, proposed_days
+
+    off = {d.date for d in proposed_days(start, end) if d.kind == HOLIDAY}  # public holidays, days off moved
     days = []
     day = start
     while day <= end:
-        if day.weekday() < 5 and (day.month, day.day) not in HOLIDAYS:
+        if day.weekday() < 5 and day not in off:
             days.append(day)
         day += dt.timedelta(days=1)
     return days
@@ -504,8 +500,9 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> list[DemoLogin] | N
     for i in range(1, scale + 1):
         for plugins, declared in demo_organisations(host):
             full, short, address = declared.names(i)
+            inn = with_inn_control(f"66{rng.randint(10**7, 10**8 - 1)}"[:9])  # a valid control digit
             org, year = _organisation(session, host, authority, names, full, short, plugins, f"{declared.prefix}{i}",
-                                      start_year, address, f"66{rng.randint(10**7, 10**8 - 1)}",
+                                      start_year, address, inn,
                                       declared.positions)
             # Every plugin is asked: each fills only its own part (and returns at once for
             # an organisation it does not serve).

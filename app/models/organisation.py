@@ -36,7 +36,12 @@ class Organisation(Model):
     name: Mapped[str] = mapped_column(String(300), nullable=False)
     short_name: Mapped[str | None] = mapped_column(String(120), default="")
     inn: Mapped[str | None] = mapped_column(String(12), default="")
+    # ОГРН of the legal entity (13 digits); ИНН and ОГРН are checked by their control digits
+    # (app.services.organisations) on every write.
+    ogrn: Mapped[str | None] = mapped_column(String(13), default="")
     address: Mapped[str | None] = mapped_column(String(300), default="")
+    # Руководитель: «Иванова Мария Петровна», as printed on the organisation's documents.
+    director: Mapped[str | None] = mapped_column(String(200), default="")
     # Codes of the plugins serving this organisation, e.g. ["school", "preschool"].
     plugins: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     # Rule settings by plugin: {"school": {"edit_window_days": 7}}; absent keys take

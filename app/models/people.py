@@ -34,6 +34,8 @@ class Person(OrgScoped, Model):
     gender: Mapped[str | None] = mapped_column(String(1), default="")
     phone: Mapped[str | None] = mapped_column(String(40), default="")
     email: Mapped[str | None] = mapped_column(String(200), default="")
+    # СНИЛС «123-456-789 64» (checked by its control number on import: app/imports/learners.py).
+    snils: Mapped[str | None] = mapped_column(String(14), index=True)
 
     __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "person"}
 

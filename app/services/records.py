@@ -38,6 +38,17 @@ def check_record(session, obj) -> None:
         if obj.timezone and not clock.valid_timezone(obj.timezone):
             raise InvalidRecord(_l("Часовой пояс «%(tz)s» не найден: укажите его как Europe/Samara или Asia/Yekaterinburg.",
                                    tz=obj.timezone))
+        from sqlalchemy import inspect
+
+        from .organisations import inn_error, ogrn_error
+
+        state = inspect(obj)
+        for key, error in (("inn", inn_error), ("ogrn", ogrn_error)):
+            # Checked when entered or changed: an old value does not block another field's change.
+            if state.transient or state.pending or state.attrs[key].history.has_changes():
+                problem = error(getattr(obj, key))
+                if problem:
+                    raise InvalidRecord(problem)
     elif isinstance(obj, Period):
         ptype = host.period_types.get(obj.type_code)
         if obj.plugin not in _plugins_of(session, obj.org_id) or ptype is None or ptype.plugin != obj.plugin:

@@ -92,10 +92,12 @@ class OrganisationView(EjournalModelView):
     class_permission_name = "Organisations"
     title = _l("Организации")
     list_columns = ["name", "short_name", "authority", "inn"]
-    show_columns = ["name", "short_name", "authority", "inn", "address", "timezone"]
-    add_columns = edit_columns = ["name", "short_name", "authority", "inn", "address", "timezone"]
+    show_columns = ["name", "short_name", "authority", "inn", "ogrn", "address", "director", "timezone"]
+    add_columns = edit_columns = ["name", "short_name", "authority", "inn", "ogrn", "address", "director", "timezone"]
     search_columns = ["name", "short_name", "inn"]
-    description_columns = {"timezone": _l("Часовой пояс организации, например Europe/Samara; пусто — общий для всех")}
+    label_columns = {**EjournalModelView.label_columns, "ogrn": _l("ОГРН"), "director": _l("Руководитель (ФИО)")}
+    description_columns = {"timezone": _l("Часовой пояс организации, например Europe/Samara; пусто — общий для всех"),
+                           "inn": _l("10 цифр"), "ogrn": _l("13 цифр")}
 
 
 class AcademicYearView(EjournalModelView):
@@ -106,6 +108,11 @@ class AcademicYearView(EjournalModelView):
     add_columns = edit_columns = show_columns = ["name", "start", "end", "closed"]
     search_columns = ["name", "closed"]
     base_order = ("start", "desc")
+
+    def post_add(self, item):
+        from app.views.timetable import flash_production_calendar
+
+        flash_production_calendar(item)  # a new organisation's first year, or one added ahead
 
 
 class PeriodView(EjournalModelView):
