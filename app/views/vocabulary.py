@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from ..extensions import current_host, db
 from ..models import Organisation
 from ..scoping import current_scope
-from ..services.kinds import kind_of, kinds_of, level_label_in, level_label_of, taught_kinds_of
+from ..services.kinds import agreed, kind_of, kinds_of, level_label_in, level_label_of, taught_kinds_of
 
 
 class Vocabulary:
@@ -52,9 +52,7 @@ class Vocabulary:
         return [kind] if kind is not None and kind.teaches_subjects else self._kinds
 
     def _one(self, attribute: str, fallback: str, kinds=None) -> str:
-        kinds = self._taught if kinds is None else kinds
-        words = list(dict.fromkeys(getattr(kind, attribute) for kind in kinds if getattr(kind, attribute)))
-        return words[0] if len(words) == 1 else fallback
+        return agreed(self._taught if kinds is None else kinds, attribute, fallback)
 
     @property
     def group(self) -> str:
