@@ -50,8 +50,12 @@ def page():
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+        # Whatever a test does, no script or handler on the way may be one the policy refuses.
+        refused = []
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
         yield page
         browser.close()
+        assert refused == []
 
 
 def test_admin_sees_russian_learners_list(server, page):
