@@ -25,6 +25,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_http(app: Flask) -> None:
+    app.wsgi_app = secure_cookies(app.wsgi_app)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
@@ -53,3 +54,24 @@ def secure_headers(response):
         headers["Cache-Control"] = "no-store"
         headers.pop("Expires", None)
     return response
+
+
+
+def secure_cookies(wsgi_app):
+    """Over HTTPS (directly or behind a trusted proxy, which is why this sits inside
+    ProxyFix) every cookie set — the session, «remember me», a device's, whoever sets it
+    and however late — is marked Secure, so it never travels over plain HTTP; over plain
+    HTTP, as in a first try on a laptop, cookies still work."""
+
+    def middleware(environ, start_response):
+        if environ.get("wsgi.url_scheme") != "https":
+            return wsgi_app(environ, start_response)
+
+        def start(status, headers, exc_info=None):
+            headers = [(name, value + "; Secure" if name.lower() == "set-cookie" and "; secure" not in value.lower()
+                        else value) for name, value in headers]
+            return start_response(status, headers, exc_info)
+
+        return wsgi_app(environ, start)
+
+    return middleware

@@ -45,6 +45,19 @@ def test_https_adds_hsts(client, login, world):
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
+def test_cookies_are_secure_over_https_only(client, world):
+    from tests.world import PASSWORD
+
+    over_https = client.post("/login/", data={"username": "teacher1", "password": PASSWORD},
+                             base_url="https://localhost").headers.getlist("Set-Cookie")
+    client.post("/logout/")
+    over_http = client.post("/login/", data={"username": "teacher1", "password": PASSWORD}).headers.getlist(
+        "Set-Cookie")
+    assert (["; Secure" in c for c in over_https], any("Secure" in c for c in over_http)) == (
+        [True] * len(over_https), False)
+    assert over_https
+
+
 def test_api_answers_are_not_stored(client, login, world):
     login("teacher1")
     assert client.get("/api/v1/marks/").headers["Cache-Control"] == "no-store"
