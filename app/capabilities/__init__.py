@@ -8,4 +8,4 @@ their roles or adds to them, and never has to bring them itself.
 """
 from __future__ import annotations
 
-CAPABILITIES = ("timetable", "plans", "movement", "cards", "subgroups")
+CAPABILITIES = ("timetable", "plans", "movement", "cards", "subgroups", "transfers")

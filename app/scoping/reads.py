@@ -19,12 +19,13 @@ from ..models import (
     Account, Assignment, AuditEntry, Authority, GuardianLink, Homework, HomeworkAttachment, LearnerGroup, Lesson,
     Organisation, OrgScoped, Person,
 )
+from ..models.transfer import Transfer
 from .declarations import LEARNER, ScopeIndex, scope_index
 from .resolution import ANONYMOUS, Scope, current_scope
 
 # The models declared "custom": their cut is written out in ``_criteria``.
 CUSTOM_RULES = (Organisation, Authority, AuditEntry, Account, Person, LearnerGroup, Assignment, Homework,
-          HomeworkAttachment)
+          HomeworkAttachment, Transfer)
 
 
 def _criteria(scope: Scope, index: ScopeIndex) -> list:
@@ -40,6 +41,9 @@ def _criteria(scope: Scope, index: ScopeIndex) -> list:
             include_aliases=True,
         ),
         with_loader_criteria(AuditEntry, lambda cls: cls.org_id.in_(org_ids), include_aliases=True),
+        # A transfer between organisations: each of the two sees it.
+        with_loader_criteria(
+            Transfer, lambda cls: or_(cls.from_org_id.in_(org_ids), cls.to_org_id.in_(org_ids)), include_aliases=True),
     ]
     if scope.kind == ANONYMOUS:
         return opts  # FAB must still find the account at login
@@ -71,6 +75,9 @@ def _criteria(scope: Scope, index: ScopeIndex) -> list:
                     Lesson.group_id.in_(groups), or_(Homework.learner_id.is_(None), Homework.learner_id.in_(learners)))),
             include_aliases=True,
         ),
+        # Of the transfers, those that brought a reachable learner in (his previous marks).
+        with_loader_criteria(
+            Transfer, lambda cls: cls.to_org_id.in_(org_ids) & cls.to_learner_id.in_(learners), include_aliases=True),
         # Colleagues are visible by name; of learners and guardians only the reachable ones.
         with_loader_criteria(
             Person,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..exceptions import GrantRefused, InvalidRecord, ScopeError
 from ..models import Account, Homework, OrgScoped
+from ..models.transfer import Transfer
 from ..roles import AUTHORITY_OFFICER, SYSTEM_ADMIN
 from .declarations import GROUP, LEARNER, ScopeIndex, scope_index
 from .reads import restricted
@@ -42,8 +43,10 @@ def _check_foreign_keys(session: Session, index: ScopeIndex, objects) -> None:
     for obj in objects:
         mapper = inspect(obj).mapper
         changed = _changed_columns(obj)
+        # A column naming another organisation on purpose (a transfer's receiving one).
+        other_org = getattr(obj, "__cross_org_keys__", ())
         for attr in mapper.column_attrs:
-            if attr.key not in changed or changed[attr.key] is None or attr.key == "org_id":
+            if attr.key not in changed or changed[attr.key] is None or attr.key == "org_id" or attr.key in other_org:
                 continue
             for column in attr.columns:
                 for fk in column.foreign_keys:
@@ -93,6 +96,8 @@ def guard_writes(session: Session, flush_context, instances) -> None:
                 _guard_account(session, scope, obj, obj in new)
             elif isinstance(obj, OrgScoped):
                 _guard_row(scope, obj, obj in new, index.kind_of(type(obj)))
+            elif isinstance(obj, Transfer):
+                _guard_transfer(scope, obj, obj in new, obj in deleted)
             elif obj.__tablename__.startswith("ab_"):
                 _refuse(_l("Изменять общие роли и права может только администратор системы."))
         _check_records(session, new + dirty)  # after the rows' guard, which gives a new row its organisation
@@ -128,6 +133,22 @@ def _guard_row(scope: Scope, obj, is_new: bool, kind: str | None) -> None:
     elif kind == GROUP:
         if obj.group_id is not None and obj.group_id not in scope.group_ids:
             _refuse(_l("Эта группа вам недоступна."))
+
+
+def _guard_transfer(scope: Scope, obj: Transfer, is_new: bool, is_deleted: bool) -> None:
+    """A transfer is issued by its sending organisation and then changed by either side
+    (accepted, cancelled); who it is about, between whom and what it carries never change."""
+    if scope.learner_ids is not None or is_deleted:
+        _refuse(_l("Нет прав на изменение данных этой организации."))
+    if is_new:
+        if obj.from_org_id not in scope.write_org_ids or obj.to_org_id == obj.from_org_id:
+            _refuse(_l("Нет прав на изменение данных этой организации."))
+        return
+    if obj.from_org_id not in scope.write_org_ids and obj.to_org_id not in scope.write_org_ids:
+        _refuse(_l("Нет прав на изменение данных этой организации."))
+    if set(_changed_columns(obj)) & {"from_org_id", "to_org_id", "learner_id", "snapshot", "from_org_name",
+                                      "learner_name"}:
+        _refuse(_l("Сведения, переданные с переводом, не изменяются."))
 
 
 def _guard_account(session: Session, scope: Scope, obj, is_new: bool) -> None:
