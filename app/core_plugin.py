@@ -226,3 +226,6 @@ def extra_views(host: PluginHost, appbuilder) -> None:
     from .views.imports import register_imports
 
     register_imports(appbuilder)  # Люди → «Загрузка из файлов» (issue 15)
+    from .views.exports import register_exports
+
+    register_exports(appbuilder)  # «Выгрузить XLSX / CSV» on the lists (the import's columns)

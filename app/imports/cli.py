@@ -1,4 +1,5 @@
-"""``flask --app app import learners FILE --org ORG --user USERNAME [--dry-run]``."""
+"""``flask --app app import KIND FILE --org ORG --user USERNAME [--dry-run]``, KIND one of
+``groups``, ``staff``, ``learners``, ``load`` (``app.imports.KINDS``)."""
 from __future__ import annotations
 
 import sys
@@ -24,28 +25,21 @@ def level_of(session, account, org_id: int) -> int:
 
 @click.group("import")
 def import_group():
-    """Загрузка из файлов XLSX и CSV: обучающиеся с законными представителями."""
+    """Загрузка из файлов XLSX и CSV: классы и группы, сотрудники, обучающиеся с законными
+    представителями, учебная нагрузка."""
 
 
-@import_group.command("learners")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--org", required=True, help="Организация: номер (id) или краткое название.")
-@click.option("--user", "username", required=True, help="От чьего имени: его права и его запись в журнале изменений.")
-@click.option("--dry-run", is_flag=True, help="Только проверить файл и показать, что будет сделано.")
-@with_appcontext
-def import_learners_command(file: Path, org: str, username: str, dry_run: bool):
-    """Загрузить обучающихся и их законных представителей из FILE (XLSX или CSV).
-
-    Всё или ничего: при любой ошибке ничего не записывается, ошибки выводятся по одной
-    в строке с номером строки файла; код выхода 0 — только если загружено всё."""
+def run_import(kind: str, file: Path, org: str, username: str, dry_run: bool, slips: Path | None = None) -> None:
+    """Check FILE as an import of ``kind`` and, unless ``dry_run``, write it all or nothing."""
     from sqlalchemy import or_, select
 
     from ..extensions import db
     from ..models import Account, Organisation
     from ..scoping import acting_as, resolve_scope
-    from . import learners as svc
+    from . import KINDS
     from .reading import ImportFileError, read_table
 
+    svc = KINDS[kind]
     host = current_app.extensions["ejournal"]
     session = db.session
     account = session.scalar(select(Account).where(Account.username == username))
@@ -58,13 +52,15 @@ def import_learners_command(file: Path, org: str, username: str, dry_run: bool):
     if level_of(session, account, organisation.id) < 2:
         raise click.ClickException(
             f"Пользователю «{username}» загрузка из файлов в «{organisation.short_name}» не разрешена.")
+    pdf = None
     with current_app.test_request_context(), acting_as(resolve_scope(session, account, host)):
         try:
             rows = read_table(file.name, file.read_bytes())
         except ImportFileError as exc:
             raise click.ClickException(str(exc)) from None
         total = max(len(rows) - 1, 0)
-        with click.progressbar(length=total * 2 if not dry_run else total, label="Загрузка обучающихся",
+        with click.progressbar(length=total * 2 if not dry_run else total,
+                               label=getattr(svc, "PROGRESS", "Загрузка"),
                                file=sys.stderr, show_percent=True, show_eta=False) as bar:
             plan = svc.parse_rows(session, organisation.id, rows, progress=bar.update)
             if plan.errors:
@@ -72,6 +68,11 @@ def import_learners_command(file: Path, org: str, username: str, dry_run: bool):
             elif not dry_run:
                 try:
                     svc.apply(session, organisation.id, plan, account.id, progress=bar.update)
+                    issued = getattr(plan, "slips", None)
+                    if issued is not None and issued.slips and slips is not None:
+                        from ..views.issue_logins import slips_pdf
+
+                        pdf = slips_pdf(issued, "Логины и пароли для входа в электронный журнал", organisation.name)
                     session.commit()
                 except Exception:
                     session.rollback()
@@ -81,11 +82,45 @@ def import_learners_command(file: Path, org: str, username: str, dry_run: bool):
             click.echo(str(error))
         if plan.errors:
             raise click.ClickException(f"Ничего не загружено: ошибок {len(plan.errors)}.")
-        summary = (f"обучающихся новых {counts['create']}, обновлённых {counts['update']}, без изменений "
-                   f"{counts['same']}; представителей новых {counts['guardians_create']}, обновлённых "
-                   f"{counts['guardians_update']}; связей {counts['links_create']}; приказов о зачислении "
-                   f"{counts['orders']}.")
-        if dry_run:
-            click.echo(f"Проверка без записи: ошибок нет. Будет: {summary}")
-        else:
-            click.echo(f"Загружено в «{organisation.short_name}»: {summary}")
+        summary = svc.summary(counts)
+    if dry_run:
+        click.echo(f"Проверка без записи: ошибок нет. Будет: {summary}")
+        return
+    click.echo(f"Загружено в «{organisation.short_name}»: {summary}")
+    if pdf is not None:
+        slips.write_bytes(pdf)
+        click.echo(f"Листки с логинами и одноразовыми паролями: {slips}")
+    elif counts.get("logins"):
+        click.echo("Пароли выданных логинов нигде не показываются (для листков укажите --slips ФАЙЛ.pdf): "
+                   "распечатайте листки на странице «Люди → Выдача логинов» — пароли будут выданы заново.")
+
+
+def _command(kind: str, module):
+    def command(file: Path, org: str, username: str, dry_run: bool, slips: Path | None = None):
+        run_import(kind, file, org, username, dry_run, slips)
+
+    command.__doc__ = (f"Загрузить «{module.TITLE}» из FILE (XLSX или CSV); столбцы: "
+                       + ", ".join(f"«{c}»" for c in module.COLUMNS) + ".\n\n"
+                       "Всё или ничего: при любой ошибке ничего не записывается, ошибки выводятся по одной "
+                       "в строке с номером строки файла; код выхода 0 — только если загружено всё.")
+    command = with_appcontext(command)
+    if kind == "staff":
+        command = click.option("--slips", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                               help="Куда записать PDF с листками логинов и одноразовых паролей.")(command)
+    command = click.option("--dry-run", is_flag=True, help="Только проверить файл и показать, что будет сделано.")(
+        command)
+    command = click.option("--user", "username", required=True,
+                           help="От чьего имени: его права и его запись в журнале изменений.")(command)
+    command = click.option("--org", required=True, help="Организация: номер (id) или краткое название.")(command)
+    command = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))(command)
+    return import_group.command(kind)(command)
+
+
+def _register() -> None:
+    from . import KINDS
+
+    for kind, module in KINDS.items():
+        globals()[f"import_{kind}_command"] = _command(kind, module)
+
+
+_register()

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from .. import clock
 from ..models import AcademicYear, Guardian, GuardianLink, Learner, LearnerGroup
 from ..models.movement import ENROL, MovementOrder
+from .people import EMAIL_RE, GENDERS, digits_of, name_key, phone_key, snils_format, snils_ok
 from .reading import RowError, cell, match_header, norm, parse_date, read_table
 
 KIND = "learners"
@@ -53,44 +54,14 @@ SYNONYMS = {
 }
 BATCH = 500
 
-_GENDERS = {"м": "М", "муж": "М", "мужской": "М", "m": "М", "ж": "Ж", "жен": "Ж", "женский": "Ж", "f": "Ж"}
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_GENDERS = GENDERS
+_EMAIL_RE = EMAIL_RE
 
 
-# --------------------------------------------------------------------------
-# Checks of single cells
-# --------------------------------------------------------------------------
-def snils_ok(digits: str) -> bool:
-    """The control number of a СНИЛС (checked for numbers above 001-001-998)."""
-    if len(digits) != 11 or not digits.isdigit():
-        return False
-    if int(digits[:9]) <= 1001998:
-        return True
-    total = sum(int(d) * (9 - i) for i, d in enumerate(digits[:9]))
-    if total < 100:
-        control = total
-    elif total in (100, 101):
-        control = 0
-    else:
-        control = total % 101
-        control = 0 if control == 100 else control
-    return control == int(digits[9:])
-
-
-def snils_format(digits: str) -> str:
-    return f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
-
-
-def _digits(text: str | None) -> str:
-    return "".join(ch for ch in (text or "") if ch.isdigit())
-
-
-def _phone_key(phone: str | None) -> str:
-    return _digits(phone)[-10:]
-
-
-def _name_key(*parts) -> str:
-    return " ".join(norm(p) for p in parts if p)
+# Checks of single cells: shared with the other imports of people (``app.imports.people``).
+_digits = digits_of
+_phone_key = phone_key
+_name_key = name_key
 
 
 # --------------------------------------------------------------------------
@@ -543,3 +514,39 @@ def apply(session, org_id: int, plan: Plan, account_id: int | None = None,
     if progress is not None:
         progress(len(plan.learners) % BATCH)
     return counts
+
+
+# --------------------------------------------------------------------------
+# What the page and the command say
+# --------------------------------------------------------------------------
+HELP = _l("Даты — ДД.ММ.ГГГГ; пол — «М» или «Ж»; класс (группа) — как он назван в журнале; СНИЛС проверяется по "
+          "контрольному числу. Повторная загрузка обновляет записи, а не дублирует их: обучающийся находится по "
+          "СНИЛС, а без него — по ФИО и дате рождения; законный представитель — по ФИО и телефону или ФИО и "
+          "e-mail. Для нового обучающегося с датой зачисления в книгу движения вносится приказ о зачислении (без "
+          "номера — с номером по порядку).")
+PREVIEW = "imports/_preview_learners.html"
+PROGRESS = "Загрузка обучающихся"
+
+
+def summary(counts: dict[str, int]) -> str:
+    """What the file does, as the command line says it."""
+    return (f"обучающихся новых {counts['create']}, обновлённых {counts['update']}, без изменений "
+            f"{counts['same']}; представителей новых {counts['guardians_create']}, обновлённых "
+            f"{counts['guardians_update']}; связей {counts['links_create']}; приказов о зачислении "
+            f"{counts['orders']}.")
+
+
+def preview_summary(counts: dict[str, int]) -> str:
+    return str(_l("Ошибок нет. Будет: обучающихся новых %(create)s, обновлённых %(update)s, без изменений %(same)s; "
+                  "законных представителей новых %(gc)s, обновлённых %(gu)s; новых связей с представителями "
+                  "%(links)s; приказов о зачислении %(orders)s.",
+                  create=counts["create"], update=counts["update"], same=counts["same"],
+                  gc=counts["guardians_create"], gu=counts["guardians_update"], links=counts["links_create"],
+                  orders=counts["orders"]))
+
+
+def done_summary(counts: dict[str, int]) -> str:
+    return str(_l("Загружено: обучающихся новых %(create)s, обновлённых %(update)s, без изменений %(same)s; "
+                  "законных представителей новых %(guardians)s; приказов о зачислении %(orders)s.",
+                  create=counts["create"], update=counts["update"], same=counts["same"],
+                  guardians=counts["guardians_create"], orders=counts["orders"]))

@@ -49,7 +49,8 @@ def cell(value) -> str:
         return f"{value:%d.%m.%Y}"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).replace("\u00a0", " ").strip()
+    text = str(value).replace("\u00a0", " ").strip()
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text  # an export's inert «'=…»
 
 
 def read_table(filename: str, data: bytes) -> list[tuple[int, list]]:
@@ -133,3 +134,65 @@ def parse_date(raw: str) -> tuple[dt.date | None, str | None]:
         return dt.date(year, month, day), None
     except ValueError:
         return None, str(_l("%(value)s — такой даты нет", value=raw))
+
+
+def begin(rows: list[tuple[int, list]], columns: tuple[str, ...], synonyms: dict[str, str],
+          required: tuple[str, ...], errors: list) -> tuple[int, dict[str, int], list[tuple[int, list]]] | None:
+    """The header of a table: (its row number, column → index, the rows under it), or None
+    with the errors added (an empty file, a required column missing)."""
+    while rows and not any(cell(c) for c in rows[0][1]):
+        rows = rows[1:]
+    if not rows:
+        errors.append(RowError(1, columns[0], str(_l("файл пуст"))))
+        return None
+    header_row, header = rows[0]
+    found = match_header(header, columns, synonyms)
+    for name in required:
+        if name not in found:
+            errors.append(RowError(header_row, name, str(_l("в заголовке нет такого столбца"))))
+    if errors:
+        return None
+    return header_row, found, rows[1:]
+
+
+def values_of(cells: list, columns: dict[str, int]) -> dict[str, str]:
+    return {name: cell(cells[i]) if i < len(cells) else "" for name, i in columns.items()}
+
+
+def template_csv(columns: tuple[str, ...]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(columns)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx(columns: tuple[str, ...], title: str, text_columns: tuple[str, ...] = ()) -> bytes:
+    """An empty table with the bold header; ``text_columns`` kept as text (dates, СНИЛС,
+    phones: a spreadsheet must not turn «01.09.2026» or «001-…» into something else)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(list(columns))
+    for index, name in enumerate(columns, start=1):
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = max(14, len(name) + 2)
+        if name in text_columns:
+            for row in range(2, 1002):
+                sheet[f"{letter}{row}"].number_format = "@"
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def number(raw: str) -> float | None:
+    """«1,5», «2.25», «3» → a number; None when it is not one."""
+    text = raw.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and value not in (float("inf"), float("-inf")) else None

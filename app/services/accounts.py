@@ -283,7 +283,7 @@ def _email_for(session, person: Person, login: str) -> str:
 
 
 def _issue_one(session, person: Person, role_name: str, org_id: int, taken: set[str], existing: Account | None,
-               *, staff: bool, group: str = "") -> Slip:
+               *, staff: bool, group: str = "", extra_roles: tuple[str, ...] = ()) -> Slip:
     password = one_time_password(12 if staff else 10)
     if existing is not None:
         check_password(password, existing.username, staff=staff)
@@ -291,13 +291,14 @@ def _issue_one(session, person: Person, role_name: str, org_id: int, taken: set[
         existing.active = True
         return Slip(person.full_name, existing.username, password, role_name, group, reissued=True)
     sm = current_app.appbuilder.sm
-    role = sm.find_role(role_name)
-    if role is None:
-        raise RuleError("R11", _l("Роль «%(role)s» не найдена.", role=role_name))
+    roles = [sm.find_role(name) for name in (role_name, *extra_roles)]
+    if None in roles:
+        missing = (role_name, *extra_roles)[roles.index(None)]
+        raise RuleError("R11", _l("Роль «%(role)s» не найдена.", role=missing))
     login = unique_login(session, person, taken)
     check_password(password, login, staff=staff)
     account = Account(username=login, first_name=person.first_name, last_name=person.last_name,
-                      email=_email_for(session, person, login), active=True, roles=[role])
+                      email=_email_for(session, person, login), active=True, roles=roles)
     account.org_id, account.person_id = org_id, person.id
     _set_one_time_password(account, password)
     session.add(account)
@@ -375,6 +376,18 @@ def issue_for_staff(session, scope: Scope, role_names: set[str], staff_id: int, 
                                    group=person.position or ""))
     session.flush()  # committed by the caller with the slips built, as for a group
     return result
+
+
+def issue_staff_account(session, person: Staff, role_names, taken: set[str]) -> Slip:
+    """A new account of an employee with ``role_names``: a unique login and a one-time
+    password (must be changed at the first login), as «Выдача логинов» issues it. The
+    consent and the issuer's right to the roles are the caller's checks (``issue_for_staff``,
+    the import of staff). Not committed."""
+    role_names = list(role_names)
+    slip = _issue_one(session, person, role_names[0], person.org_id, taken, None, staff=True,
+                      group=person.position or "", extra_roles=tuple(role_names[1:]))
+    slip.role = ", ".join(role_names)
+    return slip
 
 
 # --- overdue (seed 004 3.3.2.4) -----------------------------------------------------

@@ -17,6 +17,7 @@ from ..scoping import current_scope
 from ..services.kinds import kinds_of, level_choices, level_label_of
 from ..services.lessons import check_lesson_record
 from .base import EjournalModelView, KindPagesMixin, ReadOnlyModelView, interface
+from .exports import LIST_TEMPLATE as EXPORT_LIST, list_args
 from .vocabulary import phrase, word
 
 
@@ -150,6 +151,7 @@ class LearnerGroupView(KindPagesMixin, EjournalModelView):
     row_formatters = {"level": level_label_of}  # «Средняя» for a preschool group
     description_columns = {"level": LazyString(level_hint)}
     base_order = ("level", "asc")
+    list_template, extra_args = EXPORT_LIST, list_args("groups")  # «Выгрузить XLSX / CSV»
 
     @staticmethod
     def kind_of_row(item):
@@ -173,6 +175,7 @@ class TeachingAssignmentView(EjournalModelView):
     list_columns = ["teacher", "subject", "group", "subgroup", "hours_per_week"]
     add_columns = edit_columns = show_columns = ["year", "teacher", "subject", "group", "subgroup", "hours_per_week"]
     search_columns = ["teacher", "subject", "group", "year"]
+    list_template, extra_args = EXPORT_LIST, list_args("load")
 
 
 class StaffView(EjournalModelView):
@@ -183,6 +186,7 @@ class StaffView(EjournalModelView):
     add_columns = edit_columns = show_columns = PERSON_COLUMNS + ["position", "hired_on"]
     search_columns = ["last_name", "first_name", "position"]
     base_order = ("last_name", "asc")
+    list_template, extra_args = EXPORT_LIST, list_args("staff")
 
 
 class LearnerView(KindPagesMixin, EjournalModelView):
@@ -193,6 +197,7 @@ class LearnerView(KindPagesMixin, EjournalModelView):
     add_columns = edit_columns = show_columns = PERSON_COLUMNS + ["group", "enrolled_on", "left_on"]
     search_columns = ["last_name", "first_name", "group", "left_on"]
     base_order = ("last_name", "asc")
+    list_template, extra_args = EXPORT_LIST, list_args("learners")
 
     @staticmethod
     def kind_of_row(item):
@@ -207,6 +212,7 @@ class GuardianView(EjournalModelView):
     add_columns = edit_columns = show_columns = PERSON_COLUMNS
     search_columns = ["last_name", "first_name", "phone"]
     base_order = ("last_name", "asc")
+    list_template, extra_args = EXPORT_LIST, list_args("guardians")  # the learners' file, with their guardians
 
 
 class GuardianLinkView(EjournalModelView):

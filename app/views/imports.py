@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import clock
 from ..exceptions import EjournalError
 from ..extensions import db
 from ..imports import KINDS, RESOURCE, storage
@@ -82,9 +83,10 @@ class ImportsView(BaseView):
         finally:
             db.session.rollback()  # a preview writes nothing
         upload = storage.save(kind, f.filename, data, current_user.id, org_id) if plan.ok else None
-        return self.render_template("imports/preview.html", module=module, kind=kind, plan=plan,
-                                    counts=plan.counts(), actions=ACTIONS, token=upload.token if upload else "",
-                                    filename=f.filename)
+        counts = plan.counts()
+        return self.render_template("imports/preview.html", module=module, kind=kind, plan=plan, counts=counts,
+                                    preview_summary=preview_summary(module, counts) if plan.ok else "",
+                                    actions=ACTIONS, token=upload.token if upload else "", filename=f.filename)
 
     @expose("/confirm", methods=["POST"])
     @has_access
@@ -103,17 +105,23 @@ class ImportsView(BaseView):
                         count=len(plan.errors)), "danger")
                 return redirect(url_for(".index"))
             counts = module.apply(session, upload.org_id, plan, current_user.id)
-            session.commit()
+            slips = getattr(plan, "slips", None)
+            pdf = _slips_pdf(slips) if slips is not None and slips.slips else None
+            session.commit()  # the new passwords only with their slips built (as «Выдача логинов»)
         except (EjournalError, ImportFileError) as exc:
             session.rollback()
             flash(_("Ничего не загружено: %(reason)s", reason=str(exc)), "danger")
             return redirect(url_for(".index"))
+        except Exception:
+            session.rollback()
+            raise
         finally:
             storage.delete(upload)
-        flash(_("Загружено: обучающихся новых %(create)s, обновлённых %(update)s, без изменений %(same)s; "
-                "законных представителей новых %(guardians)s; приказов о зачислении %(orders)s.",
-                create=counts["create"], update=counts["update"], same=counts["same"],
-                guardians=counts["guardians_create"], orders=counts["orders"]), "success")
+        flash(done_summary(module, counts), "success")
+        if pdf is not None:
+            from .issue_logins import _pdf_response
+
+            return _pdf_response(pdf, f"logins-{clock.today():%Y%m%d}.pdf")
         return redirect(url_for(".index"))
 
     @expose("/cancel", methods=["POST"])
@@ -124,6 +132,25 @@ class ImportsView(BaseView):
             storage.delete(upload)
         flash(_("Загрузка отменена: файл удалён."), "info")
         return redirect(url_for(".index"))
+
+
+def preview_summary(module, counts) -> str:
+    """«Ошибок нет. Будет: …»: the kind's own sentence."""
+    own = getattr(module, "preview_summary", None)
+    return own(counts) if own else _("Ошибок нет. Будет: %(summary)s", summary=module.summary(counts))
+
+
+def done_summary(module, counts) -> str:
+    own = getattr(module, "done_summary", None)
+    return own(counts) if own else _("Загружено: %(summary)s", summary=module.summary(counts))
+
+
+def _slips_pdf(result) -> bytes:
+    """The slips of the accounts an import issued, as «Выдача логинов» prints them."""
+    from .issue_logins import slips_pdf
+
+    org = current_user.organisation
+    return slips_pdf(result, _("Логины и пароли для входа в электронный журнал"), org.name if org else "")
 
 
 def register_imports(appbuilder) -> None:
