@@ -59,12 +59,31 @@ PERMANENT_SESSION_LIFETIME = timedelta(
 )
 REMEMBER_COOKIE_DURATION = timedelta(days=0)
 
-# Login throttling (FAB's Flask-Limiter). Several worker processes share the
-# counters only through Redis: set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379.
-AUTH_RATE_LIMITED = True
+# Login throttling (app/throttle.py): wrong passwords are counted per account (a browser
+# that has logged in to it keeps its own allowance: a device cookie of
+# LOGIN_DEVICE_COOKIE_DAYS), past the allowance every further try waits
+# LOGIN_DELAY_SECONDS, doubled with every failure up to LOGIN_DELAY_MAX_MINUTES; per
+# address only failures count, at a level no classroom reaches. Successful logins never
+# count. Worker processes share the counters in Redis: LOGIN_THROTTLE_STORAGE_URI, else
+# REDIS_URL; without either, each process counts for itself.
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "100"))
+LOGIN_FAILURES_WINDOW_MINUTES = float(os.environ.get("LOGIN_FAILURES_WINDOW_MINUTES", "15"))
+LOGIN_DELAY_SECONDS = float(os.environ.get("LOGIN_DELAY_SECONDS", "60"))
+LOGIN_DELAY_MAX_MINUTES = float(os.environ.get("LOGIN_DELAY_MAX_MINUTES", "15"))
+LOGIN_DEVICE_COOKIE_DAYS = int(os.environ.get("LOGIN_DEVICE_COOKIE_DAYS", "365"))
+LOGIN_THROTTLE_STORAGE_URI = os.environ.get("LOGIN_THROTTLE_STORAGE_URI", "")
+# FAB's own limiter (Flask-Limiter) counted every login POST of an address, successful
+# ones too (10 per 20 s refused a class): off for the login, ours counts instead.
+AUTH_RATE_LIMITED = _bool("AUTH_RATE_LIMITED", False)
 RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
 AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 20 second")
 RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+
+# Logs on stderr (app/logs.py): JSON lines for a collector, one object a line with the
+# request id, user, organisation; "text" for a developer's terminal (FLASK_DEBUG).
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if _bool("FLASK_DEBUG", False) else "json")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
 # Language: Russian is the default and complete UI language.
 BABEL_DEFAULT_LOCALE = os.environ.get("EJOURNAL_LOCALE", "ru")
@@ -81,7 +100,12 @@ FAB_API_SWAGGER_UI = True
 AUTH_ROLE_ADMIN = "Admin"
 AUTH_ROLE_PUBLIC = "Public"
 AUTH_USER_REGISTRATION = False
-WTF_CSRF_ENABLED = True
+WTF_CSRF_ENABLED = True  # every write, the REST API's too: form field csrf_token or header X-CSRFToken (app/csrf.py)
+# Creating forms carry a one-time token (app/idempotency.py): the same form sent again within
+# IDEMPOTENCY_TTL_MINUTES creates nothing more. The tokens are kept in Redis
+# (IDEMPOTENCY_STORAGE_URI, else REDIS_URL), shared by the workers; without it, in the process.
+IDEMPOTENCY_TTL_MINUTES = int(os.environ.get("IDEMPOTENCY_TTL_MINUTES", "60"))
+IDEMPOTENCY_STORAGE_URI = os.environ.get("IDEMPOTENCY_STORAGE_URI", "")
 
 # Homework files: kept in the instance folder unless UPLOAD_DIR says otherwise.
 UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")

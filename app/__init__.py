@@ -26,6 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(default_config)
     if test_config:
         app.config.update(test_config)
+    configure_logging(app)  # first: its hooks run before every other hook (and its access line after)
+    from .bad_input import init_bad_input
+
+    init_bad_input(app)  # its hooks refuse bad input before the others read it (app/bad_input.py)
     configure_plugins(app)
     configure_database(app)
     with app.app_context():
@@ -35,6 +39,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_cli(app)
     configure_http(app)
     return app
+
+
+def configure_logging(app: Flask) -> None:
+    from .logs import init_logging
+
+    init_logging(app)
 
 
 def configure_plugins(app: Flask) -> None:
@@ -77,7 +87,12 @@ def configure_appbuilder(app: Flask) -> None:
     appbuilder = AppBuilder(security_manager_class=EjournalSecurityManager, indexview=HomeView,
                             base_template="appbuilder/baselayout.html")
     appbuilder.init_app(app, db.session)
-    CSRFProtect(app)
+    from .csrf import init_csrf
+
+    init_csrf(app, CSRFProtect(app))  # the REST API too, which FAB exempts (app/csrf.py)
+    from .idempotency import init_idempotency
+
+    init_idempotency(app)  # {{ idempotency_field() }} of the creating forms
 
 
 def configure_views(app: Flask) -> None:

@@ -225,9 +225,10 @@ def archive_verify_command(org, year):
 
 def register_commands(app) -> None:
     from .cli_backup import backup_command, restore_command
-    from .cli_organisations import authority_group, org_group
+    from .cli_organisations import authority_group, org_group, sysadmin_group
     from .imports.cli import import_group
 
     for command in (init_command, demo_command, demo_credentials_command, demo_banner_command, report_group,
-                    archive_group, import_group, authority_group, org_group, backup_command, restore_command):
+                    archive_group, import_group, authority_group, org_group, sysadmin_group, backup_command,
+                    restore_command):
         app.cli.add_command(command)

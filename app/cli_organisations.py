@@ -92,3 +92,47 @@ def org_create_command(authority_name, full_name, short_name, plugins, time_zone
     click.echo(f"Логин: {slip.login}")
     click.echo(f"Одноразовый пароль: {slip.password}")
     click.echo("Пароль показан один раз: передайте его администратору; при первом входе его нужно сменить.")
+
+
+@click.group("sysadmin")
+def sysadmin_group():
+    """Администраторы системы (роль Admin): заводят органы управления и организации."""
+
+
+@sysadmin_group.command("create")
+@click.option("--username", required=True, help="Логин.")
+@click.option("--name", "full_name", required=True, help="ФИО: «Фамилия Имя [Отчество]».")
+@click.option("--email", required=True, help="Адрес электронной почты (единственный в системе).")
+@with_appcontext
+def sysadmin_create_command(username, full_name, email):
+    """Завести администратора системы с одноразовым паролем (сменить при первом входе).
+
+    Он видит все органы управления и организации, но ничьих журналов не ведёт; первого
+    администратора организации назначает `flask --app app org create --admin`."""
+    from sqlalchemy import func, or_, select
+
+    from .extensions import db
+    from .models import Account
+    from .roles import SYSTEM_ADMIN
+    from .scoping import acting_as
+    from .services.accounts import _set_one_time_password
+    from .services.passwords import one_time_password
+
+    session = db.session
+    parts = full_name.split()
+    if len(parts) < 2:
+        raise click.ClickException("Укажите фамилию и имя: «Фамилия Имя [Отчество]».")
+    username, email = username.strip(), email.strip()
+    with acting_as(None):
+        if session.scalar(select(func.count()).select_from(Account).where(
+                or_(Account.username == username, Account.email == email))):
+            raise click.ClickException(f"Логин «{username}» или адрес {email} уже заняты.")
+        role = current_app.appbuilder.sm.find_role(SYSTEM_ADMIN)
+        account = Account(username=username, last_name=parts[0], first_name=" ".join(parts[1:]), email=email,
+                          active=True, roles=[role])
+        password = one_time_password(12)
+        _set_one_time_password(account, password)
+        session.add(account)
+        session.commit()
+    click.echo(f"Администратор системы: {full_name}\nЛогин: {username}\nОдноразовый пароль: {password}\n"
+               "Пароль показан один раз; при первом входе его нужно сменить.")

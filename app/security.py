@@ -28,7 +28,7 @@ from .registry import NONE, READ, WRITE
 from .roles import SYSTEM_ADMIN
 from .scoping import resolve_scope
 from .views.accounts import AccountView
-from .views.base import interface
+from .views.base import SafeActionsMixin, interface
 from .views.passwords import EjournalAuthDBView
 
 LEVELS = {NONE: 0, READ: 1, WRITE: 2}
@@ -141,7 +141,7 @@ def _roles_by_name(session, names):
     return session.scalars(select(sm.role_model).where(sm.role_model.name.in_(names))).all()
 
 
-class RoleView(RoleModelView):
+class RoleView(SafeActionsMixin, RoleModelView):
     """FAB's global role editor (system administrator only), under FAB's permission name."""
 
     class_permission_name = "RoleModelView"
@@ -159,6 +159,19 @@ class EjournalSecurityManager(SecurityManager):
         # like every other page's.
         self.userdbmodelview.datamodel = interface(self.user_model)
         self.rolemodelview.datamodel = interface(self.role_model)
+
+    # A wrong password and an unknown name must take the same time (app/throttle.py):
+    # neither writes to the database before the answer. The wrong password's count
+    # («Неудачных входов») is written once the answer has gone (``views.passwords``).
+    def update_user_auth_stat(self, user, success=True):
+        if success:
+            return super().update_user_auth_stat(user, success)
+        g.ejournal_failed_login = user.id
+        self.on_user_login_failed(user)
+        return None
+
+    def noop_user_update(self, user) -> None:
+        """FAB's balancing write for an unknown name: nothing is written for either."""
 
     # --- the scope and rights of the request ------------------------------
     def _request_rights(self):

@@ -167,7 +167,7 @@ def login(client):
     """``login("teacher1")`` signs the test client in as that user."""
 
     def _login(username: str, password: str = PASSWORD):
-        client.get("/logout/")
+        client.post("/logout/")
         response = client.post("/login/", data={"username": username, "password": password})
         # A refused login renders the form again (200); a signed-in user is sent on.
         assert response.status_code == 302 and not response.headers["Location"].endswith("/login/"), \
@@ -175,6 +175,22 @@ def login(client):
         return response
 
     return _login
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """The CSRF token a page of ``path`` gives the signed-in browser (its ``<meta name="csrf-token">``).
+    The suite runs with ``WTF_CSRF_ENABLED`` off; a test that turns it on sends this token as the
+    form field ``csrf_token`` or the header ``X-CSRFToken`` (``csrf_headers``)."""
+    import re
+
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
+
+
+def csrf_headers(client) -> dict:
+    return {"X-CSRFToken": csrf_token(client)}
 
 
 @contextlib.contextmanager

@@ -98,6 +98,7 @@ def test_examiner_fills_the_sheet_the_manager_closes_and_prints_it(app, world, s
     assert not ENGLISH_RE.findall(text), ENGLISH_RE.findall(text)
     assert page.locator("text=Закрыть ведомость").count() == 0  # closing is the учебная часть's
     page.goto(f"{server}/logout/")
+    page.click("#logout-confirm button")  # «Выход» is a POST
     # The Менеджер учебной части closes it.
     sign_in(page, server, "manager2")
     page.goto(f"{server}/college/session/sheet/{sheet_id}")

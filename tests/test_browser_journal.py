@@ -52,6 +52,7 @@ def test_teacher_fills_the_grid_by_keyboard(app, world, server, page):  # noqa: 
     assert absences == [(world.org1_sibling, "ОТ")]
 
     page.goto(f"{server}/logout/")
+    page.click("#logout-confirm button")  # «Выход» is a POST
     sign_in(page, server, "parent1")
     page.goto(f"{server}/diary/")
     row = page.locator("tr", has_text="Деление дробей")

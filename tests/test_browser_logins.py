@@ -63,6 +63,7 @@ def test_class_teacher_issues_logins_and_a_learner_changes_the_password(app, wor
     password = match.group(1)
 
     page.goto(f"{server}/logout/")
+    page.click("#logout-confirm button")  # «Выход» is a POST
     sign_in(page, server, login, password)
     assert "/password/change" in page.url
     assert "одноразовым паролем" in page.inner_text("body")

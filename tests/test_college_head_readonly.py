@@ -18,7 +18,7 @@ HEAD = "Заведующий учебной частью"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 FAB_WRITE_PAGES = {"add", "edit", "delete", "action", "action_post", "api_create", "api_update", "api_delete"}
 # Routes every signed-in user has for himself: they write nothing of the organisation.
-OWN = {"AuthDBView.login", "EjournalAuthDBView.login", "AuthDBView.logout", "PasswordChangeView", "ChangeOwnPassword", "ResetMyPasswordView",
+OWN = {"AuthDBView.login", "EjournalAuthDBView.login", "AuthDBView.logout", "EjournalAuthDBView.logout", "PasswordChangeView", "ChangeOwnPassword", "ResetMyPasswordView",
        "UserInfoEditView", "LocaleView", "static", "appbuilder", "SessionView"}
 # The main pages the head must open.
 PAGES = ["/", "/movement/", "/movement/learner/{org2_child}", "/movement-overdue/", "/year-closing/", "/reports/",

@@ -158,7 +158,7 @@ def test_the_page_the_students_link_and_the_printed_timetable(app, client, login
     pdf = client.get(f"/reports/college.session_timetable/?run=1&format=pdf&group={world.org2_group}"
                      f"&period={college['session']}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    client.get("/logout/")
+    client.post("/logout/")
     # The student: a link on the home page, the page read-only, no journal menu entry.
     if not SESSION[0] - dt.timedelta(days=31) <= TODAY <= SESSION[1]:
         with app.app_context(), acting_as(None):
@@ -177,7 +177,7 @@ def test_the_page_the_students_link_and_the_printed_timetable(app, client, login
         assert client.post("/college/session-timetable/consultation", data={
             "group": world.org2_group, "session": college["session"], "sheet": sheet_id,
             "date": EXAM_DAY.isoformat(), "starts": "07:00", "ends": "08:00"}).status_code in (302, 403)
-        client.get("/logout/")
+        client.post("/logout/")
     with app.app_context(), acting_as(None):
         assert db.session.scalar(select(func.count()).select_from(Consultation)) == 1
     # Another group's student sees neither the link nor 5А's timetable.

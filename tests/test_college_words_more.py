@@ -46,7 +46,7 @@ def test_the_journal_menu_entry_is_the_kinds_journal(app, client, login, world):
     login("admin2")
     menu = _menu(client)
     assert "Журнал учебной группы" in menu and "Классный журнал" not in menu
-    client.get("/logout/")
+    client.post("/logout/")
     login("admin1")
     assert "Классный журнал" in _menu(client)
 
@@ -56,7 +56,7 @@ def test_the_subgroups_page_splits_study_groups_in_a_college(app, client, login,
     assert "Деление учебных групп на подгруппы" in _menu(client)
     page = _get(client, "/subgroups/")
     assert "Деление учебных групп на подгруппы" in page and "Деление классов" not in page
-    client.get("/logout/")
+    client.post("/logout/")
     login("admin1")
     assert "Деление классов на подгруппы" in _menu(client)
     assert "Деление классов на подгруппы" in _get(client, "/subgroups/")
@@ -88,7 +88,7 @@ def test_a_timetable_conflict_speaks_the_kinds_words(app, client, login, world):
     assert "Преподаватель Учителева А. П. уже ведёт пару в 5А во вторник, 3-я пара" in teacher
     assert "У 5А уже есть пара во вторник, 3-я пара" in group
     assert "урок" not in teacher + group, re.findall(r".{60}урок.{40}", teacher + group)
-    client.get("/logout/")
+    client.post("/logout/")
     login("admin1")
     teacher, group = _refusals(client, world, "org1")
     assert "Учитель Учителева А. П. уже ведёт урок в 5А во вторник, 3-й урок" in teacher
@@ -100,7 +100,7 @@ def test_a_wrong_lesson_number_names_the_kinds_lesson(app, client, login, world)
     page = _text(client.post("/timetable/entry", data=_entry(world, "org2", number="12"),
                              follow_redirects=True).get_data(as_text=True))
     assert "Номер пары — от 1 до 10" in page
-    client.get("/logout/")
+    client.post("/logout/")
     login("admin1")
     page = _text(client.post("/timetable/entry", data=_entry(world, "org1", number="12"),
                              follow_redirects=True).get_data(as_text=True))
@@ -138,7 +138,7 @@ def test_the_mail_sections_use_the_organisations_words(app, client, login, world
     sections = _sections(client)
     assert {"Куратор", "Преподаватели", "Студенты"} <= set(sections), sections
     assert not {"Классные руководители", "Учителя", "Обучающиеся"} & set(sections)
-    client.get("/logout/")
+    client.post("/logout/")
     login("admin1")
     assert {"Классные руководители", "Учителя", "Обучающиеся"} <= set(_sections(client))
 
@@ -149,7 +149,7 @@ def test_the_shared_column_labels_speak_of_pairs_and_lecturers(app, client, logi
     assert "Замещающий преподаватель" in lesson and "Учитель" not in lesson
     attendance = _get(client, "/attendanceview/list/")
     assert "Пара" in attendance and "Урок" not in attendance
-    client.get("/logout/")
+    client.post("/logout/")
     login("admin1")
     assert "Замещающий учитель" in _get(client, f"/lessonview/show/{world.org1_lesson}")
     assert "Урок" in _get(client, "/attendanceview/list/")
@@ -197,7 +197,7 @@ def test_the_subgroups_and_unlock_pages_speak_the_kinds_words(app, client, login
     for page in (split, unlocks):
         assert not re.search(r"урок|класс|учител|обучающ", page, re.I), \
             re.findall(r".{40}(?:урок|класс|учител|обучающ).{40}", page, re.I)
-    client.get("/logout/")
+    client.post("/logout/")
     login("lecturer_org1")
     split = _get(client, f"/subgroups/?group={world.org1_group}&subject={world.org1_subject}")
     assert "классный руководитель и учитель предмета составляют подгруппы класса" in split
@@ -217,12 +217,12 @@ def test_the_consents_and_attendance_pages_name_the_kinds_learners_and_groups(ap
     login("admin2")
     consents = _body(client, "/consents/")
     assert "Если студент младше 14 лет" in consents and "сам студент" in consents and "обучающ" not in consents
-    client.get("/logout/")
+    client.post("/logout/")
     login("idle_org2")
     assert "Учебные группы, которые вы ведёте, не найдены." in _body(client, "/attendance-day/")
-    client.get("/logout/")
+    client.post("/logout/")
     login("admin1")
     assert "Если обучающийся младше 14 лет" in _body(client, "/consents/")
-    client.get("/logout/")
+    client.post("/logout/")
     login("idle_org1")
     assert "Классы и группы, которые вы ведёте, не найдены." in _body(client, "/attendance-day/")

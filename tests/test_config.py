@@ -56,6 +56,6 @@ def test_debugger_is_off_and_cookies_are_httponly(app):
 def test_logout_ends_the_session(client, login):
     login("admin1")
     assert client.get("/learnerview/list/").status_code == 200
-    client.get("/logout/")
+    client.post("/logout/")
     response = client.get("/learnerview/list/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -67,7 +67,7 @@ def test_the_mother_reads_the_educators_announcement_in_the_diary(app, client, l
     ids = _kindergarten(app, world)
     login("vospitatel1")
     client.post("/announcements/new", data=_form(audience="groups", groups=[ids["group"]]))
-    client.get("/logout/")
+    client.post("/logout/")
     login("mama1")
     page = client.get("/diary/").get_data(as_text=True)
     assert ("Утренник" in page, "В пятницу в 10:00" in page) == (True, True)
@@ -78,6 +78,6 @@ def test_the_educator_writes_to_the_mother_and_she_reads_it(app, client, login, 
     login("vospitatel1")
     client.post("/mail/new", data={"to": [ids["mother_account"]], "subject": "Прививка",
                                    "body": "Завтра в группе прививка от гриппа."})
-    client.get("/logout/")
+    client.post("/logout/")
     login("mama1")
     assert "Прививка" in client.get("/mail/").get_data(as_text=True)

@@ -121,7 +121,7 @@ def test_first_login_forces_change_and_reissue_kills_old_password(app, client, l
     again = _password_from_service(app, world, world.org1_sibling)
     assert again.login == slip.login and again.reissued and again.password != slip.password
     assert client.get("/").status_code == 302  # the session of the old password is over
-    client.get("/logout/")
+    client.post("/logout/")
     old = client.post("/login/", data={"username": slip.login, "password": "Лето2026море"}, follow_redirects=True)
     assert "Неверн" in old.get_data(as_text=True)  # the own password no longer opens the account
     assert client.get("/password/change").status_code == 302  # not signed in

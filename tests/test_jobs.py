@@ -334,7 +334,7 @@ def test_another_users_home_page_shows_no_notice_of_the_job(app, client, login, 
     _limit(app, world.org1, 1)
     login("deputy1")
     _job_id(client.get(CLASS_FILL + "?run=1&format=pdf"))
-    client.get("/logout/")
+    client.post("/logout/")
     login("director1")
     assert "Готово:" not in client.get("/").get_data(as_text=True)
 

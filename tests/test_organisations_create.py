@@ -171,7 +171,7 @@ def test_page_creates_organisation_for_the_system_administrator(app, client, log
         assert org.authority.name == "Департамент образования города В" and org.timezone == "Europe/Samara"
         account = db.session.scalar(select(Account).where(Account.username == login_name))
         assert account.org_id == org.id and account.must_change_password
-    client.get("/logout/")
+    client.post("/logout/")
     client.post("/login/", data={"username": login_name, "password": password})
     assert "/password/change" in client.get("/").headers["Location"]
 
@@ -221,3 +221,21 @@ def test_organisation_form_checks_the_inn_too(app, client, login, world):
     with app.app_context():
         org = db.session.get(Organisation, world.org3)
         assert (org.inn, org.ogrn, org.director) == (INN, OGRN, "Иванова Мария Петровна")
+
+
+def test_cli_creates_a_system_administrator_with_a_one_time_password(app, client, world):
+    runner = app.test_cli_runner()
+    args = ["sysadmin", "create", "--username", "root2", "--name", "Белов Игорь Петрович",
+            "--email", "belov@example.ru"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    password = re.search(r"Одноразовый пароль: (\S+)", result.output).group(1)
+    with app.app_context():
+        account = db.session.scalar(select(Account).where(Account.username == "root2"))
+        assert ([r.name for r in account.roles], account.org_id, account.must_change_password) == (
+            ["Admin"], None, True)
+    client.post("/login/", data={"username": "root2", "password": password})
+    home = client.get("/")
+    assert home.status_code == 302 and "/password/change" in home.headers["Location"]
+    again = runner.invoke(args=args)
+    assert (again.exit_code, "уже заняты" in again.output) == (1, True)

@@ -214,7 +214,7 @@ def test_the_groups_list_reads_the_age_groups_names_once(app, client, login, wor
 def test_the_group_attendance_entry_shows_only_where_preschool_groups_are_kept(client, login, world):
     seen = {}
     for username in ("admin1", "admin3"):  # a school with a preschool group; a school alone
-        client.get("/logout/")
+        client.post("/logout/")
         login(username)
         seen[username] = "Посещаемость группы" in client.get("/").get_data(as_text=True)
     assert seen == {"admin1": True, "admin3": False}

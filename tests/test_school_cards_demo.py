@@ -41,9 +41,9 @@ def test_demo_nurse_sees_the_cards_and_the_director_does_not(demo_app):
     client.post("/login/", data={"username": "s1-nurse", "password": PASSWORD})
     html = client.get("/medcards/").get_data(as_text=True)
     assert "Группа здоровья" in html and "карта не заполнена" not in html.split("<tbody>")[1].split("</tr>")[0]
-    client.get("/logout/")
+    client.post("/logout/")
     client.post("/login/", data={"username": "s1-psychologist", "password": PASSWORD})
     assert "многодетная семья" in client.get("/psychocards/?filled=1").get_data(as_text=True)
-    client.get("/logout/")
+    client.post("/logout/")
     client.post("/login/", data={"username": "s1-director", "password": PASSWORD})
     assert client.get("/medcards/").status_code in (302, 403)

@@ -11,7 +11,10 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Unless the app set up the process's logging itself (app/logs.py); and never silence
+# the loggers that exist already (the app's access log, in a process that also serves).
+if not current_app.extensions.get("ejournal_logs"):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -68,25 +68,44 @@ def add_homework(session, lesson: Lesson, text: str, due: str, learner_id: int |
     return homework
 
 
-def store_attachment(session, homework: Homework, storage, upload_dir: Path, max_bytes: int) -> HomeworkAttachment:
-    """Keep the file under a random name; refuse other types and larger files."""
-    filename = os.path.basename(storage.filename or "")
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension not in ALLOWED_EXTENSIONS:
-        raise RuleError("R7", _l("Файлы такого типа не принимаются: %(name)s. Допустимы: %(types)s.",
-                                 name=filename, types=", ".join(sorted(ALLOWED_EXTENSIONS))))
-    data = storage.stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise RuleError("R7", _l("Файл %(name)s больше %(mb)s МБ.", name=filename, mb=max_bytes // (1024 * 1024)))
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    stored = f"{uuid.uuid4().hex}.{extension}"
-    (upload_dir / stored).write_bytes(data)
-    attachment = HomeworkAttachment(org_id=homework.org_id, homework_id=homework.id, filename=filename,
-                                    stored_name=stored, content_type=storage.mimetype or "application/octet-stream",
-                                    size=len(data))
-    session.add(attachment)
-    session.flush()
-    return attachment
+def read_attachments(storages, max_bytes: int) -> list[tuple[str, str, str, bytes]]:
+    """The files of a form, each checked (type, size) and read before any is kept: one refused
+    file refuses them all and nothing is written. Gives (name, extension, content type, data)."""
+    files = []
+    for storage in storages:
+        filename = os.path.basename(storage.filename or "")
+        extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        if extension not in ALLOWED_EXTENSIONS:
+            raise RuleError("R7", _l("Файлы такого типа не принимаются: %(name)s. Допустимы: %(types)s.",
+                                     name=filename[:100], types=", ".join(sorted(ALLOWED_EXTENSIONS))))
+        data = storage.stream.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise RuleError("R7", _l("Файл %(name)s больше %(mb)s МБ.", name=filename[:100],
+                                     mb=max_bytes // (1024 * 1024)))
+        files.append((filename, extension, storage.mimetype or "application/octet-stream", data))
+    return files
+
+
+def store_attachments(session, homework: Homework, files, upload_dir: Path) -> list[HomeworkAttachment]:
+    """Keep the files read by ``read_attachments`` under random names; if one cannot be
+    written, the ones already written are removed."""
+    written, attachments = [], []
+    try:
+        for filename, extension, content_type, data in files:
+            upload_dir.mkdir(parents=True, exist_ok=True)
+            stored = f"{uuid.uuid4().hex}.{extension}"
+            (upload_dir / stored).write_bytes(data)
+            written.append(upload_dir / stored)
+            attachment = HomeworkAttachment(org_id=homework.org_id, homework_id=homework.id, filename=filename,
+                                            stored_name=stored, content_type=content_type, size=len(data))
+            session.add(attachment)
+            attachments.append(attachment)
+        session.flush()
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return attachments
 
 
 def assign_substitute(session, lesson: Lesson, substitute_id: int, reason: str, user_id: int):

@@ -1,21 +1,13 @@
-"""Passwords and logins: the complexity policy, one-time passwords, the R12
-expiry of staff passwords and the throttling of failed logins.
+"""Passwords and logins: the complexity policy, one-time passwords and the R12
+expiry of staff passwords.
 
-Rules only, no Flask request: the views call these.
-
-Throttling counts failed logins per account and per address in a window
-(15 minutes by default); past the limit every attempt is refused until the
-window ends, without even checking the password. The counters live in Redis
-when ``RATELIMIT_STORAGE_URI`` is ``redis://…`` (several worker processes share
-them), else in the process's memory. The address limit is higher than the
-account's: a whole computer class logs in from one school address.
+Rules only, no Flask request: the views call these. The throttling of failed
+logins is app/throttle.py's.
 """
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-import threading
-import time
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -95,102 +87,3 @@ def password_expired(changed_at: dt.datetime | None, max_age_days: int, now: dt.
     if changed_at is None or not max_age_days:
         return False
     return now - changed_at > dt.timedelta(days=int(max_age_days))
-
-
-# --- throttling ---------------------------------------------------------------
-
-class MemoryStore:
-    """Counters with an expiry, in this process (tests, a single worker)."""
-
-    def __init__(self):
-        self._data: dict[str, tuple[int, float]] = {}
-        self._lock = threading.Lock()
-
-    def _live(self, key: str) -> tuple[int, float] | None:
-        item = self._data.get(key)
-        if item is not None and item[1] <= time.time():
-            self._data.pop(key, None)
-            return None
-        return item
-
-    def incr(self, key: str, ttl: int) -> int:
-        with self._lock:
-            item = self._live(key)
-            count = (item[0] if item else 0) + 1
-            self._data[key] = (count, item[1] if item else time.time() + ttl)
-            return count
-
-    def get(self, key: str) -> int:
-        with self._lock:
-            item = self._live(key)
-            return item[0] if item else 0
-
-    def expire(self, key: str, ttl: int) -> None:
-        with self._lock:
-            item = self._live(key)
-            if item:
-                self._data[key] = (item[0], time.time() + ttl)
-
-    def delete(self, key: str) -> None:
-        with self._lock:
-            self._data.pop(key, None)
-
-
-class RedisStore:
-    """The same counters in Redis, shared by every worker process."""
-
-    def __init__(self, url: str, prefix: str = "ejournal:"):
-        import redis
-
-        self.client = redis.Redis.from_url(url, socket_timeout=2)
-        self.prefix = prefix
-
-    def incr(self, key: str, ttl: int) -> int:
-        key = self.prefix + key
-        count, left = self.client.pipeline().incr(key).ttl(key).execute()
-        if left is None or int(left) < 0:  # a new counter: its window starts now (works on Redis < 7 too)
-            self.client.expire(key, ttl)
-        return int(count)
-
-    def get(self, key: str) -> int:
-        value = self.client.get(self.prefix + key)
-        return int(value) if value else 0
-
-    def expire(self, key: str, ttl: int) -> None:
-        self.client.expire(self.prefix + key, ttl)
-
-    def delete(self, key: str) -> None:
-        self.client.delete(self.prefix + key)
-
-
-def make_store(uri: str | None):
-    if uri and uri.startswith(("redis://", "rediss://", "unix://")):
-        return RedisStore(uri)
-    return MemoryStore()
-
-
-class LoginThrottle:
-    """Failed logins per account and per address; ``blocked`` says whether to refuse."""
-
-    def __init__(self, store, account_limit: int = 5, address_limit: int = 20, window_minutes: int = 15):
-        self.store = store
-        self.account_limit = account_limit
-        self.address_limit = address_limit
-        self.window = window_minutes * 60
-
-    @staticmethod
-    def _keys(username: str, address: str | None) -> tuple[str, str]:
-        return f"login-fail:user:{(username or '').strip().lower()}", f"login-fail:addr:{address or '-'}"
-
-    def blocked(self, username: str, address: str | None) -> bool:
-        user_key, addr_key = self._keys(username, address)
-        return self.store.get(user_key) >= self.account_limit or self.store.get(addr_key) >= self.address_limit
-
-    def failed(self, username: str, address: str | None) -> None:
-        user_key, addr_key = self._keys(username, address)
-        for key, limit in ((user_key, self.account_limit), (addr_key, self.address_limit)):
-            if self.store.incr(key, self.window) >= limit:
-                self.store.expire(key, self.window)  # refused for a whole window from the last failure
-
-    def succeeded(self, username: str) -> None:
-        self.store.delete(self._keys(username, None)[0])

@@ -5,9 +5,27 @@
    data-autosubmit="pair"   … whose value «group:subject» fills the form's fields first;
    data-confirm="text"      a form (on submit) or a button or link (on click) that asks first;
    data-print               a button that prints the page;
-   data-check-all="css"     a checkbox that ticks or clears every box the selector finds. */
+   data-check-all="css"     a checkbox that ticks or clears every box the selector finds.
+   Every same-origin fetch that writes (POST, PUT, PATCH, DELETE) carries the page's CSRF
+   token (<meta name="csrf-token">) as the header X-CSRFToken: the server refuses a write
+   without it, the REST API's too (app/csrf.py). */
 (function () {
   "use strict";
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta && window.fetch) {
+    var plainFetch = window.fetch.bind(window);
+    window.fetch = function (resource, init) {
+      init = init || {};
+      var method = (init.method || (resource && resource.method) || "GET").toUpperCase();
+      var url = new URL(typeof resource === "string" ? resource : resource.url, window.location.href);
+      if (["POST", "PUT", "PATCH", "DELETE"].indexOf(method) !== -1 && url.origin === window.location.origin) {
+        var headers = new Headers(init.headers || (resource && resource.headers) || {});
+        if (!headers.has("X-CSRFToken")) { headers.set("X-CSRFToken", meta.getAttribute("content")); }
+        init = Object.assign({}, init, {headers: headers});
+      }
+      return plainFetch(resource, init);
+    };
+  }
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el.hasAttribute("data-check-all")) {

@@ -13,6 +13,7 @@ from flask_login import current_user
 from .. import clock
 from ..exceptions import RuleError, ScopeError
 from ..extensions import db
+from ..idempotency import once
 from ..registry import READ, WRITE
 from ..services import announcements as board
 
@@ -66,6 +67,7 @@ class AnnouncementsView(BaseView):
 
     @expose("/new", methods=["GET", "POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def create(self):
         if not board.may_post(db.session, current_user):
             flash(_("Объявления: публиковать могут администрация, секретарь, психолог и классные руководители "

@@ -9,13 +9,17 @@ import contextlib
 
 from flask import abort, flash, has_request_context, redirect, request
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
+from flask_appbuilder.api import BaseApi
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
+from wtforms import HiddenField
 
 from ..exceptions import EjournalError, RuleError, ScopeError
 from ..extensions import db
+from ..idempotency import FIELD as IDEMPOTENCY_FIELD
+from ..idempotency import new_token, once
 from ..registry import READ, WRITE
 from .vocabulary import phrase, speak_of_kind, word
 
@@ -62,9 +66,9 @@ LABELS = {
 
 def own_path(value: str | None, default: str) -> str:
     """A redirect target from a form or a query: a path of this site only («/consents/?group=3»);
-    anything else («https://…», «//evil.example») gives ``default``."""
+    anything else («https://…», «//evil.example», a path past 2048 characters) gives ``default``."""
     value = (value or "").strip()
-    if not value.startswith("/") or value.startswith("//") or "\\" in value or any(ord(c) < 32 for c in value):
+    if len(value) > 2048 or not value.startswith("/") or value.startswith("//") or "\\" in value or any(ord(c) < 32 for c in value):
         return default
     return value
 
@@ -182,6 +186,11 @@ class SafeActionsMixin:
     loader criteria hide it) and FAB's own actions then fail with a 500; so does
     an action name the view does not have. Here both are a 404 before any action runs."""
 
+    # FAB's ``/download/<filename>`` would send any file of ``UPLOAD_FOLDER`` to whoever may
+    # read the view (without the setting it crashed): our files are sent by their own
+    # scoped routes (a homework's attachment), so the route is not made at all.
+    download = None
+
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name, pk):
         if name not in self.actions or self.datamodel.get(self._deserialize_pk_if_composite(pk)) is None:
@@ -227,6 +236,14 @@ class EjournalModelView(SafeActionsMixin, ModelView):
         relationships = inspect(self.datamodel.obj).relationships
         self.datamodel.prefetch = tuple(c for c in self.list_columns if c in relationships)
         self.datamodel.row_formatters = dict(self.row_formatters)
+        if self.add_form is not None:  # a one-time token, new at every render (app/idempotency.py)
+            setattr(self.add_form, IDEMPOTENCY_FIELD, HiddenField(default=new_token))
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    @once  # FAB's add, sent twice with one token, adds one row
+    def add(self):
+        return super().add()
 
 
 class KindPagesMixin:
@@ -279,7 +296,99 @@ def display_value(value):
     return value
 
 
-class EjournalRestApi(ModelRestApi):
+# FAB's and marshmallow's English messages of a refused request, by how they begin.
+_API_ENGLISH = {
+    "Missing data for required field": _l("Обязательное поле."),
+    "Field may not be null": _l("Поле не может быть пустым."),
+    "Not a valid string": _l("Нужна строка."),
+    "Not a valid integer": _l("Нужно целое число."),
+    "Not a valid number": _l("Нужно число."),
+    "Not a valid date": _l("Нужна дата в виде ГГГГ-ММ-ДД."),
+    "Not a valid boolean": _l("Нужно true или false."),
+    "Not a valid list": _l("Нужен список."),
+    "Not a valid mapping": _l("Нужен объект JSON."),
+    "Unknown field": _l("Такого поля нет."),
+    "Invalid input type": _l("Неверный формат запроса: нужен объект JSON."),
+    "Longer than maximum length": _l("Слишком длинное значение."),
+    "Shorter than minimum length": _l("Слишком короткое значение."),
+    "Length must be": _l("Недопустимая длина значения."),
+    "Must be": _l("Недопустимое значение."),
+    "Not a valid rison": _l("Параметр q не разобран: проверьте его запись (rison или JSON)."),
+    "Filter column": _l("Отбор по этому полю невозможен."),
+    "Request is not JSON": _l("Тело запроса должно быть в формате JSON."),
+    "Database exception occurred": _l("Запись не сохранена: она противоречит другим данным. Данные не изменены."),
+}
+
+
+_API_DEFAULTS = {400: _l("Неверные параметры запроса."), 422: _l("Данные не приняты: проверьте значения.")}
+
+
+def russian_message(message, default):
+    """``message`` with every English string in it (FAB's, marshmallow's) in Russian;
+    the JSON shape (a string, or field → list of strings) is kept."""
+    import re
+
+    if isinstance(message, dict):
+        return {key: russian_message(value, default) for key, value in message.items()}
+    if isinstance(message, (list, tuple)):
+        return [russian_message(value, default) for value in message]
+    text = str(message) if message is not None else ""
+    if re.search("[А-Яа-яЁё]", text):
+        return text
+    for start, russian in _API_ENGLISH.items():
+        if text.startswith(start):
+            return str(russian)
+    return str(default)
+
+
+class RussianApiMixin:
+    """Every refusal of a REST API of ours speaks Russian, in FAB's shape ``{"message": …}``:
+    FAB's ``response_4xx`` helpers are the seam all its refusals go through. A crash that
+    FAB's ``@safe`` caught because of the input (a value the database refuses, a number it
+    cannot hold) is a 400: the session is rolled back and nothing was written."""
+
+    @staticmethod
+    def response(code: int, **kwargs):
+        # FAB also answers some refusals with ``response(400, message=…)`` directly.
+        if code >= 400 and "message" in kwargs:
+            kwargs["message"] = russian_message(kwargs["message"], _API_DEFAULTS.get(code, _API_DEFAULTS[400]))
+        return BaseApi.response(code, **kwargs)
+
+    def response_400(self, message=None):
+        return self.response(400, message=message)
+
+    def response_422(self, message=None):
+        return self.response(422, message=message)
+
+    def response_401(self):
+        return self.response(401, message=str(_l("Войдите в систему.")))
+
+    def response_403(self):
+        return self.response(403, message=str(_l("Доступ запрещён.")))
+
+    def response_404(self):
+        return self.response(404, message=str(_l("Запись не найдена или недоступна.")))
+
+    def response_405(self):
+        return self.response(405, message=str(_l("Этот адрес не принимает такой запрос.")))
+
+    def response_500(self, message=None):
+        import sys
+
+        from sqlalchemy.exc import DataError
+
+        db.session.rollback()
+        exc = sys.exc_info()[1]
+        if isinstance(exc, RecursionError) and request.args.get("q"):  # rison's parser on «(((»
+            return self.response_400(message=_API_ENGLISH["Not a valid rison"])
+        if isinstance(exc, (DataError, OverflowError, RecursionError)):
+            return self.response_400(message=_l("Значение не подходит: оно слишком длинное или неверного вида. "
+                                                "Данные не изменены."))
+        return self.response(500, message=str(_l("Ошибка на сервере. Данные не изменены; попробуйте ещё раз "
+                                                 "или сообщите администратору.")))
+
+
+class EjournalRestApi(RussianApiMixin, ModelRestApi):
     """A REST resource: related ids are checked before marshmallow sees them, and
     refusals of the scoping guard answer 422 with their Russian message."""
 
@@ -313,7 +422,10 @@ class EjournalRestApi(ModelRestApi):
     def post_headless(self):
         from flask import request
 
-        error = self._foreign_ids_error(request.get_json(silent=True))
+        payload = request.get_json(silent=True)
+        if request.is_json and not isinstance(payload, dict):
+            return self.response_422(message={"_schema": [str(_l("Неверный формат запроса: нужен объект JSON."))]})
+        error = self._foreign_ids_error(payload)
         if error:
             return self.response_422(message=error)
         try:
@@ -325,7 +437,10 @@ class EjournalRestApi(ModelRestApi):
     def put_headless(self, pk):
         from flask import request
 
-        error = self._foreign_ids_error(request.get_json(silent=True))
+        payload = request.get_json(silent=True)
+        if request.is_json and not isinstance(payload, dict):
+            return self.response_422(message={"_schema": [str(_l("Неверный формат запроса: нужен объект JSON."))]})
+        error = self._foreign_ids_error(payload)
         if error:
             return self.response_422(message=error)
         try:

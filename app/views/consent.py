@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..exceptions import RuleError
+from ..idempotency import once
 from ..models import Person
 from ..registry import READ, WRITE
 from ..services import accounts as svc
@@ -70,6 +71,7 @@ class ConsentView(GroupPeopleView):
 
     @expose("/add", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def add(self):
         session, scope, roles = self._context()
         with refusal_flashed(session):

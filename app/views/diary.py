@@ -18,6 +18,7 @@ from ..scoping import current_scope
 from ..services.diary import month_attendance, period_summary, week
 from ..services.kinds import kind_of
 from ..services.periods import pick_period, study_periods
+from .base import RussianApiMixin
 from .lesson import send_attachment
 
 WEEKDAYS = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"]
@@ -135,7 +136,7 @@ class DiaryView(BaseView):
         return send_attachment(attachment_id)
 
 
-class DiaryApi(BaseApi):
+class DiaryApi(RussianApiMixin, BaseApi):
     """The diary as JSON (documented in the OpenAPI description)."""
 
     resource_name = "diary"

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
+from ..idempotency import once
 from ..models import Assignment, AssignmentType, Homework, HomeworkAttachment, Learner, Lesson, Staff
 from ..registry import READ, WRITE
 from ..scoping import current_scope
 from ..services.kinds import kind_of
-from ..services.lessons import add_assignment, add_homework, store_attachment, update_lesson
+from ..services.lessons import add_assignment, add_homework, read_attachments, store_attachments, update_lesson
 from .base import saved
 
 
@@ -85,6 +86,7 @@ class LessonPageView(BaseView):
 
     @expose("/<int:lesson_id>/assignment", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def assignment(self, lesson_id: int):
         lesson = _lesson_for_write(lesson_id)
         f = request.form
@@ -94,17 +96,18 @@ class LessonPageView(BaseView):
 
     @expose("/<int:lesson_id>/homework", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def homework(self, lesson_id: int):
         lesson = _lesson_for_write(lesson_id)
         f = request.form
         max_bytes = int(current_app.config.get("MAX_ATTACHMENT_MB", 10)) * 1024 * 1024
 
         def add():
+            # Every file is checked before anything is kept: a refused second file leaves no first on disk.
+            files = read_attachments([s for s in request.files.getlist("files") if s and s.filename], max_bytes)
             hw = add_homework(db.session, lesson, f.get("text", ""), f.get("due", ""),
                               f.get("learner", type=int) or None, clock.now())
-            for storage in request.files.getlist("files"):
-                if storage and storage.filename:
-                    store_attachment(db.session, hw, storage, upload_dir(), max_bytes)
+            store_attachments(db.session, hw, files, upload_dir())
 
         return self._apply(lesson, add, _("Домашнее задание записано."))
 

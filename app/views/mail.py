@@ -11,6 +11,7 @@ from markupsafe import escape
 
 from ..exceptions import RuleError, ScopeError
 from ..extensions import db
+from ..idempotency import once
 from ..registry import READ, WRITE
 from ..services import mail, notices
 
@@ -96,6 +97,7 @@ class MailView(BaseView):
 
     @expose("/thread/<int:thread_id>/reply", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def reply(self, thread_id: int):
         if mail.thread_for(db.session, current_user, thread_id) is None:
             abort(404)
@@ -111,6 +113,7 @@ class MailView(BaseView):
 
     @expose("/new", methods=["GET", "POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def compose(self):
         reachable = mail.reachable_recipients(db.session, current_user)
         chosen = {int(x) for x in request.values.getlist("to") if x.isdigit()}
@@ -144,6 +147,7 @@ class MailView(BaseView):
 
     @expose("/notice", methods=["GET", "POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def notice(self):
         learner = notices.learner_for(db.session, request.values.get("learner", type=int))
         if learner is None:

@@ -1,6 +1,8 @@
 """Passwords and sessions around FAB's login (issue 5, R12):
 
-- failed logins are throttled per account and per address (``LoginThrottle``);
+- failed logins are throttled per account, per trusted browser and per address
+  (``app/throttle.py``); an unknown name costs the same password check as a wrong
+  password (FAB's dummy hash is made with the accounts' hash method);
 - a blocked account (consent withdrawn, closed by the Администратор) is told so;
 - a one-time password, or a staff password older than ``password_max_age_days``,
   leads every page to «Смена пароля» until it is changed;
@@ -12,26 +14,27 @@
 """
 from __future__ import annotations
 
-import os
+import secrets
+from contextlib import nullcontext
 
-from flask import current_app, flash, g, has_request_context, redirect, request, session, url_for
+from flask import current_app, flash, g, has_app_context, has_request_context, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.views import AuthDBView
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
-from sqlalchemy import event, select, update
-from werkzeug.security import check_password_hash
+from sqlalchemy import event, func, update
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..exceptions import RuleError
 from ..extensions import db
 from ..models import Account, Organisation
 from ..models.base import now
 from ..scoping import acting_as
-from ..services.passwords import (
-    LoginThrottle, change_own_password, check_password, make_store, min_length, password_expired,
-)
+from ..services.passwords import change_own_password, check_password, min_length, password_expired
 from ..services.passwords import is_staff as services_is_staff
+from ..throttle import LoginThrottle, device_nonce, remember_device, throttle_for
 
 EPOCH_KEY = "_ejournal_epoch"
 EXPIRED_KEY = "_ejournal_pw_expired"
@@ -78,19 +81,46 @@ def _fab_validator(password: str) -> None:
 
 
 def throttle() -> LoginThrottle:
-    ext = current_app.extensions
-    if "ejournal_throttle" not in ext:
-        cfg = current_app.config
+    return throttle_for(current_app)
 
-        def setting(name, default):  # the app's config, else the environment
-            return cfg.get(name) or os.environ.get(name) or default
 
-        ext["ejournal_throttle"] = LoginThrottle(
-            make_store(setting("LOGIN_THROTTLE_STORAGE_URI", cfg.get("RATELIMIT_STORAGE_URI"))),
-            account_limit=int(setting("LOGIN_FAILURES_PER_ACCOUNT", 5)),
-            address_limit=int(setting("LOGIN_FAILURES_PER_ADDRESS", 20)),
-            window_minutes=int(setting("LOGIN_FAILURES_WINDOW_MINUTES", 15)))
-    return ext["ejournal_throttle"]
+def _account_id_named(name: str) -> int | None:
+    """The account a login form's name means: a login, else an e-mail (as FAB finds it).
+    Both are looked up whatever the answer, so that an unknown name takes as long."""
+    sm = current_app.appbuilder.sm
+    with acting_as(None):
+        by_login = sm.find_user(username=name)
+        by_email = sm.find_user(email=name)
+    account = by_login or by_email
+    return account.id if account is not None else None
+
+
+def _count_failure(app, account_id: int):
+    """The account's «Неудачных входов» (FAB's ``fail_login_count``), written after the
+    answer has gone: an unknown name, which has no row, must not answer faster."""
+
+    def write():
+        # After the answer the request's context is gone; a test client's may still be there.
+        with (nullcontext() if has_app_context() else app.app_context()), acting_as(None):
+            try:
+                db.session.execute(update(Account).where(Account.id == account_id)
+                                   .values(fail_login_count=func.coalesce(Account.fail_login_count, 0) + 1)
+                                   .execution_options(synchronize_session=False))
+                db.session.commit()
+            except SQLAlchemyError:  # bookkeeping only: the login's answer has gone already
+                db.session.rollback()
+                app.logger.warning("could not count a failed login of account %s", account_id, exc_info=True)
+
+    return write
+
+
+def _throttled_message(seconds: int) -> str:
+    n = seconds % 100
+    if n % 10 == 1 and n != 11:
+        return _("Слишком много неудачных попыток входа. Подождите %(n)s секунду и попробуйте снова.", n=seconds)
+    if 2 <= n % 10 <= 4 and not 12 <= n <= 14:
+        return _("Слишком много неудачных попыток входа. Подождите %(n)s секунды и попробуйте снова.", n=seconds)
+    return _("Слишком много неудачных попыток входа. Подождите %(n)s секунд и попробуйте снова.", n=seconds)
 
 
 def _replace_flash(message: str) -> None:
@@ -110,20 +140,31 @@ class EjournalAuthDBView(AuthDBView):
         if request.method != "POST" or current_user.is_authenticated:
             return super().login()
         username = (request.form.get("username") or "").strip()
-        address = request.remote_addr
+        if not username:
+            return super().login()  # FAB checks no password without a name
         guard = throttle()
-        if guard.blocked(username, address):
-            flash(_("Слишком много неудачных попыток входа. Вход временно закрыт, повторите через %(n)s минут.",
-                    n=guard.window // 60), "danger")
+        account_id = _account_id_named(username)
+        device = device_nonce(current_app, request, account_id)
+        attempt = guard.begin(guard.account_key(account_id, username, device), request.remote_addr,
+                              device=device is not None)
+        if attempt.refused:  # the password is not even checked
+            flash(_throttled_message(attempt.wait), "danger")
             return redirect(self.appbuilder.get_url_for_login)
-        response = super().login()
+        try:
+            response = super().login()
+        except BaseException:
+            guard.failed(attempt)
+            raise
         if current_user.is_authenticated:
-            guard.succeeded(username)
+            guard.succeeded(attempt)
             _start_session(current_user)
-        elif username:
-            guard.failed(username, address)
+            remember_device(current_app, request, response, current_user.id)
+        else:
+            guard.failed(attempt)
+            if g.get("ejournal_failed_login"):
+                response.call_on_close(_count_failure(current_app._get_current_object(), g.ejournal_failed_login))
             with acting_as(None):
-                account = db.session.scalar(select(Account).where(Account.username == username))
+                account = db.session.get(Account, account_id) if account_id is not None else None
             if account is not None and not account.active and account.password \
                     and check_password_hash(account.password, request.form.get("password") or ""):
                 _replace_flash(_("Учётная запись заблокирована: нет действующего согласия на обработку персональных "
@@ -131,8 +172,14 @@ class EjournalAuthDBView(AuthDBView):
                                  "или секретарю."))
         return response
 
-    @expose("/logout/")
+    @expose("/logout/", methods=["GET", "POST"])
     def logout(self):
+        # «Выход» is a form (POST with the CSRF token): a link or an image on another
+        # page could end the session otherwise. GET only asks.
+        if request.method != "POST":
+            if not current_user.is_authenticated:
+                return redirect(self.appbuilder.get_url_for_index)
+            return self.render_template("logout.html")
         if current_user.is_authenticated:
             account_id = current_user.id
             # A bulk UPDATE: no audit entry for every «Выход»; other devices end too.
@@ -212,6 +259,10 @@ def init_accounts(app) -> None:
     session check of every request (login and logout: ``EjournalAuthDBView``)."""
     app.config["FAB_PASSWORD_COMPLEXITY_ENABLED"] = True
     app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = _fab_validator
+    # FAB checks an unknown name's password against this hash: of the accounts' own method,
+    # an unknown name and a wrong password take the same time.
+    app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"] = generate_password_hash(
+        secrets.token_hex(16), method=app.config.get("FAB_PASSWORD_HASH_METHOD") or "scrypt")
     if not event.contains(Account.password, "set", _on_password_set):
         event.listen(Account.password, "set", _on_password_set, retval=True)
     app.appbuilder.add_view_no_menu(PasswordChangeView())

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app import clock
 from app.exceptions import RuleError
 from app.extensions import db
+from app.idempotency import once
 from app.models import AcademicYear, LearnerGroup, Period, Staff, Subgroup, Subject
 from app.models.timetable import (
     CHANGE_KINDS, EVENT_KINDS, WEEKDAYS, Bell, ClassEvent, Holiday, Room, SchoolYearMode, TimetableEntry,
@@ -309,6 +310,7 @@ class ClassEventView(BaseView):
 
     @expose("/add", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def add(self):
         session = db.session
         year = _year_or_404()
@@ -455,6 +457,7 @@ class ProductionCalendarView(BaseView):
 
     @expose("/add", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def add(self):
         session = db.session
         year = _year_or_404()
@@ -487,9 +490,9 @@ def flash_production_calendar(year: AcademicYear) -> None:
     if days and _can("Holidays"):
         link = Markup('<a href="%s">%s</a>') % (url_for("ProductionCalendarView.index", year=year.id),
                                                _("Производственный календарь"))
-        flash(Markup(escape(_("Для учебного года %(year)s предложены дни производственного календаря (праздники "
-                              "и переносы выходных): %(n)s. Проверьте и добавьте их до создания уроков:",
-                              year=year.name, n=len(days)))) + " " + link, "info")
+        flash(escape(_("Для учебного года %(year)s предложены дни производственного календаря (праздники "
+                       "и переносы выходных): %(n)s. Проверьте и добавьте их до создания уроков:",
+                       year=year.name, n=len(days))) + " " + link, "info")
 
 
 class BellView(EjournalModelView):

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
+from app.idempotency import once
 from app.models import Organisation, Staff
 from app.registry import READ, WRITE
 from app.views.base import saved
@@ -134,6 +135,7 @@ class PortfolioView(BaseView):
 
     @expose("/add", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def add(self):
         form = request.form
         return saved(lambda: add_entry(db.session, request_actor(), form.get("staff"), **self._fields(form)),

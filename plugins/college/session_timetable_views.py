@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
+from app.idempotency import once
 from app.models import Staff
 from app.models.timetable import Room
 from app.registry import READ, WRITE
@@ -81,6 +82,7 @@ class SessionTimetableView(BaseView):
 
     @expose("/consultation", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def consultation_add(self):
         f = request.form
         return saved(lambda: service.save_consultation(

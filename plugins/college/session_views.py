@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
+from app.idempotency import once
 from app.models import AcademicYear, Learner, LearnerGroup, Period, Staff, Subject
 from app.registry import READ, WRITE
 from app.views.base import saved
@@ -110,6 +111,7 @@ class SessionView(BaseView):
 
     @expose("/add", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def add(self):
         f = request.form
         back = url_for("SessionView.index", group=f.get("group"), session=f.get("session"))
@@ -206,6 +208,7 @@ class SessionView(BaseView):
 
     @expose("/retakes/add", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def retake_add(self):
         f = request.form
         sheet_id, _sep, learner_id = (f.get("debt") or "").partition(":")

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 
 from app import clock
 from app.extensions import db
+from app.idempotency import once
 from app.models import AcademicYear, Authority, Learner, LearnerGroup
 from app.registry import READ, WRITE
 from app.views.base import saved
@@ -70,6 +71,7 @@ class FeeNormView(BaseView):
 
     @expose("/add", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def add(self):
         form = request.form
         writable = writable_authorities(db.session)
@@ -151,6 +153,7 @@ class FeeDiscountView(BaseView):
 
     @expose("/add", methods=["POST"])
     @has_access
+    @once  # a second submission of the same form creates nothing (app/idempotency.py)
     def add(self):
         form = request.form
         return saved(lambda: add_discount(db.session, form.get("learner"), form.get("percent"),
