@@ -232,7 +232,11 @@ class EjournalSecurityManager(SecurityManager):
         return self._allowed_menus()
 
     def _allowed_menus(self) -> set[str]:
-        """Menu entries the user may open (``_entry_shown``), and the categories holding them."""
+        """Menu entries the user may open (``_entry_shown``), and the categories holding them.
+        Worked out once a request: the menu asks it for each of its entries."""
+        allowed = g.get("ejournal_allowed_menus")
+        if allowed is not None:
+            return allowed
         allowed = set()
         for item in self.appbuilder.menu.get_list():
             children = [c.name for c in item.childs or [] if self._entry_shown(c)]
@@ -241,6 +245,7 @@ class EjournalSecurityManager(SecurityManager):
                 allowed.update(children)
             elif self._entry_shown(item):
                 allowed.add(item.name)
+        g.ejournal_allowed_menus = allowed
         return allowed
 
     def _entry_shown(self, entry) -> bool:

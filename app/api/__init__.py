@@ -68,7 +68,8 @@ class MarkApi(JournalCellApi):
                 "learner_id": item.learner_id, "value": self.text(payload.get("value"))}
 
     def saved_id(self, change: dict, result) -> int | None:
-        return db.session.scalar(select(Mark.id).where(Mark.assignment_id == result.assignment_id,
+        assignment_id = result.assignment_id or change.get("assignment_id")  # a refused POST: the one asked
+        return db.session.scalar(select(Mark.id).where(Mark.assignment_id == assignment_id,
                                                        Mark.learner_id == change["learner_id"]))
 
 

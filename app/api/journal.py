@@ -73,6 +73,13 @@ class JournalCellApi(EjournalRestApi):
                                  teacher_id=teacher)
         if result.status != "saved":
             db.session.rollback()
+            if result.status == "conflict" and created:
+                # A POST of a cell that has a value already (the same request sent twice, or
+                # another user first): nothing is written; the present value, version and id
+                # are given for a PUT.
+                return self.response(409, message=str(_l("Значение уже записано: измените его запросом PUT "
+                                                         "с версией из этого ответа.")),
+                                     id=self.saved_id(change, result), value=result.value, version=result.version)
             if result.status == "conflict":
                 return self.response(409, message=result.message, value=result.value, version=result.version)
             return self.response_422(message=result.message)

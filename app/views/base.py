@@ -10,9 +10,11 @@ import contextlib
 from flask import abort, flash, has_request_context, redirect, request
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.api import BaseApi
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlalchemy.orm.attributes import set_committed_value
 from wtforms import HiddenField
 
@@ -144,6 +146,19 @@ class EjournalInterface(SQLAInterface):
             if on_page and has_request_context() and not request.path.startswith("/api/"):
                 flash(str(exc), "danger")
             raise
+        except SQLAlchemyError as exc:
+            # What the database refused (a required link missing, a duplicate, rows that
+            # still refer to a deleted one, a value it cannot hold): FAB would flash the
+            # SQL error's English text, or nothing; the refusal is said in Russian instead,
+            # as FAB's DatabaseException (which its REST API answers with 422).
+            self.session.rollback()
+            message = str(_l("Значение не подходит: оно слишком длинное или неверного вида. Данные не изменены.")
+                          if isinstance(exc, DataError) else
+                          _l("Запись не сохранена: не заполнено обязательное поле, такая запись уже есть "
+                             "или с ней связаны другие записи. Данные не изменены."))
+            if on_page and has_request_context() and not request.path.startswith("/api/"):
+                flash(message, "danger")
+            raise DatabaseException(message) from exc
 
     def is_nullable(self, col_name):
         # FAB requires every NOT NULL column, so an unticked checkbox («Долг», «Закрыт»)
@@ -374,8 +389,6 @@ class RussianApiMixin:
 
     def response_500(self, message=None):
         import sys
-
-        from sqlalchemy.exc import DataError
 
         db.session.rollback()
         exc = sys.exc_info()[1]
