@@ -1,6 +1,7 @@
 """In Debian's chromium: a teacher types a mark and an absence into the grid by
 keyboard and saves; the cells turn saved, the database has them, and the
-parent sees the mark in the child's diary."""
+parent sees the mark in the child's diary. The cells are built by app/static/journal_grid.js
+from the data the page sends."""
 from __future__ import annotations
 
 
@@ -23,8 +24,17 @@ def test_teacher_fills_the_grid_by_keyboard(app, world, server, page):  # noqa: 
     sign_in(page, server, "teacher1")
     page.goto(f"{server}/journal/?group={world.org1_group}&subject={world.org1_subject}")
     page.wait_for_selector("#journal-grid")
+    # The page sent the cells as data; the script built an input per cell, labelled for a
+    # screen reader with the learner and the work, and filled with what the database holds.
+    day = clock.today().strftime("%d.%m.%Y")
+    world_cell = page.locator(f'input[data-lesson="{world.org1_lesson}"][data-r="2"]')
+    assert (world_cell.get_attribute("aria-label"), world_cell.input_value()) == (
+        f"Сидоров Пётр, {day}, Ответ на уроке", "ОТ")
+    assert page.locator("#journal-grid tbody input").count() == 3 * 2 + 3  # two lessons and the final marks
+    page.screenshot(path=str(ARTIFACTS / "grid.png"), full_page=True)
 
     first = page.locator(f'input[data-lesson="{lesson_id}"][data-r="0"]')  # Иванов Иван, parent1's son
+    assert first.get_attribute("aria-label") == f"Иванов Иван, {day}"  # a lesson without works yet
     first.click()
     page.keyboard.type("4")
     page.keyboard.press("ArrowDown")  # Петрова Мария
