@@ -117,6 +117,24 @@ MAX_CONTENT_LENGTH = (MAX_ATTACHMENT_MB * 5 + 1) * 1024 * 1024  # a request: up 
 
 # Journals are kept five years and more: nothing is deleted on a crash either.
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# SQLite, the embedded default (app/services/db_stats.py): readers never wait for the writer
+# (write-ahead log, beside the file: ejournal.db-wal and -shm), a busy database is waited for
+# SQLITE_BUSY_TIMEOUT_MS, the planner's statistics are kept fresh (PRAGMA optimize every
+# SQLITE_OPTIMIZE_HOURS of a connection and when it closes; ANALYZE after init, demo, imports).
+# synchronous=NORMAL with WAL survives a crash of the application; FULL also a power cut's last
+# transactions.
+SQLITE_JOURNAL_MODE = os.environ.get("SQLITE_JOURNAL_MODE", "WAL")
+SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL")
+SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+SQLITE_OPTIMIZE_HOURS = float(os.environ.get("SQLITE_OPTIMIZE_HOURS", "3"))
+
+# Activity counters of reads and logins (app/services/activity.py) are buffered — in Redis
+# (ACTIVITY_STORAGE_URI, else REDIS_URL), shared by the workers, or in each process — and
+# written in one transaction at most every ACTIVITY_FLUSH_SECONDS (unset: 60, or 0 when
+# TESTING), at exit, by `flask activity flush` and before the activity report reads them.
+ACTIVITY_FLUSH_SECONDS = float(os.environ["ACTIVITY_FLUSH_SECONDS"]) if os.environ.get("ACTIVITY_FLUSH_SECONDS") else None
+ACTIVITY_STORAGE_URI = os.environ.get("ACTIVITY_STORAGE_URI", "")
+ACTIVITY_KEY_PREFIX = os.environ.get("ACTIVITY_KEY_PREFIX", "ejournal:activity:")
 
 # Reports in PDF: a folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf (Cyrillic;
 # Debian's fonts-dejavu-core).

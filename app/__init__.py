@@ -64,6 +64,10 @@ def configure_database(app: Flask) -> None:
     from .scoping import init_scoping
 
     db.init_app(app)
+    from .services.db_stats import init_engine
+
+    with app.app_context():
+        init_engine(db.engine, app.config)  # SQLite: WAL, busy timeout, PRAGMA optimize (app/services/db_stats.py)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     # Refuses a model whose scope is not declared, before anything serves it.
     init_scoping(app)
@@ -169,6 +173,12 @@ def configure_views(app: Flask) -> None:
         for key in [key for key in g if key.startswith("ejournal_")]:
             g.pop(key)
         scope_for_request(db.session, host)
+
+    from flask_login import user_logged_in
+
+    from .security import warm_on_login
+
+    user_logged_in.connect(warm_on_login, app)  # the first page after a login finds its scope ready
 
     init_accounts(app)  # after the scope: its before_request runs second
 

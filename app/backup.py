@@ -63,9 +63,10 @@ PG_MEMBER = "database/ejournal.pgdump"
 SECRET_MEMBER = "instance/secret_key"
 FOLDERS = {"uploads": "UPLOAD_DIR", "archive": "ARCHIVE_DIR"}  # member prefix → setting
 # What `flask --app app init` writes into a new database: the schema's revisions, the roles
-# and their permissions, and the audit of that. A database with rows elsewhere holds data.
+# and their permissions, the audit of that and the roles' token (app/scoping/cache.py). A database
+# with rows elsewhere holds data.
 INIT_TABLES = frozenset({"alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
-                         "ab_permission_view_role", "audit_entry"})
+                         "ab_permission_view_role", "audit_entry", "scope_epoch"})
 _CHUNK = 1 << 20
 
 

@@ -20,20 +20,26 @@ def upgrade_schema() -> None:
 def init_command():
     """Build or upgrade the schema and synchronise roles and permissions."""
     from .rights import sync_roles
+    from .services.db_stats import refresh
 
     upgrade_schema()
     sync_roles()
+    refresh()  # the planner's statistics (app/services/db_stats.py)
     click.echo("База данных готова.")
 
 
 @click.command("demo")
 @click.option("--scale", default=1, show_default=True, help="Во сколько раз больше организаций создать.")
+@click.option("--size", default=1, show_default=True, type=click.IntRange(1, 7),
+              help="Во сколько раз больше классов в каждой школе.")
 @with_appcontext
-def demo_command(scale: int):
+def demo_command(scale: int, size: int):
     """Fill the database with the demo authority (idempotent)."""
     from .demo import build_demo
+    from .services.db_stats import refresh
 
-    created = build_demo(scale=scale)
+    created = build_demo(scale=scale, size=size)
+    refresh()  # the planner's statistics of the new rows (app/services/db_stats.py)
     if created is None:
         click.echo("Демонстрационные данные уже есть.")
         return

@@ -24,7 +24,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .models import Account, LearnerGroup, Organisation, OrgRolePermission
-from .registry import NONE, READ, WRITE
+from .registry import NONE, READ, SCOPE_SYSTEM, WRITE
 from .roles import SYSTEM_ADMIN
 from .scoping import resolve_scope
 from .views.accounts import AccountView
@@ -288,25 +288,83 @@ def scope_for_request(session, app_host):
     per request and reused by every access check). The system administrator has
     no organisation and no part in its restricted personal data: none for him.
     """
-    if g.get("ejournal_scope") is None:
-        scope = resolve_scope(session, current_user, app_host)
-        g.ejournal_scope = scope
-        if scope.default_org_id is not None:  # the organisation's day, for the one clock
-            from . import clock
-            from .models import Organisation
-            from .scoping import acting_as
+    if g.get("ejournal_scope") is not None:
+        return
+    from . import clock
+    from .scoping.cache import Resolved, key_for, scope_cache
+    from .scoping.resolution import scope_kind
 
-            with acting_as(None):
-                clock.use_organisation_timezone(session.scalar(
-                    select(Organisation.timezone).where(Organisation.id == scope.default_org_id)))
-        resources = set(app_host.restricted.values())
-        if resources and current_user.is_authenticated:
-            kind, levels = current_app.appbuilder.sm._request_rights()
-            if kind == "user":
-                read = frozenset(r for r in resources if levels.get(r, 0) >= LEVELS[READ])
-                write = frozenset(r for r in resources if levels.get(r, 0) >= LEVELS[WRITE])
-                g.ejournal_scope = replace(scope, restricted_read=read, restricted_write=write,
-                                           **_restricted_reach(session, scope, read, write))
+    # Worked out once per (account, tokens of what it depends on): app/scoping/cache.py.
+    key = None
+    if current_user.is_authenticated:
+        kind = scope_kind([r.name for r in current_user.roles], app_host)
+        if kind != SCOPE_SYSTEM:
+            key = key_for(session, current_user, kind)  # one query; before anything is read
+            known = scope_cache().get(key)
+            if known is not None:
+                g.ejournal_scope = known.scope
+                if known.rights is not None:
+                    g.ejournal_rights = (known.rights[0], dict(known.rights[1]))
+                if known.role_levels is not None:
+                    g.ejournal_role_levels = {role: dict(levels) for role, levels in known.role_levels.items()}
+                if known.reach is not None:
+                    g.ejournal_reach = {current_user.id: known.reach}
+                clock.use_organisation_timezone(known.timezone)
+                return
+    scope = resolve_scope(session, current_user, app_host)
+    g.ejournal_scope = scope
+    timezone = None
+    if scope.default_org_id is not None:  # the organisation's day, for the one clock
+        from .models import Organisation
+        from .scoping import acting_as
+
+        with acting_as(None):
+            timezone = session.scalar(select(Organisation.timezone).where(Organisation.id == scope.default_org_id))
+        clock.use_organisation_timezone(timezone)
+    resources = set(app_host.restricted.values())
+    if resources and current_user.is_authenticated:
+        kind, levels = current_app.appbuilder.sm._request_rights()
+        if kind == "user":
+            read = frozenset(r for r in resources if levels.get(r, 0) >= LEVELS[READ])
+            write = frozenset(r for r in resources if levels.get(r, 0) >= LEVELS[WRITE])
+            g.ejournal_scope = replace(scope, restricted_read=read, restricted_write=write,
+                                       **_restricted_reach(session, scope, read, write))
+    if key is not None:
+        sm = current_app.appbuilder.sm
+        with _uncut():
+            rights = sm._request_rights()
+        role_levels_ = g.get("ejournal_role_levels")
+        scope_cache().put(key, Resolved(
+            scope=g.ejournal_scope, rights=(rights[0], dict(rights[1])),
+            role_levels={role: dict(levels) for role, levels in role_levels_.items()} if role_levels_ else None,
+            reach=(g.get("ejournal_reach") or {}).get(current_user.id), timezone=timezone))
+
+
+def _uncut():
+    from .scoping import acting_as
+
+    return acting_as(None)
+
+
+def warm_on_login(app, user=None, **_extra) -> None:
+    """flask_login's ``user_logged_in``: the user's scope and rights are worked out at
+    the login, so that his first page finds them ready; the login request keeps its own."""
+    saved = {key: g.get(key) for key in list(g) if key.startswith("ejournal_")}
+    for key in saved:
+        g.pop(key)
+    try:
+        scope_for_request(_session(), app.extensions["ejournal"])
+    finally:
+        for key in [key for key in g if key.startswith("ejournal_")]:
+            g.pop(key)
+        for key, value in saved.items():
+            setattr(g, key, value)
+
+
+def _session():
+    from .extensions import db
+
+    return db.session
 
 
 def _restricted_reach(session, scope, read, write) -> dict:

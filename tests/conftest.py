@@ -7,6 +7,7 @@ import gc
 import itertools
 import os
 import shutil
+import sqlite3
 import tempfile
 import uuid
 
@@ -54,6 +55,7 @@ def make_database(name: str | None = None, template: str | None = None) -> str:
             conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{make_url(template).database}"' if template else "")))
         return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     path = os.path.join(tempfile.gettempdir(), f"ejournal-{os.getpid()}-{name or next(_counter)}.db")
+    _drop_sqlite_journals(path)
     if template:
         shutil.copyfile(make_url(template).database, path)
     elif os.path.exists(path):
@@ -69,7 +71,17 @@ def renew_database(url: str, template: str) -> None:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"'))
     else:
-        shutil.copyfile(make_url(template).database, make_url(url).database)
+        # Through SQLite's backup API, not a file copy: the database is in WAL mode, and its
+        # -wal and -shm files (and a connection someone left open) are kept consistent.
+        with contextlib.closing(sqlite3.connect(make_url(template).database)) as source, \
+                contextlib.closing(sqlite3.connect(make_url(url).database)) as target:
+            source.backup(target)
+
+
+def _drop_sqlite_journals(path: str) -> None:
+    for suffix in ("-wal", "-shm", "-journal"):
+        if path and os.path.exists(path + suffix):
+            os.remove(path + suffix)
 
 
 def drop_database(url: str) -> None:
@@ -80,6 +92,7 @@ def drop_database(url: str) -> None:
         path = make_url(url).database
         if path and os.path.exists(path):
             os.remove(path)
+        _drop_sqlite_journals(path)
 
 
 def dispose(app) -> None:
@@ -131,6 +144,8 @@ def app(_shared_app, template_db):
     app.config.clear()
     app.config.update(config)
     app.extensions.pop("ejournal_throttle", None)
+    app.extensions.pop("ejournal_activity", None)  # activity counts a test left buffered go with it
+    app.extensions.pop("ejournal_scope_cache", None)  # its database is laid anew for the next test
     for plugin in set(pm.get_plugins()) - plugins:
         pm.unregister(plugin)
 

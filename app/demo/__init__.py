@@ -167,6 +167,7 @@ class _Context:
     today: dt.date = field(default_factory=clock.today)
     prefixes: dict = field(default_factory=dict)  # organisation id -> login prefix
     password_hash: str = ""
+    size: int = 1  # ``--size``: how many times more classes a school has
 
 
 _ctx = _Context()
@@ -174,6 +175,12 @@ _ctx = _Context()
 
 def today() -> dt.date:
     return _ctx.today
+
+
+def size() -> int:
+    """How many times more classes (of each grade) a plugin's organisation should have:
+    ``flask demo --size N`` (1: the demo as documented)."""
+    return _ctx.size
 
 
 def username(organisation, slug: str) -> str:
@@ -312,6 +319,56 @@ def build_timetable(rng: random.Random, plan: list[tuple], max_per_day: int, bus
     return week
 
 
+def insert_rows(connection, table, rows: list[dict]) -> None:
+    """Rows built, not entered, written in one go on ``connection`` (no ORM, no audit):
+    PostgreSQL's COPY, else one executemany INSERT. Every row has the same keys; the
+    other columns get their Python defaults (COPY would apply none), a callable's
+    value taken once for the lot."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    keys = list(rows[0])
+    defaults = {}
+    for column in table.columns:
+        if column.key in keys or column.default is None:
+            continue
+        arg = column.default.arg
+        defaults[column.key] = arg(None) if column.default.is_callable else arg
+    names = ", ".join(f'"{name}"' for name in [*keys, *defaults])
+    tail = list(defaults.values())
+    cursor = connection.connection.cursor()
+    try:
+        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[key] for key in keys] + tail)
+    finally:
+        cursor.close()
+
+
+def write_topics(session, rows: list[tuple]) -> None:
+    """``(lesson, topic, entered_at)`` of lessons already in the database: written by one
+    UPDATE for all and set on the objects as their stored values, so that no flush
+    writes them again. The demo is built, not entered: no audit entry, no new version
+    (a teacher's later change is audited as ever). ``entered_at`` None keeps the lesson's."""
+    from sqlalchemy import bindparam, update
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    if not rows:
+        return
+    table = Lesson.__table__
+    values = []
+    for lesson, topic, entered_at in rows:
+        entered_at = entered_at if entered_at is not None else lesson.topic_entered_at
+        values.append({"lesson": lesson.id, "new_topic": topic, "entered": entered_at})
+        set_committed_value(lesson, "topic", topic)
+        set_committed_value(lesson, "topic_entered_at", entered_at)
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("lesson"))
+        .values(topic=bindparam("new_topic"), topic_entered_at=bindparam("entered")), values)
+
+
 @dataclass
 class JournalKit:
     """What filling a journal needs from the organisation: kinds of work, codes, the scale."""
@@ -368,6 +425,7 @@ def fill_journal(session, organisation, group: LearnerGroup, learners: list[Lear
     taught: dict[int, int] = {}
     objects = []
     lessons = []
+    absences, given = [], []  # (learner, lesson, day, code), (assignment, learner, value)
     scale = kit.scale_values
     worst, best = (len(scale) - 1, 0) if scale else (0, 0)
     for day in days:
@@ -399,8 +457,7 @@ def fill_journal(session, organisation, group: LearnerGroup, learners: list[Lear
                     elif number == 1 and roll < 0.02:
                         code = kit.codes["ОП"]
                 if code is not None:
-                    objects.append(Attendance(org_id=organisation.id, learner=learner, lesson=lesson, date=day,
-                                              code=code))
+                    absences.append((learner, lesson, day, code))
                 if code is None or code.code == "ОП":
                     present.append(learner)
             if not (marks and scale and present):
@@ -415,9 +472,21 @@ def fill_journal(session, organisation, group: LearnerGroup, learners: list[Lear
             for learner in chosen:
                 worth = rng.gauss(ability[id(learner)], 0.7)
                 index = max(best, min(worst, round(len(scale) - 1 - (worth - 2))))  # 5 -> 0, 2 -> last
-                objects.append(Mark(org_id=organisation.id, assignment=assignment, learner=learner,
-                                    value=scale[index]))
+                given.append((assignment, learner, scale[index]))
     session.add_all(objects)
+    # The demo is built, not entered: its marks and absences (most of its rows) go in by
+    # one INSERT each, after the lessons and works have their ids, and leave no audit
+    # entries (what people enter later is audited as ever).
+    session.flush()
+    connection = session.connection()
+    if absences:
+        insert_rows(connection, Attendance.__table__, [
+            {"org_id": organisation.id, "learner_id": learner.id, "lesson_id": lesson.id, "date": day,
+             "code_id": code.id} for learner, lesson, day, code in absences])
+    if given:
+        insert_rows(connection, Mark.__table__, [
+            {"org_id": organisation.id, "assignment_id": assignment.id, "learner_id": learner.id, "value": value}
+            for assignment, learner, value in given])
     return lessons
 
 
@@ -473,7 +542,7 @@ def demo_organisations(host) -> list[tuple[list[str], DemoOrganisation]]:
     return sorted(out, key=lambda item: item[1].order)
 
 
-def build_demo(scale: int = 1, on: dt.date | None = None) -> list[DemoLogin] | None:
+def build_demo(scale: int = 1, on: dt.date | None = None, size: int = 1) -> list[DemoLogin] | None:
     """Create the demo authority and return the logins the plugins made; None when it
     is already there (nothing changes)."""
     session = db.session
@@ -486,7 +555,7 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> list[DemoLogin] | N
 
         sync_roles()
     global _ctx
-    _ctx = _Context(today=on or clock.today())
+    _ctx = _Context(today=on or clock.today(), size=size)
     start_year = today().year if today().month >= 9 else today().year - 1
     rng = random.Random(SEED)
     names = Names(rng)
@@ -513,6 +582,11 @@ def build_demo(scale: int = 1, on: dt.date | None = None) -> list[DemoLogin] | N
             from app.demo.communication import populate_communication
 
             populate_communication(session, org, today())  # announcements, letters, a month of activity
+            # One organisation's rows written, the session lets go of them: every flush looks
+            # at all the objects it holds, and thirty organisations' worth made each flush slow.
+            session.flush()
+            session.expunge_all()
+            authority = session.get(Authority, authority.id)
     from app.demo.accounts import populate_accounts_demo
 
     populate_accounts_demo(session, authority, today())
@@ -557,9 +631,10 @@ def homework(session, organisation, year: AcademicYear, rng: random.Random) -> N
                                            p=n * 4, q=n * 4 + rng.randint(3, 8), lesson=lesson_of[group_id])
         # Entered at the end of the lesson, local time (stored as UTC): within R7's hour.
         ends = dt.datetime.combine(day, dt.time(8, 30)) + dt.timedelta(minutes=55 * (number - 1) + 50)
-        items.append(Homework(org_id=organisation.id, lesson_id=lesson_id, text=text, due_date=due[lesson_id],
-                              entered_at=utc_from_local(ends)))
-    session.add_all(items)
+        items.append({"org_id": organisation.id, "lesson_id": lesson_id, "text": text, "due_date": due[lesson_id],
+                      "entered_at": utc_from_local(ends)})
+    if items:  # built, not entered: one INSERT, no audit entries
+        insert_rows(session.connection(), Homework.__table__, items)
 
 
 def past_finals(session, host, organisation, year: AcademicYear, rng: random.Random) -> None:
@@ -619,11 +694,12 @@ def past_finals(session, host, organisation, year: AcademicYear, rng: random.Ran
                 mark = propose_final([WeightedMark(base + rng.gauss(0, 0.35), 1)], scale, 0.5, 1)
                 # (drawn for every period of the plugin: the rest of the demo keeps its random sequence)
                 if mark.value is not None and period.id in studied[group_id] and (group_id, period.id) not in owned:
-                    finals.append(FinalMark(
+                    finals.append(dict(
                         org_id=organisation.id, learner_id=learner_id, subject_id=subject_id, period_id=period.id,
                         value=mark.value,
                         created_at=dt.datetime.combine(period.end - dt.timedelta(days=3), dt.time(15, 0))))
-    session.add_all(finals)
+    if finals:  # built, not entered: one INSERT, no audit entries
+        insert_rows(session.connection(), FinalMark.__table__, finals)
 
 
 def _refresh_statistics(session) -> None:

@@ -74,6 +74,9 @@ def run_import(kind: str, file: Path, org: str, username: str, dry_run: bool, sl
 
                         pdf = slips_pdf(issued, "Логины и пароли для входа в электронный журнал", organisation.name)
                     session.commit()
+                    from ..services.db_stats import refresh
+
+                    refresh()  # the planner's statistics of the new rows
                 except Exception:
                     session.rollback()
                     raise

@@ -32,3 +32,6 @@ __all__ += ["JOB_KINDS", "JOB_STATUSES", "Job"]
 from .archive import ARCHIVE_KINDS, ArchiveBatch, ArchiveFile  # noqa: E402
 
 __all__ += ["ARCHIVE_KINDS", "ArchiveBatch", "ArchiveFile"]
+from .epoch import ScopeEpoch  # noqa: E402
+
+__all__ += ["ScopeEpoch"]

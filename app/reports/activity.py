@@ -45,6 +45,9 @@ def user_activity(session, params) -> list[Table]:
     start = params["month"]
     end = _month_end(start)
     book = directory(session, org)
+    from ..services.activity import flush
+
+    flush()  # the buffered logins and diary views first: the report is never short
     rows = session.execute(
         select(ActivityDay.account_id, ActivityDay.kind, func.sum(ActivityDay.count), func.count(ActivityDay.day))
         .where(ActivityDay.org_id == org, ActivityDay.day >= start, ActivityDay.day <= end)

@@ -18,12 +18,15 @@ from ..exceptions import ScopeError
 from .declarations import (
     CUSTOM, GROUP, KINDS, LEARNER, ORGANISATION, ScopeDeclarationError, ScopeIndex, index_models, scope_index,
 )
+from .cache import note_bulk_writes, note_changes
 from .reads import cut_reads
 from .resolution import ANONYMOUS, SYSTEM, Scope, acting_as, current_scope, resolve_scope
 from .writes import guard_writes
 
-# (event, listener) of the session, in the order they run.
-SESSION_LISTENERS = (("do_orm_execute", cut_reads), ("before_flush", guard_writes))
+# (event, listener) of the session, in the order they run. The last two renew the
+# tokens of the cached scopes (``cache``) when what they are made of changes.
+SESSION_LISTENERS = (("do_orm_execute", cut_reads), ("before_flush", guard_writes),
+                     ("after_flush", note_changes), ("do_orm_execute", note_bulk_writes))
 
 
 def init_scoping(app) -> ScopeIndex:

@@ -8,7 +8,7 @@ FAB's ``base_filters`` are not relied on (NOTES.md).
 """
 from __future__ import annotations
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import with_loader_criteria
@@ -146,6 +146,29 @@ def _touches(statement, tables: frozenset[str]) -> bool:
                                     include_crud=True))
 
 
+def _build(scope: Scope) -> tuple[tuple, frozenset[str]]:
+    index = scope_index()
+    opts = _restricted_criteria(scope, index)
+    if not scope.is_system:
+        opts = _criteria(scope, index) + opts
+    return tuple(opts), _hidden_tables(scope)
+
+
+def _scope_criteria(scope: Scope) -> tuple[tuple, frozenset[str]]:
+    """The criteria of ``scope``, built once per scope object, not once per statement:
+    kept for the request in ``g`` and beside the cached scope (``cache.ScopeCache``).
+    The options are immutable; the values their lambdas close over were bound
+    when they were made, so one set serves every statement of that scope."""
+    mine = g.get("ejournal_criteria")
+    if mine is not None and mine[0] is scope:
+        return mine[1]
+    from .cache import scope_cache
+
+    built = scope_cache().criteria(scope, _build)
+    g.ejournal_criteria = (scope, built)
+    return built
+
+
 def cut_reads(state) -> None:
     """``do_orm_execute``: add the scope's criteria to the statement."""
     scope = current_scope()
@@ -154,15 +177,11 @@ def cut_reads(state) -> None:
     if state.is_select or state.is_update or state.is_delete:
         if state.is_column_load or state.is_relationship_load:
             return  # the criteria travel with the parent query's options
-        index = scope_index()
-        opts = _restricted_criteria(scope, index)
-        if not scope.is_system:
-            opts = _criteria(scope, index) + opts
+        opts, hidden = _scope_criteria(scope)
         if opts:
             state.statement = state.statement.options(*opts)
         # Loader criteria cut ORM entities only; a bare column or an aggregate of a
         # restricted model would still be read: such a statement returns nothing.
-        hidden = _hidden_tables(scope)
         if hidden and _touches(state.statement, hidden):
             if not hasattr(state.statement, "where"):  # a UNION of such reads: refused outright
                 raise ScopeError(str(_l("Эти данные вам недоступны.")))

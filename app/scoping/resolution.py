@@ -73,6 +73,14 @@ def _ids(rows) -> tuple[int, ...]:
     return tuple(sorted({r for r in rows if r is not None}))
 
 
+def scope_kind(role_names, host) -> str:
+    """The kind of scope roles ``role_names`` give: the widest of them."""
+    scopes = {host.roles[name].scope for name in role_names if name in host.roles}
+    if SYSTEM_ADMIN in role_names:
+        scopes.add(SCOPE_SYSTEM)
+    return next((s for s in _BREADTH if s in scopes), SCOPE_SELF)
+
+
 def resolve_scope(session: Session, account, host) -> Scope:
     """Build the scope of ``account`` with a fixed, small number of queries.
 
@@ -85,11 +93,7 @@ def resolve_scope(session: Session, account, host) -> Scope:
 def _resolve(session: Session, account, host) -> Scope:
     if account is None or not getattr(account, "is_authenticated", False):
         return Scope(ANONYMOUS)
-    role_names = [r.name for r in account.roles]
-    scopes = {host.roles[name].scope for name in role_names if name in host.roles}
-    if SYSTEM_ADMIN in role_names:
-        scopes.add(SCOPE_SYSTEM)
-    kind = next((s for s in _BREADTH if s in scopes), SCOPE_SELF)
+    kind = scope_kind([r.name for r in account.roles], host)
     base = dict(user_id=account.id, username=account.username, person_id=account.person_id)
     if kind == SCOPE_SYSTEM:
         return Scope(SCOPE_SYSTEM, **base)

@@ -20,11 +20,12 @@ _KEY = "plans_reflow"
 
 def _keys_of(session: Session) -> set:
     keys = {(o.group_id, o.subject_id, o.subgroup_id) for o in session.deleted if isinstance(o, Lesson)}
-    for obj in list(session.new) + list(session.dirty):
+    new = session.new  # built anew at each access: once, not once a row
+    for obj in list(new) + list(session.dirty):
         if not isinstance(obj, Lesson):
             continue
         state = inspect(obj)
-        if obj in session.new or any(state.attrs[a].history.has_changes() for a in _WATCHED):
+        if obj in new or any(state.attrs[a].history.has_changes() for a in _WATCHED):
             keys.add((obj.group_id, obj.subject_id, obj.subgroup_id))
             for attr in ("group_id", "subgroup_id", "subject_id"):
                 deleted = state.attrs[attr].history.deleted

@@ -108,6 +108,9 @@ class ImportsView(BaseView):
             slips = getattr(plan, "slips", None)
             pdf = _slips_pdf(slips) if slips is not None and slips.slips else None
             session.commit()  # the new passwords only with their slips built (as «Выдача логинов»)
+            from ..services.db_stats import refresh
+
+            refresh()  # the planner's statistics of the new rows (app/services/db_stats.py)
         except (EjournalError, ImportFileError) as exc:
             session.rollback()
             flash(_("Ничего не загружено: %(reason)s", reason=str(exc)), "danger")
