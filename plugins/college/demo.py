@@ -305,6 +305,8 @@ def _journal(session, organisation, groups, students, topics, scale, rng) -> Non
         by_group[lesson.group_id].append(lesson)
     subjects = {s.id: s for s in session.scalars(select(Subject).where(Subject.org_id == organisation.id))}
     objects = []
+    absences, given = [], []  # (learner id, lesson, day, code id), (assignment, learner id, value)
+    topics = []  # (lesson, topic, entered at): one UPDATE for them all
     for group in groups:
         learners = students[group.name]
         ability = {learner.id: rng.uniform(2.9, 4.9) for learner in learners}
@@ -326,10 +328,11 @@ def _journal(session, organisation, groups, students, topics, scale, rng) -> Non
             subject = subjects[lesson.subject_id]
             n = taught[subject.id]
             taught[subject.id] += 1
-            lesson.topic = demo._topic(kit, subject, n)
+            topic = demo._topic(kit, subject, n)
             if day > today:
+                topics.append((lesson, topic, None))
                 continue  # a pair to come: its planned topic, not yet confirmed by the преподаватель
-            lesson.topic_entered_at = utc_from_local(dt.datetime.combine(day, dt.time(8 + 2 * lesson.number, 0)))
+            topics.append((lesson, topic, utc_from_local(dt.datetime.combine(day, dt.time(8 + 2 * lesson.number, 0)))))
             present = []
             for learner in learners:
                 code = absent_on[day].get(learner.id)
@@ -340,8 +343,7 @@ def _journal(session, organisation, groups, students, topics, scale, rng) -> Non
                     elif lesson.number == 1 and roll < 0.03:
                         code = kit.codes["ОП"]
                 if code is not None:
-                    objects.append(Attendance(org_id=organisation.id, learner_id=learner.id, lesson=lesson, date=day,
-                                              code=code))
+                    absences.append((learner.id, lesson, day, code.id))
                 if code is None or code.code == "ОП":
                     present.append(learner)
             if not (values and present):
@@ -349,7 +351,7 @@ def _journal(session, organisation, groups, students, topics, scale, rng) -> Non
             kind = demo._work_type(kit, subject.name, n, rng)
             work_type = kit.types[kind]
             assignment = Assignment(org_id=organisation.id, lesson=lesson, type=work_type, weight=work_type.weight,
-                                    title=f"{kind}: {lesson.topic}"[:300])
+                                    title=f"{kind}: {topic}"[:300])
             objects.append(assignment)
             # A test marks the whole group; other work half of it, an answer a few (and keeps the demo quick).
             count = len(present) if kind == "Контрольная работа" else \
@@ -358,10 +360,21 @@ def _journal(session, organisation, groups, students, topics, scale, rng) -> Non
             for learner in chosen:
                 worth = rng.gauss(ability[learner.id], 0.7)
                 index = max(0, min(len(values) - 1, round(len(values) - 1 - (worth - 2))))  # 5 -> 0, 2 -> last
-                objects.append(Mark(org_id=organisation.id, assignment=assignment, learner_id=learner.id,
-                                    value=values[index]))
+                given.append((assignment, learner.id, values[index]))
+    demo.write_topics(session, topics)
     session.add_all(objects)
     session.flush()
+    # Built, not entered: the marks and absences go in by one INSERT each, without audit
+    # entries (as the core's demo journal: app/demo fill_journal).
+    connection = session.connection()
+    if absences:
+        demo.insert_rows(connection, Attendance.__table__, [
+            {"org_id": organisation.id, "learner_id": learner_id, "lesson_id": lesson.id, "date": day,
+             "code_id": code_id} for learner_id, lesson, day, code_id in absences])
+    if given:
+        demo.insert_rows(connection, Mark.__table__, [
+            {"org_id": organisation.id, "assignment_id": assignment.id, "learner_id": learner_id, "value": value}
+            for assignment, learner_id, value in given])
 
 
 # --------------------------------------------------------------------------

@@ -135,8 +135,9 @@ def populate(host, session, organisation, year, rng):
     session.add_all(subjects.values())
 
     classes = []
+    letters = LETTERS if demo.size() == 1 else (LETTERS + "ВГДЕЖИКЛМНП")[:len(LETTERS) * demo.size()]
     for level in range(1, 12):
-        for letter in LETTERS:
+        for letter in letters:
             classes.append(LearnerGroup(org_id=organisation.id, year_id=year.id, kind="class",
                                         name=f"{level}{letter}", level=level))
     session.add_all(classes)

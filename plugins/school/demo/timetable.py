@@ -180,6 +180,7 @@ def _planned_topics(session, classes, first) -> None:
     kit = demo.JournalKit({}, {}, [], TOPICS)
     taught = defaultdict(int)
     subjects = {}
+    topics = []
     for lesson in session.scalars(select(Lesson).where(Lesson.group_id.in_(list(classes)), Lesson.date >= first)
                                   .order_by(Lesson.date, Lesson.number, Lesson.id)):
         key = (lesson.group_id, lesson.subject_id)
@@ -187,8 +188,9 @@ def _planned_topics(session, classes, first) -> None:
             subject = subjects.get(lesson.subject_id)
             if subject is None:
                 subject = subjects[lesson.subject_id] = lesson.subject
-            lesson.topic = demo._topic(kit, subject, taught[key])
+            topics.append((lesson, demo._topic(kit, subject, taught[key]), None))
         taught[key] += 1
+    demo.write_topics(session, topics)  # one UPDATE for them all
 
 
 def _next_week_day(calendar, weekday: int) -> dt.date | None:
