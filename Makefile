@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export EJOURNAL_INSTANCE_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test audit bench install install-test translations messages browser clean
+.PHONY: run test audit bench load install install-test translations messages browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -99,6 +99,12 @@ audit: install-test
 
 bench: install-test
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench_ratios
+
+# A region's morning peak against gunicorn on loopback (tests/load/run.sh says how; not in CI):
+# PostgreSQL and Redis are needed. SCALE, SIZE, DURATION, USERS, WORKERS as variables.
+load: install-test
+	BIN=$(BIN) tests/load/run.sh
 
 clean:
 	rm -rf $(VENV) instance build dist
