@@ -104,6 +104,7 @@ bench: install-test
 # A region's morning peak against gunicorn on loopback (tests/load/run.sh says how; not in CI):
 # PostgreSQL and Redis are needed. SCALE, SIZE, DURATION, USERS, WORKERS as variables.
 load: install-test
+	$(BIN)/pip install --quiet -e '.[load]'
 	BIN=$(BIN) tests/load/run.sh
 
 clean:
