@@ -47,13 +47,18 @@ def test_the_grid_sends_exactly_its_cells_as_data(client, login, world):
 
 
 def test_a_departed_learner_is_closed_from_the_first_lesson_after_leaving(app, client, login, world):
-    """A learner who left on day D: the columns of lessons after D are read-only (-1: none)."""
+    """A learner who left on day D: the columns of lessons after D are read-only (-1: none).
+    Two lessons of the quarter, D being the first one's day: today and tomorrow, or, on the
+    quarter's last day, yesterday and today."""
+    if TODAY < current_quarter()[3]:
+        extra_day, left_on = TODAY + dt.timedelta(days=1), TODAY
+    else:
+        extra_day = left_on = TODAY - dt.timedelta(days=1)
     with app.app_context():
         s = db.session
-        later = Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
-                       teacher_id=world.org1_teacher, date=TODAY + dt.timedelta(days=1), number=1, topic="Потом")
-        s.add(later)
-        s.get(Learner, world.org1_learner3).left_on = TODAY
+        s.add(Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
+                     teacher_id=world.org1_teacher, date=extra_day, number=1, topic="Ещё урок"))
+        s.get(Learner, world.org1_learner3).left_on = left_on
         s.commit()
     login("teacher1")
     data = grid_data(_grid(client, world))
