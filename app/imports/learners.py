@@ -15,9 +15,7 @@ among the guardians already linked to the same learner by ФИО.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -29,7 +27,9 @@ from .. import clock
 from ..models import AcademicYear, Guardian, GuardianLink, Learner, LearnerGroup
 from ..models.movement import ENROL, MovementOrder
 from .people import EMAIL_RE, GENDERS, digits_of, name_key, phone_key, snils_format, snils_ok
-from .reading import RowError, cell, match_header, norm, parse_date, read_table
+from .reading import RowError, begin, norm, parse_date, read_table, values_of
+from .reading import template_csv as _template_csv
+from .reading import template_xlsx as _template_xlsx
 
 KIND = "learners"
 TITLE = _l("Обучающиеся и законные представители")
@@ -140,31 +140,14 @@ LABELS = {"last_name": "Фамилия", "first_name": "Имя", "middle_name": 
 # Template
 # --------------------------------------------------------------------------
 def template_csv() -> bytes:
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(COLUMNS)
-    return out.getvalue().encode("utf-8-sig")
+    return _template_csv(COLUMNS)
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Обучающиеся"
-    sheet.append(list(COLUMNS))
-    for index, name in enumerate(COLUMNS, start=1):
-        sheet.cell(row=1, column=index).font = Font(bold=True)
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(14, len(name) + 2)
-    # Dates and СНИЛС as text: a spreadsheet must not turn «01.09.2026» or «001-…» into something else.
-    for letter_index in (4, 7, 8, 9, 12, 16):
-        letter = sheet.cell(row=1, column=letter_index).column_letter
-        for row in range(2, 1002):
-            sheet[f"{letter}{row}"].number_format = "@"
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    # Dates, СНИЛС, order numbers and phones as text: a spreadsheet must not turn «01.09.2026»
+    # or «001-…» into something else.
+    return _template_xlsx(COLUMNS, "Обучающиеся", ("Дата рождения", "СНИЛС", "Дата зачисления", "Номер приказа",
+                                                  "Представитель 1: телефон", "Представитель 2: телефон"))
 
 
 # --------------------------------------------------------------------------
@@ -238,18 +221,10 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
                progress: Callable[[int], None] | None = None) -> Plan:
     plan = Plan()
     errors = plan.errors
-    while rows and not any(cell(c) for c in rows[0][1]):
-        rows = rows[1:]
-    if not rows:
-        errors.append(RowError(1, "Фамилия", str(_l("файл пуст"))))
+    started = begin(rows, COLUMNS, SYNONYMS, REQUIRED, errors)
+    if started is None:
         return plan
-    header_row, header = rows[0]
-    columns = match_header(header, COLUMNS, SYNONYMS)
-    for name in REQUIRED:
-        if name not in columns:
-            errors.append(RowError(header_row, name, str(_l("в заголовке нет такого столбца"))))
-    if errors:
-        return plan
+    header_row, columns, body = started
     index = _Index(session, org_id)
     seen_snils: dict[str, int] = {}
     seen_names: dict[tuple, int] = {}
@@ -257,10 +232,10 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
     file_guardians: dict[tuple, GuardianOp] = {}
     today = clock.today()
 
-    for count, (number, cells) in enumerate(rows[1:], start=1):
+    for count, (number, cells) in enumerate(body, start=1):
         if progress is not None and count % 100 == 0:
             progress(100)
-        v = {name: cell(cells[i]) if i < len(cells) else "" for name, i in columns.items()}
+        v = values_of(cells, columns)
         if not any(v.values()):
             continue
         row_errors: list[RowError] = []
@@ -410,7 +385,7 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
             op.links.append(_guardian_link(plan, index, file_guardians, op, number, parts, g))
         plan.learners.append(op)
     if progress is not None:
-        progress(len(rows) % 100)
+        progress(len(body) % 100)
     if not errors and not plan.learners:
         errors.append(RowError(header_row + 1, "Фамилия", str(_l("в файле нет ни одного обучающегося"))))
     return plan
