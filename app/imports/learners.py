@@ -54,15 +54,6 @@ SYNONYMS = {
 }
 BATCH = 500
 
-_GENDERS = GENDERS
-_EMAIL_RE = EMAIL_RE
-
-
-# Checks of single cells: shared with the other imports of people (``app.imports.people``).
-_digits = digits_of
-_phone_key = phone_key
-_name_key = name_key
-
 
 # --------------------------------------------------------------------------
 # The plan of an import
@@ -176,20 +167,20 @@ class _Index:
     def __init__(self, session, org_id: int):
         self.groups = _groups_by_name(session, org_id)
         learners = session.scalars(select(Learner).where(Learner.org_id == org_id)).all()
-        self.by_snils = {_digits(x.snils): x for x in learners if x.snils}
-        self.by_name = {(_name_key(x.last_name, x.first_name, x.middle_name), x.birth_date): x for x in learners}
+        self.by_snils = {digits_of(x.snils): x for x in learners if x.snils}
+        self.by_name = {(name_key(x.last_name, x.first_name, x.middle_name), x.birth_date): x for x in learners}
         # Without the patronymic (one side lacks it): only where that leaves one learner.
         self.by_short: dict[tuple, Learner | None] = {}
         for x in learners:
-            key = (_name_key(x.last_name, x.first_name), x.birth_date)
+            key = (name_key(x.last_name, x.first_name), x.birth_date)
             self.by_short[key] = None if key in self.by_short else x
 
         guardians = session.scalars(select(Guardian).where(Guardian.org_id == org_id)).all()
         self.guardians: dict[tuple, Guardian] = {}
         for g in guardians:
-            name = _name_key(g.last_name, g.first_name, g.middle_name)
-            if _phone_key(g.phone):
-                self.guardians.setdefault(("phone", name, _phone_key(g.phone)), g)
+            name = name_key(g.last_name, g.first_name, g.middle_name)
+            if phone_key(g.phone):
+                self.guardians.setdefault(("phone", name, phone_key(g.phone)), g)
             if g.email:
                 self.guardians.setdefault(("email", name, g.email.strip().lower()), g)
         by_id = {g.id: g for g in guardians}
@@ -199,13 +190,13 @@ class _Index:
             self.links[(link.guardian_id, link.learner_id)] = link
             g = by_id.get(link.guardian_id)
             if g is not None:
-                self.linked.setdefault(link.learner_id, {})[_name_key(g.last_name, g.first_name, g.middle_name)] = g
+                self.linked.setdefault(link.learner_id, {})[name_key(g.last_name, g.first_name, g.middle_name)] = g
 
     def learner(self, snils: str, last: str, first: str, middle: str, birth) -> Learner | None:
         found = self.by_snils.get(snils) if snils else None
-        found = found or self.by_name.get((_name_key(last, first, middle), birth))
+        found = found or self.by_name.get((name_key(last, first, middle), birth))
         if found is None:
-            short = self.by_short.get((_name_key(last, first), birth))
+            short = self.by_short.get((name_key(last, first), birth))
             if short is not None and (not middle or not short.middle_name):
                 found = short
         return found
@@ -264,7 +255,7 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
         gender = ""
         raw = v.get("Пол", "")
         if raw:
-            gender = _GENDERS.get(norm(raw), "")
+            gender = GENDERS.get(norm(raw), "")
             if not gender:
                 bad("Пол", _l("«%(value)s» — укажите «М» или «Ж»", value=raw))
         group = None
@@ -278,7 +269,7 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
         snils = ""
         raw = v.get("СНИЛС", "")
         if raw:
-            digits = _digits(raw)
+            digits = digits_of(raw)
             if len(digits) != 11 or re.search(r"[^\d\s-]", raw):
                 bad("СНИЛС", _l("%(value)s — СНИЛС состоит из 11 цифр", value=raw))
             elif not snils_ok(digits):
@@ -321,13 +312,13 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
             if len(g["кем приходится"]) > 40:
                 bad(col["кем приходится"], _l("длиннее 40 знаков"))
                 ok = False
-            if g["телефон"] and not 10 <= len(_digits(g["телефон"])) <= 15:
+            if g["телефон"] and not 10 <= len(digits_of(g["телефон"])) <= 15:
                 bad(col["телефон"], _l("«%(value)s» — не номер телефона", value=g["телефон"]))
                 ok = False
             elif len(g["телефон"]) > 40:
                 bad(col["телефон"], _l("длиннее 40 знаков"))
                 ok = False
-            if g["e-mail"] and (not _EMAIL_RE.fullmatch(g["e-mail"]) or len(g["e-mail"]) > 200):
+            if g["e-mail"] and (not EMAIL_RE.fullmatch(g["e-mail"]) or len(g["e-mail"]) > 200):
                 bad(col["e-mail"], _l("«%(value)s» — не адрес электронной почты", value=g["e-mail"]))
                 ok = False
             if ok:
@@ -335,16 +326,16 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
 
         # The learner: in the file already? In the organisation?
         existing = None
-        name_key = (_name_key(last, first, middle), birth)
+        learner_key = (name_key(last, first, middle), birth)
         if snils and snils in seen_snils:
             bad("СНИЛС", _l("этот обучающийся уже есть в строке %(row)s", row=seen_snils[snils]))
-        elif birth and last and first and name_key in seen_names:
-            bad("Фамилия", _l("этот обучающийся уже есть в строке %(row)s", row=seen_names[name_key]))
+        elif birth and last and first and learner_key in seen_names:
+            bad("Фамилия", _l("этот обучающийся уже есть в строке %(row)s", row=seen_names[learner_key]))
         elif birth and last and first:
             existing = index.learner(snils, last, first, middle, birth)
             if existing is not None and existing.id in seen_existing:
                 bad("Фамилия", _l("этот обучающийся уже есть в строке %(row)s", row=seen_existing[existing.id]))
-            elif existing is not None and snils and existing.snils and _digits(existing.snils) != snils:
+            elif existing is not None and snils and existing.snils and digits_of(existing.snils) != snils:
                 bad("СНИЛС", _l("у обучающегося %(name)s в журнале другой СНИЛС: %(snils)s",
                                 name=existing.full_name, snils=existing.snils))
             elif existing is not None and group is not None:
@@ -357,7 +348,7 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
         if snils:
             seen_snils.setdefault(snils, number)
         if birth and last and first:
-            seen_names.setdefault(name_key, number)
+            seen_names.setdefault(learner_key, number)
         if existing is not None:
             seen_existing.setdefault(existing.id, number)
         if row_errors:
@@ -394,11 +385,11 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
 def _guardian_link(plan: Plan, index: _Index, file_guardians: dict, op: LearnerOp, number: int, parts: list[str],
                    g: dict) -> LinkOp:
     last, first, middle = parts[0], parts[1], " ".join(parts[2:])
-    name = _name_key(last, first, middle)
+    name = name_key(last, first, middle)
     phone, email = g["телефон"], g["e-mail"].strip()
     keys = []
-    if _phone_key(phone):
-        keys.append(("phone", name, _phone_key(phone)))
+    if phone_key(phone):
+        keys.append(("phone", name, phone_key(phone)))
     if email:
         keys.append(("email", name, email.lower()))
     found = next((file_guardians[k] for k in keys if k in file_guardians), None)
@@ -415,7 +406,7 @@ def _guardian_link(plan: Plan, index: _Index, file_guardians: dict, op: LearnerO
             if existing is not None:
                 for key in ("phone", "email"):
                     if values[key] and (getattr(existing, key) or "") != values[key] and not (
-                            key == "phone" and _phone_key(existing.phone) == _phone_key(phone)):
+                            key == "phone" and phone_key(existing.phone) == phone_key(phone)):
                         found.changes.append(LABELS[key])
             plan.guardians.append(found)
     else:  # seen in the file: contacts another row adds
