@@ -58,8 +58,7 @@ def slips_pdf(result: svc.IssueResult, title: str, organisation: str, kind=None)
 def _pdf_response(pdf: bytes, name: str):
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"  # the passwords must not stay in a cache
-    return response
+    return response  # not cached, as every answer but static files (app/http.py): it holds passwords
 
 
 class IssueLoginsView(GroupPeopleView):

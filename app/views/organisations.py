@@ -64,11 +64,9 @@ class OrganisationCreateView(BaseView):
                 session.rollback()
                 errors = {"form": str(exc)}
             else:
-                response = current_app.make_response(self.render_template(
-                    "organisations/created.html", org=org, slip=slip,
-                    pdf=base64.b64encode(pdf).decode("ascii")))
-                response.headers["Cache-Control"] = "no-store"  # the password must not stay in a cache
-                return response
+                # Not cached: every page is no-store (app/http.py), this one with its password too.
+                return self.render_template("organisations/created.html", org=org, slip=slip,
+                                            pdf=base64.b64encode(pdf).decode("ascii"))
         with acting_as(None):
             authorities = session.scalars(select(Authority).order_by(Authority.name)).all()
         plugins = [(code, host.plugin_labels.get(code, code)) for code in host.plugin_names]
