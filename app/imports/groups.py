@@ -21,7 +21,7 @@ from ..extensions import current_host
 from ..models import AcademicYear, LearnerGroup, Organisation, Staff
 from ..services.kinds import kinds_of, level_names
 from .people import StaffNames, current_year, no_year_message
-from .reading import RowError, begin, norm, read_table, values_of
+from .reading import RowError, begin, data_rows, norm, read_table
 from .reading import template_csv as _template_csv
 from .reading import template_xlsx as _template_xlsx
 
@@ -141,12 +141,7 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
     kinds_list = ", ".join(f"«{kind.name}»" for kind in kinds)
     seen: dict[str, int] = {}
 
-    for count, (number, cells) in enumerate(body, start=1):
-        if progress is not None and count % 100 == 0:
-            progress(100)
-        v = values_of(cells, columns)
-        if not any(v.values()):
-            continue
+    for number, v in data_rows(body, columns, progress):
         row_errors: list[RowError] = []
 
         def bad(column, message, _number=number, _errors=row_errors):
@@ -224,8 +219,6 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
                 if getattr(existing, key) != value:
                     op.changes.append(LABELS[key])
         plan.groups.append(op)
-    if progress is not None:
-        progress(len(body) % 100)
     if not errors and not plan.groups:
         errors.append(RowError(header_row + 1, "Название", str(_l("в файле нет ни одного класса (группы)"))))
     return plan

@@ -27,7 +27,7 @@ from .. import clock
 from ..models import AcademicYear, Guardian, GuardianLink, Learner, LearnerGroup
 from ..models.movement import ENROL, MovementOrder
 from .people import EMAIL_RE, GENDERS, digits_of, name_key, phone_key, snils_format, snils_ok
-from .reading import RowError, begin, norm, parse_date, read_table, values_of
+from .reading import RowError, begin, data_rows, norm, parse_date, read_table
 from .reading import template_csv as _template_csv
 from .reading import template_xlsx as _template_xlsx
 
@@ -223,12 +223,7 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
     file_guardians: dict[tuple, GuardianOp] = {}
     today = clock.today()
 
-    for count, (number, cells) in enumerate(body, start=1):
-        if progress is not None and count % 100 == 0:
-            progress(100)
-        v = values_of(cells, columns)
-        if not any(v.values()):
-            continue
+    for number, v in data_rows(body, columns, progress):
         row_errors: list[RowError] = []
 
         def bad(column, message, _number=number, _errors=row_errors):
@@ -375,8 +370,6 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
         for n, parts, g in guardian_values:
             op.links.append(_guardian_link(plan, index, file_guardians, op, number, parts, g))
         plan.learners.append(op)
-    if progress is not None:
-        progress(len(body) % 100)
     if not errors and not plan.learners:
         errors.append(RowError(header_row + 1, "Фамилия", str(_l("в файле нет ни одного обучающегося"))))
     return plan

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from ..extensions import current_host
 from ..models import AcademicYear, LearnerGroup, Staff, Subgroup, Subject, TeachingAssignment
 from .people import StaffNames, current_year, no_year_message
-from .reading import RowError, begin, norm, number, read_table, values_of
+from .reading import RowError, begin, data_rows, norm, number, read_table
 from .reading import template_csv as _template_csv
 from .reading import template_xlsx as _template_xlsx
 
@@ -140,12 +140,7 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
         .order_by(TeachingAssignment.id))}
     seen: dict[tuple, int] = {}
 
-    for count, (row_number, cells) in enumerate(body, start=1):
-        if progress is not None and count % 100 == 0:
-            progress(100)
-        v = values_of(cells, columns)
-        if not any(v.values()):
-            continue
+    for row_number, v in data_rows(body, columns, progress):
         row_errors: list[RowError] = []
 
         def bad(column, message, _number=row_number, _errors=row_errors):
@@ -217,8 +212,6 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
             continue
         seen[key] = row_number
         plan.load.append(LoadOp(row_number, teacher, subject, group, subgroup, hours, existing_load.get(key)))
-    if progress is not None:
-        progress(len(body) % 100)
     if not errors and not plan.load:
         errors.append(RowError(header_row + 1, "Учитель", str(_l("в файле нет ни одной строки нагрузки"))))
     return plan

@@ -159,6 +159,19 @@ def values_of(cells: list, columns: dict[str, int]) -> dict[str, str]:
     return {name: cell(cells[i]) if i < len(cells) else "" for name, i in columns.items()}
 
 
+def data_rows(body: list[tuple[int, list]], columns: dict[str, int], progress=None):
+    """(row number, column → text) of every row under the header that is not empty;
+    ``progress`` hears of every hundred rows read, and of the rest at the end."""
+    for count, (number, cells) in enumerate(body, start=1):
+        if progress is not None and count % 100 == 0:
+            progress(100)
+        values = values_of(cells, columns)
+        if any(values.values()):
+            yield number, values
+    if progress is not None:
+        progress(len(body) % 100)
+
+
 def template_csv(columns: tuple[str, ...]) -> bytes:
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(columns)

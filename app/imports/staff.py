@@ -27,7 +27,7 @@ from ..models import Account, Consent, Staff
 from ..roles import SYSTEM_ADMIN
 from ..services import accounts as accounts_svc
 from .people import EMAIL_RE, GENDERS, check_snils, digits_of, name_key, snils_format
-from .reading import RowError, begin, norm, parse_date, read_table, values_of
+from .reading import RowError, begin, data_rows, norm, parse_date, read_table
 from .reading import template_csv as _template_csv
 from .reading import template_xlsx as _template_xlsx
 
@@ -253,12 +253,7 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
     seen_names: dict[tuple, int] = {}
     seen_existing: dict[int, int] = {}
 
-    for count, (number, cells) in enumerate(body, start=1):
-        if progress is not None and count % 100 == 0:
-            progress(100)
-        v = values_of(cells, columns)
-        if not any(v.values()):
-            continue
+    for number, v in data_rows(body, columns, progress):
         row_errors: list[RowError] = []
 
         def bad(column, message, _number=number, _errors=row_errors):
@@ -378,8 +373,6 @@ def parse_rows(session, org_id: int, rows: list[tuple[int, list]],
                     consent, _reason = accounts_svc.consent_rule(existing, index.consents, today)
                 op.account_action = ISSUE if consent is not None else NO_CONSENT
         plan.staff.append(op)
-    if progress is not None:
-        progress(len(body) % 100)
     if not errors and not plan.staff:
         errors.append(RowError(header_row + 1, "Фамилия", str(_l("в файле нет ни одного сотрудника"))))
     return plan
