@@ -22,6 +22,7 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import RoleModelView
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .models import Account, LearnerGroup, Organisation, OrgRolePermission
 from .registry import NONE, READ, SCOPE_SYSTEM, WRITE
@@ -169,6 +170,17 @@ class EjournalSecurityManager(SecurityManager):
         g.ejournal_failed_login = user.id
         self.on_user_login_failed(user)
         return None
+
+    def get_user_by_id(self, pk):
+        """The signed-in account with its roles in one query (every request loads it)."""
+        return self.session.get(self.user_model, pk, options=[joinedload(self.user_model.roles)])
+
+    def is_item_public(self, permission_name, view_name):
+        # Our resources are reached by the organisation's roles only (``has_access``), never
+        # by FAB's public role: no need to read that role's permissions on every API call.
+        if view_name in host().resources:
+            return False
+        return super().is_item_public(permission_name, view_name)
 
     def noop_user_update(self, user) -> None:
         """FAB's balancing write for an unknown name: nothing is written for either."""

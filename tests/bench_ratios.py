@@ -553,7 +553,8 @@ def bench(label: str, pg: bool) -> None:
         os.environ.pop("TEST_DATABASE_URL", None)
     c.PG_URL = os.environ.get("TEST_DATABASE_URL")
     url = c.make_database("bench_ratios")
-    app = create_app(c.base_config(url))
+    # As served: activity counts flushed once a minute (the tests flush after every page).
+    app = create_app({**c.base_config(url), "ACTIVITY_FLUSH_SECONDS": 60})
     try:
         runner = app.test_cli_runner()
         started = time.perf_counter()

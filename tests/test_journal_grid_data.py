@@ -34,7 +34,9 @@ def test_the_grid_sends_exactly_its_cells_as_data(client, login, world):
     page = _grid(client, world)
     day = TODAY.strftime("%d.%m.%Y")
     assert grid_data(page) == {
-        "cols": [[world.org1_lesson, world.org1_assignment, 1, f"{day}, Ответ на уроке"]],
+        # [lesson, work, starts its lesson, screen reader's label, header's day, lesson number, topic, work]
+        "cols": [[world.org1_lesson, world.org1_assignment, 1, f"{day}, Ответ на уроке", day[:5], 1, "Дроби",
+                  "Ответ на уроке"]],
         "rows": [[world.org1_child, "Иванов Иван", -1], [world.org1_sibling, "Петрова Мария", -1],
                  [world.org1_learner3, "Сидоров Пётр", -1]],
         # [mark, its version, attendance code, its version]: Иванов «5», Петрова «4», Сидоров absent

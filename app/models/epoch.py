@@ -4,7 +4,8 @@ Working out who may see what (``app.scoping.resolution``, ``app.security``) take
 a dozen queries; it is kept in memory (``app.scoping.cache``) and looked up by
 the tokens of the keys it was made from. Every flush changing such data writes
 new random tokens for its keys (``global``, ``rights:<org>``, ``members:<org>``,
-``person:<id>``); a request reads the few tokens of its user in one query, so a
+``person:<id>``; ``ref:<org>`` for the reference data of ``app.reference``); a
+request reads the few tokens of its user in one query, so a
 change made by any process is seen on the next request.
 """
 from __future__ import annotations

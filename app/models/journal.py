@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, OrgScoped, Timestamped, Versioned
@@ -14,7 +14,12 @@ class Lesson(OrgScoped, Versioned, Model):
 
     __tablename__ = "lesson"
     __scope__ = "group"
-    __table_args__ = (Index("ix_lesson_group_date", "group_id", "date"),)
+    __table_args__ = (
+        Index("ix_lesson_group_date", "group_id", "date"),
+        # Most lessons have no substitute: a full index would be mostly NULLs (migration 0021).
+        Index("ix_lesson_substitute_id", "substitute_id", sqlite_where=text("substitute_id IS NOT NULL"),
+              postgresql_where=text("substitute_id IS NOT NULL")),
+    )
     # Lessons are made in bulk from the timetable; what the log keeps is every
     # change to one (date, teacher, substitute, topic) and every removal.
     __audited__ = ("update", "delete")
@@ -24,7 +29,7 @@ class Lesson(OrgScoped, Versioned, Model):
     subgroup_id: Mapped[int | None] = mapped_column(ForeignKey("subgroup.id"), index=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True, nullable=False)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True, nullable=False)
-    substitute_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    substitute_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     date: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
     number: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     topic: Mapped[str] = mapped_column(String(500), nullable=False, default="")
@@ -49,6 +54,7 @@ class AssignmentType(OrgScoped, Model):
     """Вид работы with its default weight: an editable list per organisation."""
 
     __tablename__ = "assignment_type"
+    __reference__ = True  # kept in memory between requests (app/reference.py)
     __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "name"),)
 
@@ -121,6 +127,7 @@ class AttendanceCode(OrgScoped, Model):
     """A letter of the attendance reference table (ОТ, ОП, УП, Б, ОСВ, НП …)."""
 
     __tablename__ = "attendance_code"
+    __reference__ = True  # kept in memory between requests (app/reference.py)
     __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "code"),)
 

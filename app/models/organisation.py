@@ -27,6 +27,7 @@ class Organisation(Model):
     """Образовательная организация (ОО): the tenant, with its plugins and settings."""
 
     __tablename__ = "organisation"
+    __reference__ = True  # kept in memory between requests (app/reference.py)
     __scope__ = "custom"
     # Its name, plugins and rule settings: who changed a setting, from what, to what.
     __audited__ = ("update",)

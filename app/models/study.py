@@ -13,6 +13,7 @@ class AcademicYear(OrgScoped, Model):
     """Учебный год."""
 
     __tablename__ = "academic_year"
+    __reference__ = True  # kept in memory between requests (app/reference.py)
     __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "name"),)
 
@@ -33,6 +34,7 @@ class Period(OrgScoped, Model):
     """Учебный период: четверть, полугодие, триместр, семестр, месяц, or a final one."""
 
     __tablename__ = "period"
+    __reference__ = True  # kept in memory between requests (app/reference.py)
     __scope__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -37,6 +37,7 @@ class SchoolYearMode(OrgScoped, Model):
     """
 
     __tablename__ = "school_year_mode"
+    __reference__ = True  # kept in memory between requests (app/reference.py)
     __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("year_id"),)
 

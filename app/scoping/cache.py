@@ -8,7 +8,8 @@ of what it was computed from:
 - the account as loaded for the request: its id, name, role names, organisation,
   authority and person (a role given or taken changes the key by itself);
 - the tokens (``models.ScopeEpoch``) of the data behind it, read in one query per
-  request: ``global`` (organisations, the roles' table), ``rights:<org>`` (the
+  request (with ``ref:<org>``, the token of the organisation's reference data kept
+  by ``app.reference``): ``global`` (organisations, the roles' table), ``rights:<org>`` (the
   organisation's changes of rights), ``person:<id>`` (what the person leads,
   teaches, substitutes, whose guardian he is) and, for users whose reach is their
   groups, children or themselves, ``members:<org>`` (groups, learners, teaching
@@ -33,9 +34,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import inspect, select
 
+from .. import reference
 from ..models import GuardianLink, Learner, LearnerGroup, Lesson, Organisation, OrgRolePermission, TeachingAssignment
 from ..models.epoch import ScopeEpoch
 from ..registry import SCOPE_AUTHORITY, SCOPE_ORGANISATION, SCOPE_SYSTEM
@@ -78,7 +80,11 @@ def _changed(obj, attrs) -> bool:
 def keys_of(obj, is_dirty: bool) -> set[str]:
     """The epoch keys a new, changed (``is_dirty``) or deleted ``obj`` touches."""
     if isinstance(obj, Organisation):
-        return {GLOBAL} if not is_dirty or _changed(obj, _GLOBAL_ATTRS) else set()
+        own = {reference.key(obj.id)} if obj.id is not None else {GLOBAL}
+        return own | ({GLOBAL} if not is_dirty or _changed(obj, _GLOBAL_ATTRS) else set())
+    if reference.is_reference(obj):
+        orgs = _values(obj, "org_id")
+        return {reference.key(org) for org in orgs} if orgs else {GLOBAL}
     if getattr(obj, "__tablename__", None) == "ab_role":
         return {GLOBAL}
     for model, attrs, person_attr, part in _WATCHED:
@@ -117,7 +123,8 @@ def note_bulk_writes(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in _WATCHED_TABLES:
+    if getattr(table, "name", None) in _WATCHED_TABLES or \
+            getattr(state.bind_mapper, "class_", None) is not None and reference.is_reference(state.bind_mapper.class_):
         bump(state.session.connection(), {GLOBAL})
 
 
@@ -125,6 +132,7 @@ def bump(connection, keys: set[str]) -> None:
     """Write a new random token for each of ``keys`` (inserted when missing)."""
     token = secrets.randbits(62)
     rows = [{"key": key, "token": token} for key in sorted(keys)]
+    reference.forget({key: token for key in keys})
     table = ScopeEpoch.__table__
     dialect = connection.dialect.name
     if dialect in ("sqlite", "postgresql"):
@@ -206,11 +214,12 @@ def key_for(session, account, kind: str):
     org_id, person_id = account.org_id, account.person_id
     keys = [GLOBAL]
     if org_id is not None:
-        keys.append(f"rights:{org_id}")
+        keys += [f"rights:{org_id}", reference.key(org_id)]
         if kind not in _WIDE:
             keys.append(f"members:{org_id}")
     if person_id is not None:
         keys.append(f"person:{person_id}")
     tokens = dict(session.execute(select(ScopeEpoch.key, ScopeEpoch.token).where(ScopeEpoch.key.in_(keys))).all())
+    g.ejournal_epoch = {k: tokens.get(k) for k in keys}  # the reference data's tokens too (app/reference.py)
     return (account.id, account.username, role_names, org_id, getattr(account, "authority_id", None), person_id,
-            tuple(tokens.get(k) for k in keys))
+            tuple(tokens.get(k) for k in keys if not k.startswith("ref:")))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import current_app, g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, or_, select
-from sqlalchemy.orm import with_loader_criteria
+from sqlalchemy.orm import aliased, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 
 from ..exceptions import ScopeError
@@ -22,6 +22,11 @@ from ..models import (
 from ..models.transfer import Transfer
 from .declarations import LEARNER, ScopeIndex, scope_index
 from .resolution import ANONYMOUS, Scope, current_scope
+
+# The lesson (and homework) a correlated cut looks up: aliases of their own, so that a
+# statement which itself reads lessons does not swallow the subquery's FROM.
+_LESSON = aliased(Lesson, name="cut_lesson")
+_HOMEWORK = aliased(Homework, name="cut_homework")
 
 # The models declared "custom": their cut is written out in ``_criteria``.
 CUSTOM_RULES = (Organisation, Authority, AuditEntry, Account, Person, LearnerGroup, Assignment, Homework,
@@ -56,23 +61,29 @@ def _criteria(scope: Scope, index: ScopeIndex) -> list:
     opts += [
         with_loader_criteria(Account, lambda cls: cls.id == me, include_aliases=True),
         with_loader_criteria(LearnerGroup, lambda cls: cls.id.in_(groups), include_aliases=True),
+        # Rows reached through their lesson: a correlated EXISTS, one primary-key look-up
+        # a row (``lesson_id IN (SELECT …)`` made SQLite list every lesson of every group
+        # the teacher teaches, for each statement: most of the journal's SQL time).
         with_loader_criteria(
             Assignment,
-            lambda cls: cls.lesson_id.in_(select(Lesson.id).where(Lesson.group_id.in_(groups))),
+            lambda cls: select(_LESSON.id).where(_LESSON.id == cls.lesson_id, _LESSON.group_id.in_(groups))
+            .correlate_except(_LESSON).exists(),
             include_aliases=True,
         ),
         # Homework of the own groups: general, or individual for a reachable learner.
         with_loader_criteria(
             Homework,
-            lambda cls: cls.lesson_id.in_(select(Lesson.id).where(Lesson.group_id.in_(groups)))
+            lambda cls: select(_LESSON.id).where(_LESSON.id == cls.lesson_id, _LESSON.group_id.in_(groups))
+            .correlate_except(_LESSON).exists()
             & or_(cls.learner_id.is_(None), cls.learner_id.in_(learners)),
             include_aliases=True,
         ),
         with_loader_criteria(
             HomeworkAttachment,
-            lambda cls: cls.homework_id.in_(
-                select(Homework.id).join(Lesson, Lesson.id == Homework.lesson_id).where(
-                    Lesson.group_id.in_(groups), or_(Homework.learner_id.is_(None), Homework.learner_id.in_(learners)))),
+            lambda cls: select(_HOMEWORK.id).join(_LESSON, _LESSON.id == _HOMEWORK.lesson_id).where(
+                _HOMEWORK.id == cls.homework_id, _LESSON.group_id.in_(groups),
+                or_(_HOMEWORK.learner_id.is_(None), _HOMEWORK.learner_id.in_(learners)))
+            .correlate_except(_LESSON, _HOMEWORK).exists(),
             include_aliases=True,
         ),
         # Of the transfers, those that brought a reachable learner in (his previous marks).

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import reference
 from app.exceptions import RuleError
 from app.models import AcademicYear, Organisation
 from app.models.timetable import Holiday, SchoolYearMode, TransferredDay
@@ -59,12 +60,12 @@ class YearCalendar:
         return out
 
 
-def year_mode(session, year_id: int) -> SchoolYearMode | None:
-    return session.scalar(select(SchoolYearMode).where(SchoolYearMode.year_id == year_id))
+def year_mode(session, year_id: int, org_id: int) -> SchoolYearMode | None:
+    return next((m for m in reference.rows(session, SchoolYearMode, org_id) if m.year_id == year_id), None)
 
 
 def week_days_of(session, host, year: AcademicYear, mode: SchoolYearMode | None = None) -> int:
-    mode = mode or year_mode(session, year.id)
+    mode = mode or year_mode(session, year.id, year.org_id)
     if mode is not None and mode.week_days in (5, 6):
         return mode.week_days
     org = session.get(Organisation, year.org_id)

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import clock
+from .. import clock, reference
 from ..exceptions import RuleError
 from ..models import (
-    Assignment, AssignmentType, Attendance, AttendanceCode, EditUnlock, FinalMark, Learner, LearnerGroup, Lesson, Mark,
+    AcademicYear, Assignment, AssignmentType, Attendance, AttendanceCode, EditUnlock, FinalMark, Learner, LearnerGroup, Lesson, Mark,
     Organisation, Period, SubgroupMember, Subject, TeachingAssignment,
 )
 from .edit_window import check_editable
@@ -65,43 +66,37 @@ class Grid:
 
 def load_grid(session, host, group_id: int, subject_id: int, period_id: int, subgroup_id: int | None = None) -> Grid | None:
     group = session.get(LearnerGroup, group_id)
-    period = session.get(Period, period_id)
+    period = reference.get(session, Period, group.org_id, period_id) if group is not None else None
     if group is None or period is None:
         return None
-    lessons_q = select(Lesson).where(
-        Lesson.group_id == group_id, Lesson.subject_id == subject_id,
-        Lesson.date >= period.start, Lesson.date <= period.end,
-    ).order_by(Lesson.date, Lesson.number)
+    org_id = group.org_id
+    # The lessons of the grid, as a condition the other reads join on (no long IN lists).
+    of_grid = [Lesson.group_id == group_id, Lesson.subject_id == subject_id,
+               Lesson.date >= period.start, Lesson.date <= period.end]
     if subgroup_id:
-        lessons_q = lessons_q.where(Lesson.subgroup_id == subgroup_id)
-    lessons = session.scalars(lessons_q).all()
-    lesson_ids = [l.id for l in lessons]
-    assignments = defaultdict(list)
-    for a, type_name in session.execute(
-        select(Assignment, AssignmentType.name).join(AssignmentType, AssignmentType.id == Assignment.type_id)
-        .where(Assignment.lesson_id.in_(lesson_ids)).order_by(Assignment.id)
+        of_grid.append(Lesson.subgroup_id == subgroup_id)
+    type_names = {t.id: t.name for t in reference.rows(session, AssignmentType, org_id)}
+    columns, lesson_ids = [], []
+    for lesson_id, date, number, topic, a_id, a_type, a_title, a_weight in session.execute(
+        select(Lesson.id, Lesson.date, Lesson.number, Lesson.topic,
+               Assignment.id, Assignment.type_id, Assignment.title, Assignment.weight)
+        .outerjoin(Assignment, Assignment.lesson_id == Lesson.id).where(*of_grid)
+        .order_by(Lesson.date, Lesson.number, Lesson.id, Assignment.id)
     ):
-        assignments[a.lesson_id].append((a, type_name))
-    columns = []
-    for lesson in lessons:
-        items = assignments.get(lesson.id) or [(None, None)]
-        for i, (a, type_name) in enumerate(items):
-            columns.append(Column(lesson.id, lesson.date, lesson.number, lesson.topic,
-                                  a.id if a else None, (a.title or type_name) if a else "",
-                                  float(a.weight) if a else 1.0, i == 0))
+        first = not lesson_ids or lesson_ids[-1] != lesson_id
+        if first:
+            lesson_ids.append(lesson_id)
+        columns.append(Column(lesson_id, date, number, topic, a_id,
+                              (a_title or type_names.get(a_type, "")) if a_id else "",
+                              float(a_weight) if a_id else 1.0, first))
     # Learners who left the group for another one during or after the period (the
     # movement book keeps that history) stay in its journal, greyed after their last day in it.
-    from .movement import former_members
+    from .movement import moved_out
 
-    former: dict[int, dt.date] = {}
-    for learner_id, last_day in former_members(session, group_id, period.start):
-        former[learner_id] = max(last_day, former.get(learner_id, last_day))
-    in_group = Learner.group_id == group_id
-    if former:
-        in_group = or_(in_group, Learner.id.in_(list(former)))
-    learners_q = select(Learner).where(
-        in_group, or_(Learner.left_on.is_(None), Learner.left_on >= period.start)
-    )
+    moved_ids, moved_on = moved_out(group_id, period.start, Learner)
+    learners_q = select(Learner, moved_on).where(
+        or_(Learner.group_id == group_id, Learner.id.in_(moved_ids)),
+        or_(Learner.left_on.is_(None), Learner.left_on >= period.start))
     if subgroup_id:
         learners_q = learners_q.where(Learner.id.in_(
             select(SubgroupMember.learner_id).where(
@@ -109,29 +104,38 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
                 # R9: only the members of the subgroup during this period (moves happen at a period's end).
                 or_(SubgroupMember.valid_from.is_(None), SubgroupMember.valid_from <= period.end),
                 or_(SubgroupMember.valid_to.is_(None), SubgroupMember.valid_to >= period.start))))
-    learners = session.scalars(learners_q.order_by(Learner.last_name, Learner.first_name, Learner.middle_name)).all()
-    rows = [Row(l.id, l.full_name, l.left_on if l.group_id == group_id or l.id not in former
-                else min(d for d in (l.left_on, former[l.id]) if d is not None)) for l in learners]
+    rows = []
+    for learner, moved in session.execute(
+            learners_q.order_by(Learner.last_name, Learner.first_name, Learner.middle_name)):
+        left_on = learner.left_on
+        if moved is not None and learner.group_id != group_id:
+            if isinstance(moved, str):  # SQLite gives a subquery's date as text
+                moved = dt.date.fromisoformat(moved)
+            last_day = moved - dt.timedelta(days=1)
+            left_on = min(left_on, last_day) if left_on is not None else last_day
+        rows.append(Row(learner.id, learner.full_name, left_on))
     learner_ids = [r.learner_id for r in rows]
-    assignment_ids = [c.assignment_id for c in columns if c.assignment_id]
     marks = {
         (learner, assignment): (value, version, debt)
         for learner, assignment, value, version, debt in session.execute(
             select(Mark.learner_id, Mark.assignment_id, Mark.value, Mark.version, Mark.is_debt)
-            .where(Mark.assignment_id.in_(assignment_ids), Mark.learner_id.in_(learner_ids)))
+            .join(Assignment, Assignment.id == Mark.assignment_id).join(Lesson, Lesson.id == Assignment.lesson_id)
+            # The listed learners, though the scope cuts the rows too: a teacher's scope lists
+            # every learner he teaches, and SQLite probed the index for each of them a work.
+            .where(*of_grid, Mark.learner_id.in_(learner_ids)))
     }
+    codes = {c.id: c.code for c in reference.rows(session, AttendanceCode, org_id)}
     attendance = {
-        (learner, lesson): (code, version)
-        for learner, lesson, code, version in session.execute(
-            select(Attendance.learner_id, Attendance.lesson_id, AttendanceCode.code, Attendance.version)
-            .join(AttendanceCode, AttendanceCode.id == Attendance.code_id)
-            .where(Attendance.lesson_id.in_(lesson_ids), Attendance.learner_id.in_(learner_ids)))
+        (learner, lesson): (codes.get(code_id, ""), version)
+        for learner, lesson, code_id, version in session.execute(
+            select(Attendance.learner_id, Attendance.lesson_id, Attendance.code_id, Attendance.version)
+            .join(Lesson, Lesson.id == Attendance.lesson_id).where(*of_grid, Attendance.learner_id.in_(learner_ids)))
     }
-    org = session.get(Organisation, group.org_id)
+    org = reference.organisation(session, org_id)
     grid = Grid(group, period, columns, rows, marks, attendance, _marks_allowed(host, org, group, period.start))
     if grid.marks_allowed:
-        year_periods = session.scalars(select(Period).where(
-            Period.year_id == period.year_id, Period.plugin == period.plugin).order_by(Period.order)).all()
+        year_periods = sorted((p for p in reference.rows(session, Period, org_id)
+                               if p.year_id == period.year_id and p.plugin == period.plugin), key=lambda p: p.order)
         grid.final_periods = [p for p in year_periods if p.is_final]
         all_finals = defaultdict(dict)
         for learner, period_id, value, version in session.execute(
@@ -268,7 +272,8 @@ def _marks_allowed(host, org, group, on) -> bool:
         first_half = host.setting(org, plugin, "no_marks_first_half_levels")
     except KeyError:
         return True
-    year_start = group.year.start if group.year else on
+    year = reference.get(object_session(group), AcademicYear, group.org_id, group.year_id)
+    year_start = year.start if year else on
     return marks_allowed(group.level, on, year_start, full_year, first_half)
 
 

@@ -596,6 +596,16 @@ def _next_year(session, host, year: AcademicYear, org) -> AcademicYear:
     return new_year
 
 
+def moved_out(group_id: int, start: dt.date, learner):
+    """For one query of a class's list: (the ids of those transferred or promoted out of
+    the class after ``start``, a column of ``learner``'s last such order's day or NULL)."""
+    where = (MovementOrder.from_group_id == group_id, MovementOrder.kind.in_([TRANSFER, PROMOTE]),
+             MovementOrder.event_date > start)
+    ids = select(MovementOrder.learner_id).where(*where)
+    last = select(func.max(MovementOrder.event_date)).where(MovementOrder.learner_id == learner.id, *where)
+    return ids, last.scalar_subquery()
+
+
 def former_members(session, group_id: int, start: dt.date) -> list[tuple[int, dt.date]]:
     """(learner, last day in the class) of those transferred or promoted out of the class on or after ``start``."""
     return [(learner_id, event_date - dt.timedelta(days=1)) for learner_id, event_date in session.execute(

@@ -1,9 +1,7 @@
 """Study periods of a group: the ones current marks are given in, and the one to show."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from .. import clock
+from .. import clock, reference
 from ..models import LearnerGroup, Period
 
 
@@ -12,12 +10,11 @@ def study_periods(session, host, group: LearnerGroup | None) -> list[Period]:
     if group is None:
         return []
     plugin = host.group_kinds[group.kind].plugin
-    q = select(Period).where(Period.year_id == group.year_id, Period.plugin == plugin, Period.is_final.is_(False))
     # A plugin may say which types the group studies by (halves for grades 10–11 …).
     types = host.study_period_types(session, group)
-    if types:
-        q = q.where(Period.type_code.in_(types))
-    return session.scalars(q.order_by(Period.order)).all()
+    return sorted((p for p in reference.rows(session, Period, group.org_id)
+                   if p.year_id == group.year_id and p.plugin == plugin and not p.is_final
+                   and (not types or p.type_code in types)), key=lambda p: p.order)
 
 
 def pick_period(periods: list[Period], period_id: int | None) -> Period | None:

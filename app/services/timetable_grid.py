@@ -37,7 +37,7 @@ def week_grid(session, host, year: AcademicYear, monday: dt.date, *, group: Lear
               teacher_id: int | None = None, room_id: int | None = None) -> dict:
     sunday = monday + dt.timedelta(days=6)
     calendar = load_calendar(session, host, year)
-    mode = year_mode(session, year.id)
+    mode = year_mode(session, year.id, year.org_id)
     transfers = {work: off for work, off in calendar.transfers}
     offs = {off: work for work, off in calendar.transfers}
     week_events = events_between(session, [group.id], monday, sunday) if group is not None else []

@@ -1,4 +1,4 @@
-/* Классный журнал: the grid's cells and keyboard. The page sends the mark cells as data
+/* Классный журнал: the grid's headers, cells and keyboard. The page sends the columns and mark cells as data
    (<script type="application/json" id="grid-data">, app/views/journal.py grid_data) and its
    texts (id="grid-text"); this file builds an input per cell into each learner's row, before
    the final-mark columns the page renders itself, then handles typing, moving (arrows, Tab,
@@ -19,6 +19,21 @@
   // once carried as HTML, made here from a fraction of the bytes.
   function build() {
     var cols = data.cols, body = table.tBodies[0], proto = document.createElement('td');
+    var head = table.tHead.rows[0], heads = document.createDocumentFragment(), url = table.dataset.lessonUrl;
+    cols.forEach(function (col) {
+      var th = document.createElement('th'), a = th.appendChild(document.createElement('a')), label = col[7];
+      if (col[2]) th.className = 'lesson-start';
+      th.title = col[6] + (label ? ' · ' + label : '');
+      a.href = url.replace('987654321', col[0]);
+      a.textContent = col[4];
+      a.appendChild(document.createElement('sup')).textContent = col[5];
+      if (label) {
+        th.appendChild(document.createElement('br'));
+        th.appendChild(document.createElement('small')).textContent = label.length > 9 ? label.slice(0, 8) + '…' : label;
+      }
+      heads.appendChild(th);
+    });
+    head.insertBefore(heads, head.cells[2] || null);
     proto.appendChild(document.createElement('input')).type = 'text';
     data.rows.forEach(function (row, r) {
       var tr = body.querySelector('tr[data-row="' + r + '"]'), line = data.cells[r], frag = document.createDocumentFragment();

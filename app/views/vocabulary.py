@@ -14,8 +14,8 @@ from flask import g, has_app_context, has_request_context
 from flask_babel import LazyString
 from flask_babel import gettext as _
 
+from .. import reference
 from ..extensions import current_host, db
-from ..models import Organisation
 from ..scoping import current_scope
 from ..services.kinds import agreed, kind_of, kinds_of, level_label_in, level_label_of, taught_kinds_of
 
@@ -26,7 +26,7 @@ class Vocabulary:
     @cached_property
     def _plugins(self) -> list[str]:
         scope = current_scope()
-        org = db.session.get(Organisation, scope.default_org_id) if scope and scope.default_org_id else None
+        org = reference.organisation(db.session, scope.default_org_id) if scope else None
         return org.plugins if org is not None else current_host().plugin_names
 
     @cached_property

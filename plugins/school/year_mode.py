@@ -14,7 +14,7 @@ def get_study_period_types(host, session, group) -> list[str] | None:
 
     from .periods import period_type_for_level
 
-    mode = year_mode(session, group.year_id)
+    mode = year_mode(session, group.year_id, group.org_id)
     return [period_type_for_level(mode, group.level)] if mode is not None else None
 
 

@@ -1,0 +1,98 @@
+"""An organisation's reference data (periods, years, attendance codes, kinds of work,
+its own row) is kept in memory between requests (app/reference.py): a change by
+anyone shows on the next request, and no user is given another organisation's."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select
+
+from app import reference
+from app.extensions import db
+from app.models import AttendanceCode, Organisation, Period
+from app.scoping import Scope, acting_as
+from tests.conftest import count_queries
+
+
+def _grid(client, world) -> str:
+    response = client.get(f"/journal/?group={world.org1_group}&subject={world.org1_subject}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_period_renamed_shows_in_the_journal_on_the_next_request(app, client, login, world):
+    login("teacher1")
+    assert "Весенняя четверть" not in _grid(client, world)
+    with app.app_context():
+        db.session.get(Period, world.org1_period).name = "Весенняя четверть"
+        db.session.commit()
+    assert "Весенняя четверть" in _grid(client, world)
+
+
+def test_an_attendance_code_added_is_offered_on_the_next_request(app, client, login, world):
+    login("teacher1")
+    assert "(ОТ)" in _grid(client, world)
+    with app.app_context():
+        db.session.add(AttendanceCode(org_id=world.org1, code="Б", name="Болезнь", category="illness"))
+        db.session.commit()
+    assert "(Б, ОТ)" in _grid(client, world)
+
+
+def test_the_second_look_at_the_journal_reads_no_reference_data(app, client, login, world):
+    login("teacher1")
+    _grid(client, world)
+    seen = []
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    listener = lambda _c, _cur, statement, *_a: seen.extend(re.findall(r"\bFROM\s+(\w+)", statement))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        _grid(client, world)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert not {"organisation", "academic_year", "period", "attendance_code", "assignment_type",
+                "school_year_mode"} & set(seen), seen
+
+
+def test_the_journal_runs_at_most_twelve_queries(app, client, login, world):
+    login("teacher1")
+    _grid(client, world)
+    with count_queries(app) as n:
+        _grid(client, world)
+    assert n["n"] <= 12, n["n"]
+
+
+def test_another_organisations_reference_data_is_not_given(app, world):
+    own = Scope("organisation", username="x", org_ids=(world.org1,), write_org_ids=(world.org1,))
+    with app.test_request_context(), acting_as(own):
+        assert [p.id for p in reference.rows(db.session, Period, world.org1)] == [world.org1_period]
+        assert reference.rows(db.session, Period, world.org2) == []
+        assert reference.organisation(db.session, world.org2) is None
+
+
+def test_a_period_added_in_a_request_is_seen_by_the_same_request(app, world):
+    with app.test_request_context(), acting_as(None):
+        before = reference.rows(db.session, Period, world.org1)
+        first = before[0]
+        db.session.add(Period(org_id=world.org1, year_id=first.year_id, plugin=first.plugin, type_code="quarter",
+                              name="Ещё одна", start=first.end + dt.timedelta(days=1),
+                              end=first.end + dt.timedelta(days=30), order=first.order + 1))
+        db.session.flush()
+        assert [p.name for p in reference.rows(db.session, Period, world.org1)][-1] == "Ещё одна"
+        db.session.rollback()
+
+
+def test_a_cached_organisation_is_a_copy_the_request_may_change_without_saving(app, client, login, world):
+    """A request changing its copy and rolling back leaves the next request the stored row."""
+    login("teacher1")
+    _grid(client, world)
+    with app.test_request_context(), acting_as(None):
+        org = reference.organisation(db.session, world.org1)
+        org.name = "Не сохранено"
+        db.session.rollback()
+    with app.app_context():
+        assert db.session.scalar(select(Organisation.name).where(Organisation.id == world.org1)) != "Не сохранено"
+    assert "Не сохранено" not in _grid(client, world)
