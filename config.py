@@ -45,6 +45,9 @@ SQLALCHEMY_DATABASE_URI = os.environ.get(
     "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ejournal.db'}"
 )
 SQLALCHEMY_TRACK_MODIFICATIONS = False
+# A streaming replica of DATABASE_URL (PostgreSQL hot standby) the reports read, page and
+# jobs alike, read-only and under the user's scope (app/replica.py); unset: the primary.
+REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL", "")
 SECRET_KEY = _secret_key()
 
 # Sessions: «Выход» ends the session; cookies are not sent cross-site.

@@ -77,7 +77,7 @@ def run(session, job, progress) -> None:
             raise ReportError(_("этот отчёт вам недоступен."))
         values, header = parse_params(session, spec, params.get("args") or {}, scope)
         progress(30)
-        tables = run_report(session, spec, values)
+        tables = run_report(session, spec, values, replica=True)
         progress(60)
         data, mime, ext = render(spec, values, header, tables, fmt, session=session)
     store_file(job, data, download_name(spec, header, ext), mime)

@@ -293,5 +293,13 @@ def parse_params(session, spec: ReportSpec, raw: dict, scope: Scope) -> tuple[di
     return values, shown
 
 
-def run_report(session, spec: ReportSpec, values: dict) -> list[Table]:
-    return list(spec.run(session, values))
+def run_report(session, spec: ReportSpec, values: dict, replica: bool = False) -> list[Table]:
+    """The report's tables. ``replica``: read on the reports' replica when REPORTS_DATABASE_URL
+    names one (the page and the jobs); the year-end archive keeps reading ``session``, the
+    primary, since what it signs must hold the latest marks."""
+    if not replica:
+        return list(spec.run(session, values))
+    from ..replica import reading
+
+    with reading(session) as reader:
+        return list(spec.run(reader, values))

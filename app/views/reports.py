@@ -53,7 +53,7 @@ class ReportsView(BaseView):
         try:
             values, header = parse_params(db.session, spec, request.args, scope)
             if request.args.get("run") or fmt:
-                tables = run_report(db.session, spec, values)
+                tables = run_report(db.session, spec, values, replica=True)
         except ReportError as exc:
             error = str(exc)
             flash(error, "danger")
