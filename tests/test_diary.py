@@ -6,13 +6,17 @@ import datetime as dt
 import pytest
 
 from app.extensions import db
-from app.models import Homework
+from app.models import Account, Assignment, Attendance, Homework, HomeworkAttachment, Learner, Lesson, Mark
+from app.models.timetable import ClassEvent
+from tests.conftest import count_queries
+from tests.test_query_counts import assert_fixed_queries
 from tests.world import TODAY, current_quarter
 
 pytestmark = pytest.mark.dates
 # Another day of the week of the world's lesson (on TODAY): the diary shows the whole week.
 WEEK_OF_WORLD_LESSON = (TODAY + dt.timedelta(days=1 if TODAY.weekday() == 0 else -1)).isoformat()
 DUE = TODAY + dt.timedelta(days=3)  # homework of the world's lesson, due a few days later
+MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())
 
 
 def _homework(app, world, learner=None, text="№ 245, 246"):
@@ -62,6 +66,118 @@ def test_diary_json_has_marks_with_type_and_weight(client, login, world):
     (lesson,) = today["lessons"]
     assert lesson["subject"] == "Математика" and lesson["topic"] == "Дроби"
     assert lesson["marks"] == [{"value": "5", "type": "Ответ на уроке", "weight": 1.0, "debt": False, "comment": ""}]
+
+
+def _full_lesson(s, world, day: dt.date, number: int, topic: str, files: int = 2) -> int:
+    """A lesson of the child's class on ``day`` given by a substitute, held at a distance,
+    with all a diary line shows: two marks of the child (a debt first), his absence,
+    general homework with ``files`` files, his individual homework and his sister's."""
+    lesson = Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
+                    teacher_id=world.org1_teacher, substitute_id=world.org1_other_teacher, date=day, number=number,
+                    topic=topic, distance=True)
+    s.add(lesson)
+    s.flush()
+    oral, test = (Assignment(org_id=world.org1, lesson_id=lesson.id, type_id=world.org1_type, weight=w) for w in (1, 2))
+    s.add_all([oral, test])
+    s.flush()
+    s.add_all([
+        Mark(org_id=world.org1, assignment_id=test.id, learner_id=world.org1_child, value="", is_debt=True,
+             comment="Нет тетради"),
+        Mark(org_id=world.org1, assignment_id=oral.id, learner_id=world.org1_child, value="4"),
+        Mark(org_id=world.org1, assignment_id=oral.id, learner_id=world.org1_sibling, value="3"),
+        Attendance(org_id=world.org1, learner_id=world.org1_child, lesson_id=lesson.id, date=day,
+                   code_id=world.org1_code),
+    ])
+    general = Homework(org_id=world.org1, lesson_id=lesson.id, text=f"{topic}: § 5", due_date=day + dt.timedelta(days=2))
+    s.add_all([general,
+               Homework(org_id=world.org1, lesson_id=lesson.id, learner_id=world.org1_child, text=f"{topic}: карточка",
+                        due_date=day + dt.timedelta(days=1)),
+               Homework(org_id=world.org1, lesson_id=lesson.id, learner_id=world.org1_sibling,
+                        text=f"{topic}: карточка сестры", due_date=day + dt.timedelta(days=1))])
+    s.flush()
+    s.add_all([HomeworkAttachment(org_id=world.org1, homework_id=general.id, filename=f"{topic}-{n}.pdf",
+                                  stored_name=f"{lesson.id}-{n}", content_type="application/pdf", size=100 + n)
+               for n in range(files)])
+    s.flush()
+    return lesson.id
+
+
+def test_diary_json_gives_the_whole_line_of_a_lesson(app, client, login, world):
+    with app.app_context():
+        s = db.session
+        earlier = Lesson(org_id=world.org1, group_id=world.org1_group, subject_id=world.org1_subject,
+                         teacher_id=world.org1_teacher, date=MONDAY - dt.timedelta(days=7), number=1, topic="Проценты")
+        s.add(earlier)
+        s.flush()
+        s.add(Homework(org_id=world.org1, lesson_id=earlier.id, text="Повторить проценты", due_date=MONDAY))
+        s.add(ClassEvent(org_id=world.org1, group_id=world.org1_group, kind="subbotnik", title="Уборка двора",
+                         start=MONDAY - dt.timedelta(days=1), end=MONDAY, note="В перчатках"))
+        lesson_id = _full_lesson(s, world, MONDAY, 3, "Доли")
+        files = s.execute(db.select(HomeworkAttachment.id).order_by(HomeworkAttachment.id)).scalars().all()
+        s.commit()
+    login("parent1")
+    days = client.get(f"/api/v1/diary/{world.org1_child}/week?date={MONDAY.isoformat()}").get_json()["days"]
+    (line,) = [l for l in days[0]["lessons"] if l["id"] == lesson_id]
+    assert line == {
+        "id": lesson_id, "number": 3, "subject": "Математика", "topic": "Доли", "teacher": "Другова В.",
+        "distance": True, "attendance": "ОТ",
+        "marks": [{"value": ".", "type": "Ответ на уроке", "weight": 2.0, "debt": True, "comment": "Нет тетради"},
+                  {"value": "4", "type": "Ответ на уроке", "weight": 1.0, "debt": False, "comment": ""}],
+        "homework": [
+            {"text": "Доли: § 5", "due": (MONDAY + dt.timedelta(days=2)).isoformat(), "individual": False,
+             "files": [{"id": files[0], "filename": "Доли-0.pdf", "size": 100},
+                       {"id": files[1], "filename": "Доли-1.pdf", "size": 101}]},
+            {"text": "Доли: карточка", "due": (MONDAY + dt.timedelta(days=1)).isoformat(), "individual": True,
+             "files": []},
+        ],
+    }
+    assert [d["homework_due"] for d in days[:3]] == [
+        [{"subject": "Математика", "text": "Повторить проценты", "individual": False}],
+        [{"subject": "Математика", "text": "Доли: карточка", "individual": True}],
+        [{"subject": "Математика", "text": "Доли: § 5", "individual": False}],
+    ]
+    assert days[0]["extras"] == [{"date": MONDAY.isoformat(), "kind": "Субботник", "title": "Уборка двора",
+                                  "note": "В перчатках"}]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/diary/{child}/week?date={monday}", "/diary/?date={monday}"])
+def test_diary_week_runs_as_many_queries_however_full_the_week(app, client, login, world, path):
+    """The week's lessons, marks, attendance, homework, files and events are read by a
+    fixed number of queries: a full week of the child's runs as many as a nearly empty one."""
+    def fill_the_week():
+        with app.app_context():
+            s = db.session
+            for n in range(5):
+                day = MONDAY + dt.timedelta(days=n)
+                for number in (4, 5):
+                    _full_lesson(s, world, day, number, f"Тема {n}-{number}", files=3)
+                s.add(ClassEvent(org_id=world.org1, group_id=world.org1_group, kind="meeting", title=f"Собрание {n}",
+                                 start=day, end=day + dt.timedelta(days=1)))
+            s.commit()
+
+    login("parent1")
+    page = assert_fixed_queries(app, client, path.format(child=world.org1_child, monday=MONDAY.isoformat()),
+                                fill_the_week)
+    assert page.get_data(as_text=True).count(".pdf") == 5 * 2 * 3  # the full week was read: every file of it
+
+
+def test_the_week_is_read_in_three_queries(app, world):
+    """The diary's own reads of a week, whatever it holds: the class's events, the lessons
+    with their subject, teacher, marks and attendance, and the homework with its files."""
+    from app.scoping import acting_as, resolve_scope
+    from app.services.diary import week
+
+    with app.app_context():
+        for n in range(5):
+            _full_lesson(db.session, world, MONDAY + dt.timedelta(days=n), 4, f"Тема {n}")
+        db.session.commit()
+    with app.test_request_context():
+        session = db.session
+        parent = session.get(Account, world.user_parent1)
+        child = session.get(Learner, world.org1_child)
+        with acting_as(resolve_scope(session, parent, app.extensions["ejournal"])), count_queries(app) as n:
+            data = week(session, child, MONDAY)
+    assert (n["n"], sum(len(d["lessons"]) for d in data["days"])) == (3, 5 + 1)  # and the world's lesson
 
 
 def test_period_view_has_average_forecast_and_final(client, login, world):

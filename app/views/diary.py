@@ -8,7 +8,7 @@ from flask import abort, current_app, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, protect
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from .. import clock
 from ..extensions import db
@@ -29,20 +29,19 @@ def my_learners(session) -> list[Learner]:
     scope = current_scope()
     if scope is None or scope.person_id is None:
         return []
-    ids = set(session.scalars(select(GuardianLink.learner_id).where(GuardianLink.guardian_id == scope.person_id)))
-    ids.add(scope.person_id)
-    return session.scalars(select(Learner).where(Learner.id.in_(ids)).order_by(Learner.first_name)).all()
+    children = select(GuardianLink.learner_id).where(GuardianLink.guardian_id == scope.person_id)
+    return session.scalars(select(Learner).where(or_(Learner.id == scope.person_id, Learner.id.in_(children)))
+                           .order_by(Learner.first_name)).all()
 
 
-def resolve_learner(session, learner_id: int | None) -> Learner | None:
+def resolve_learner(session, learner_id: int | None, mine: list[Learner]) -> Learner | None:
     """The learner asked for (404 when the user does not reach him), else the
-    first of his own children, else None (staff open a diary by ``?learner=``)."""
+    first of ``mine`` (``my_learners``), else None (staff open a diary by ``?learner=``)."""
     if learner_id is not None:
         learner = session.get(Learner, learner_id)  # cut by the scope: another child is simply not found
         if learner is None:
             abort(404)
         return learner
-    mine = my_learners(session)
     return mine[0] if mine else None
 
 
@@ -82,14 +81,15 @@ class DiaryView(BaseView):
     @has_access
     def week(self):
         session = db.session
-        learner = resolve_learner(session, request.args.get("learner", type=int))
+        learners = my_learners(session)
+        learner = resolve_learner(session, request.args.get("learner", type=int), learners)
         if learner is None:
             return self.render_template("diary.html", mode="none", learner=None, learners=[])
         if by_day(learner):
-            return self._month(session, learner)
+            return self._month(session, learner, learners)
         monday = monday_of(request.args.get("date"))
         data = week(session, learner, monday)
-        return self.render_template("diary.html", mode="week", data=data, learner=learner, learners=my_learners(session),
+        return self.render_template("diary.html", mode="week", data=data, learner=learner, learners=learners,
                                     monday=monday, weekdays=WEEKDAYS, timedelta=dt.timedelta,
                                     parse=dt.date.fromisoformat)
 
@@ -98,14 +98,15 @@ class DiaryView(BaseView):
     def period(self):
         session = db.session
         host = current_app.extensions["ejournal"]
-        learner = resolve_learner(session, request.args.get("learner", type=int))
+        learners = my_learners(session)
+        learner = resolve_learner(session, request.args.get("learner", type=int), learners)
         if learner is None:
             return self.render_template("diary.html", mode="none", learner=None, learners=[])
         periods = periods_of(session, host, learner)
         period = pick_period(periods, request.args.get("period", type=int))
         data = period_summary(session, host, learner, period) if period else None
         return self.render_template("diary.html", mode="period", data=data, learner=learner,
-                                    learners=my_learners(session), periods=periods, period=period,
+                                    learners=learners, periods=periods, period=period,
                                     parse=dt.date.fromisoformat)
 
 
@@ -113,12 +114,13 @@ class DiaryView(BaseView):
     @has_access
     def month(self):
         session = db.session
-        learner = resolve_learner(session, request.args.get("learner", type=int))
+        learners = my_learners(session)
+        learner = resolve_learner(session, request.args.get("learner", type=int), learners)
         if learner is None:
             return self.render_template("diary.html", mode="none", learner=None, learners=[])
-        return self._month(session, learner)
+        return self._month(session, learner, learners)
 
-    def _month(self, session, learner):
+    def _month(self, session, learner, learners):
         """A child attending by the day (no lessons, no marks): the month's attendance as a calendar."""
         try:
             month = dt.date.fromisoformat(request.args.get("month") + "-01") if request.args.get("month") \
@@ -127,7 +129,7 @@ class DiaryView(BaseView):
             abort(400)
         data = month_attendance(session, learner, month)
         return self.render_template("diary.html", mode="month", data=data, learner=learner,
-                                    learners=my_learners(session), by_day=True, months=MONTHS)
+                                    learners=learners, by_day=True, months=MONTHS)
 
     @expose("/attachment/<int:attachment_id>")
     @has_access
