@@ -18,6 +18,7 @@ export REDIS_URL=${LOAD_REDIS_URL:-redis://127.0.0.1:6379/11}
 export JOB_QUEUE_NAME=ejournal-load SECRET_KEY=${SECRET_KEY:-load-test-only} LOG_LEVEL=WARNING LOG_FORMAT=text
 export EJOURNAL_INSTANCE_DIR=${EJOURNAL_INSTANCE_DIR:-$(mktemp -d /tmp/ejournal-load.XXXXXX)}
 SCALE=${SCALE:-1} SIZE=${SIZE:-1} DURATION=${DURATION:-60} USERS=${USERS:-60} WORKERS=${WORKERS:-4} PORT=${PORT:-8765}
+mkdir -p "$EJOURNAL_INSTANCE_DIR"  # make exports the project's instance folder, absent on a fresh clone
 PLAN=$EJOURNAL_INSTANCE_DIR/plan.json
 
 pids=()
