@@ -153,6 +153,9 @@ def configure_views(app: Flask) -> None:
 
     register_mail(app, appbuilder)  # «Общение»: почта (with the unread counter), уведомления, activity
     register_announcements(app, appbuilder)
+    from .views.navbar import init_navbar
+
+    init_navbar(app)  # the top menu rendered once per kind of user
 
     from .views.consent import ConsentView
     from .views.issue_logins import IssueLoginsView

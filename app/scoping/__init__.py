@@ -19,7 +19,7 @@ from .declarations import (
     CUSTOM, GROUP, KINDS, LEARNER, ORGANISATION, ScopeDeclarationError, ScopeIndex, index_models, scope_index,
 )
 from .cache import note_bulk_writes, note_changes
-from .reads import cut_reads
+from .reads import cut_reads, plain_rows
 from .resolution import ANONYMOUS, SYSTEM, Scope, acting_as, current_scope, resolve_scope
 from .writes import guard_writes
 
@@ -39,6 +39,6 @@ def init_scoping(app) -> ScopeIndex:
 
 __all__ = [
     "ANONYMOUS", "CUSTOM", "GROUP", "KINDS", "LEARNER", "ORGANISATION", "SESSION_LISTENERS", "SYSTEM",
-    "Scope", "ScopeDeclarationError", "ScopeError", "ScopeIndex", "acting_as", "current_scope", "cut_reads",
+    "Scope", "ScopeDeclarationError", "ScopeError", "ScopeIndex", "acting_as", "current_scope", "cut_reads", "plain_rows",
     "guard_writes", "index_models", "init_scoping", "resolve_scope", "scope_index",
 ]

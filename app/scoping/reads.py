@@ -182,18 +182,34 @@ def _scope_criteria(scope: Scope) -> tuple[tuple, frozenset[str]]:
 
 def cut_reads(state) -> None:
     """``do_orm_execute``: add the scope's criteria to the statement."""
-    scope = current_scope()
-    if scope is None:
-        return
     if state.is_select or state.is_update or state.is_delete:
         if state.is_column_load or state.is_relationship_load:
             return  # the criteria travel with the parent query's options
-        opts, hidden = _scope_criteria(scope)
-        if opts:
-            state.statement = state.statement.options(*opts)
-        # Loader criteria cut ORM entities only; a bare column or an aggregate of a
-        # restricted model would still be read: such a statement returns nothing.
-        if hidden and _touches(state.statement, hidden):
-            if not hasattr(state.statement, "where"):  # a UNION of such reads: refused outright
-                raise ScopeError(str(_l("Эти данные вам недоступны.")))
-            state.statement = state.statement.where(false())
+        state.statement = cut(state.statement)
+
+
+def cut(statement):
+    """``statement`` with the current scope's criteria (itself when nothing is cut)."""
+    scope = current_scope()
+    if scope is None:
+        return statement
+    opts, hidden = _scope_criteria(scope)
+    if opts:
+        statement = statement.options(*opts)
+    # Loader criteria cut ORM entities only; a bare column or an aggregate of a
+    # restricted model would still be read: such a statement returns nothing.
+    if hidden and _touches(statement, hidden):
+        if not hasattr(statement, "where"):  # a UNION of such reads: refused outright
+            raise ScopeError(str(_l("Эти данные вам недоступны.")))
+        statement = statement.where(false())
+    return statement
+
+
+def plain_rows(session, statement):
+    """The rows of a select of columns, cut like every ORM read, as the database gives
+    them: through the session's connection, without the ORM's processing of each row
+    (a third of the journal's time for its 7,200 marks)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # as an ORM read would: the rows include what this request changed
+    # fetched at once: iterating a cursor result asks the driver for each row in turn
+    return session.connection().execute(cut(statement)).all()

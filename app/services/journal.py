@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock, reference
 from ..exceptions import RuleError
+from ..scoping import plain_rows
 from ..models import (
     AcademicYear, Assignment, AssignmentType, Attendance, AttendanceCode, EditUnlock, FinalMark, Learner, LearnerGroup, Lesson, Mark,
     Organisation, Period, SubgroupMember, Subject, TeachingAssignment,
@@ -77,7 +78,7 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
         of_grid.append(Lesson.subgroup_id == subgroup_id)
     type_names = {t.id: t.name for t in reference.rows(session, AssignmentType, org_id)}
     columns, lesson_ids = [], []
-    for lesson_id, date, number, topic, a_id, a_type, a_title, a_weight in session.execute(
+    for lesson_id, date, number, topic, a_id, a_type, a_title, a_weight in plain_rows(session,
         select(Lesson.id, Lesson.date, Lesson.number, Lesson.topic,
                Assignment.id, Assignment.type_id, Assignment.title, Assignment.weight)
         .outerjoin(Assignment, Assignment.lesson_id == Lesson.id).where(*of_grid)
@@ -117,7 +118,7 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
     learner_ids = [r.learner_id for r in rows]
     marks = {
         (learner, assignment): (value, version, debt)
-        for learner, assignment, value, version, debt in session.execute(
+        for learner, assignment, value, version, debt in plain_rows(session,
             select(Mark.learner_id, Mark.assignment_id, Mark.value, Mark.version, Mark.is_debt)
             .join(Assignment, Assignment.id == Mark.assignment_id).join(Lesson, Lesson.id == Assignment.lesson_id)
             # The listed learners, though the scope cuts the rows too: a teacher's scope lists
@@ -127,7 +128,7 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
     codes = {c.id: c.code for c in reference.rows(session, AttendanceCode, org_id)}
     attendance = {
         (learner, lesson): (codes.get(code_id, ""), version)
-        for learner, lesson, code_id, version in session.execute(
+        for learner, lesson, code_id, version in plain_rows(session,
             select(Attendance.learner_id, Attendance.lesson_id, Attendance.code_id, Attendance.version)
             .join(Lesson, Lesson.id == Attendance.lesson_id).where(*of_grid, Attendance.learner_id.in_(learner_ids)))
     }

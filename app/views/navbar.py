@@ -1,0 +1,68 @@
+"""The top menu, rendered once per kind of user and kept.
+
+FAB renders its menu entry by entry on every page: a translation, an access check
+and a URL an entry, about a quarter of a light page's time. What it shows depends
+on the user's readable entries (``security._allowed_menus``, from his rights), on
+his organisation (a plugin's entries and words), the language and the unread mail
+counter; the HTML is kept in process memory under exactly those and the tokens of
+the data they come from (``models.ScopeEpoch``, read once a request with the
+user's scope), so a change of rights, roles or the organisation's data renews it.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from flask import current_app, g, render_template
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+
+EXTENSION = "ejournal_navbar"
+_SIZE = 512
+
+
+class _Kept:
+    def __init__(self):
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+
+def _kept() -> _Kept:
+    return current_app.extensions.setdefault(EXTENSION, _Kept())
+
+
+def _key():
+    from ..scoping import current_scope
+    from .mail import unread_for_request
+
+    scope = current_scope()
+    sm = current_app.appbuilder.sm
+    tokens = g.get("ejournal_epoch")
+    if tokens is None:  # the system administrator's scope is not cached: neither is his menu
+        return None
+    return (str(get_locale()), frozenset(sm.get_user_menu_access()), scope.org_ids if scope else (),
+            tuple(sorted(tokens.items())), unread_for_request())
+
+
+def navbar_menu() -> Markup:
+    """The menu's entries as HTML (template global of ``appbuilder/navbar_menu.html``)."""
+    key = _key() if current_user.is_authenticated else None
+    if key is None:
+        return Markup(render_template("appbuilder/navbar_menu_items.html", menu=current_app.appbuilder.menu))
+    kept = _kept()
+    with kept.lock:
+        html = kept.entries.get(key)
+        if html is not None:
+            kept.entries.move_to_end(key)
+            return html
+    html = Markup(render_template("appbuilder/navbar_menu_items.html", menu=current_app.appbuilder.menu))
+    with kept.lock:
+        kept.entries[key] = html
+        while len(kept.entries) > _SIZE:
+            kept.entries.popitem(last=False)
+    return html
+
+
+def init_navbar(app) -> None:
+    app.jinja_env.globals["navbar_menu"] = navbar_menu
