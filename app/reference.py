@@ -102,8 +102,9 @@ def _reached(org_id: int) -> bool:
 def rows(session, model, org_id: int | None) -> list:
     """Every row of reference ``model`` of organisation ``org_id``, in the session, by id;
     none for an organisation the current user does not reach."""
-    if org_id is None:
+    if org_id is None or not str(org_id).isdigit():
         return []
+    org_id = int(org_id)  # a report's parameter may still be text
     if not has_request_context():
         return _load(session, model, org_id)
     if not _reached(org_id):

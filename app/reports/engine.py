@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, reference
 from ..exceptions import ReportError
 from ..models import AcademicYear, LearnerGroup, Organisation, Period, Subject
 from ..registry import ReportParam, ReportSpec, Table
@@ -51,8 +51,7 @@ def current_year(session, org) -> AcademicYear | None:
     if org is None:
         return None
     today = clock.today()
-    years = session.scalars(select(AcademicYear).where(AcademicYear.org_id == org)
-                            .order_by(AcademicYear.start.desc())).all()
+    years = sorted(reference.rows(session, AcademicYear, org), key=lambda y: y.start, reverse=True)
     return next((y for y in years if y.start <= today <= y.end), None) \
         or next((y for y in years if y.start <= today), None) or (years[-1] if years else None)
 
@@ -105,12 +104,12 @@ def period_choices(session, param: ReportParam, values: dict) -> list[Period]:
         plugins = {host.group_kinds[group.kind].plugin}
         study_types = host.study_period_types(session, group)
     else:
-        organisation = session.get(Organisation, org)
+        organisation = reference.organisation(session, org)
         plugins = set(organisation.plugins or []) if organisation is not None else set()
         if param.kinds:
             plugins &= {host.group_kinds[k].plugin for k in param.kinds if k in host.group_kinds}
         study_types = None
-    rows = session.scalars(select(Period).where(Period.year_id == year.id, Period.plugin.in_(plugins))).all()
+    rows = [p for p in reference.rows(session, Period, org) if p.year_id == year.id and p.plugin in plugins]
     wanted = set(param.periods or ("study",))
     offered = []
     for period in rows:
@@ -126,12 +125,12 @@ def current_period(session, org) -> Period | None:
     """The organisation's current study period: of its first plugin that has periods in
     the current year (a school's quarter, not its preschool's month)."""
     host = _host()
-    organisation = session.get(Organisation, org) if org is not None else None
+    organisation = reference.organisation(session, org)
     year = current_year(session, org)
     if organisation is None or year is None:
         return None
-    rows = [p for p in session.scalars(select(Period).where(Period.year_id == year.id, Period.is_final.is_(False)))
-            if _declared(host, p)]
+    rows = [p for p in reference.rows(session, Period, org)
+            if p.year_id == year.id and not p.is_final and _declared(host, p)]
     for plugin in organisation.plugins or []:
         own = [p for p in rows if p.plugin == plugin]
         if own:
@@ -183,8 +182,7 @@ def choices(session, param: ReportParam, values: dict) -> list[Choice] | None:
         rows = session.execute(select(Subject.id, Subject.name).where(Subject.org_id == org).order_by(Subject.name)).all()
         return [Choice(str(i), name) for i, name in rows]
     if param.kind == "period":
-        year_names = dict(session.execute(select(AcademicYear.id, AcademicYear.name)
-                                          .where(AcademicYear.org_id == org)).all()) if org is not None else {}
+        year_names = {y.id: y.name for y in reference.rows(session, AcademicYear, org)}
         return [Choice(str(p.id), f"{p.name} ({year_names.get(p.year_id, '')})")
                 for p in period_choices(session, param, values)]
     if param.kind == "month":
@@ -197,8 +195,7 @@ def _months(session, org) -> list[dt.date]:
     have begun, the current month first: the year holding today, else the latest one
     that has begun (the summer after a year; a next year may already be entered)."""
     today = clock.today()
-    years = session.execute(select(AcademicYear.start, AcademicYear.end).where(AcademicYear.org_id == org)
-                            .order_by(AcademicYear.start.desc())).all()
+    years = sorted(reference.rows(session, AcademicYear, org), key=lambda y: y.start, reverse=True)
     year = next((y for y in years if y.start <= today <= y.end), None) \
         or next((y for y in years if y.start <= today), None)
     if year is None:
