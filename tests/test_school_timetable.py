@@ -349,6 +349,8 @@ def test_the_week_page_runs_a_fixed_number_of_queries(app, client, login, world)
         small[path] = counter["n"]
     _grow_timetable(app, world, classes=6)
     for path in paths:
+        client.get(path)  # new rooms and bells are read once into the reference cache (app/reference.py)
+    for path in paths:
         with count_queries(app) as counter:
             assert client.get(path).status_code == 200
         assert counter["n"] == small[path], path

@@ -67,6 +67,7 @@ class Holiday(OrgScoped, Model):
     """Каникулы или праздничные дни: a named range of days without lessons."""
 
     __tablename__ = "school_holiday"
+    __reference__ = True  # kept in memory between requests (app/reference.py)
     __scope__ = "organisation"
     __table_args__ = (Index("ix_school_holiday_year_start", "year_id", "start"),)
 
@@ -91,6 +92,7 @@ class TransferredDay(OrgScoped, Model):
     timetable of ``off_date`` (e.g. a Monday), which becomes a day off."""
 
     __tablename__ = "school_transferred_day"
+    __reference__ = True  # kept in memory between requests (app/reference.py)
     __scope__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +111,7 @@ class Bell(OrgScoped, Model):
     """Расписание звонков: lesson number → start and end, per year and shift."""
 
     __tablename__ = "school_bell"
+    __reference__ = True  # kept in memory between requests (app/reference.py)
     __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("year_id", "shift", "number"),)
 
@@ -129,6 +132,7 @@ class Room(OrgScoped, Model):
     """Кабинет."""
 
     __tablename__ = "school_room"
+    __reference__ = True  # kept in memory between requests (app/reference.py)
     __scope__ = "organisation"
     __table_args__ = (UniqueConstraint("org_id", "name"),)
 

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from app import reference
 from app.exceptions import RuleError
@@ -74,11 +73,13 @@ def week_days_of(session, host, year: AcademicYear, mode: SchoolYearMode | None 
 
 
 def load_calendar(session, host, year: AcademicYear) -> YearCalendar:
-    """The calendar of ``year`` in three queries."""
-    rows = session.scalars(select(Holiday).where(Holiday.year_id == year.id).order_by(Holiday.start, Holiday.id)).all()
+    """The calendar of ``year``: its holidays and transferred days are reference data (app/reference.py)."""
+    rows = sorted((h for h in reference.rows(session, Holiday, year.org_id) if h.year_id == year.id),
+                  key=lambda h: (h.start, h.id))
     holidays = tuple((h.start, h.end, h.name) for h in rows)
-    transfers = tuple((t.work_date, t.off_date) for t in session.scalars(
-        select(TransferredDay).where(TransferredDay.year_id == year.id).order_by(TransferredDay.work_date)))
+    transfers = tuple((t.work_date, t.off_date) for t in sorted(
+        (t for t in reference.rows(session, TransferredDay, year.org_id) if t.year_id == year.id),
+        key=lambda t: (t.work_date, t.id)))
     return YearCalendar(year.start, year.end, week_days_of(session, host, year), holidays, transfers,
                         tuple((h.start, h.end, h.name) for h in rows if h.public))
 

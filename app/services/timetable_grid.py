@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
+from app import reference
 from app.models import AcademicYear, LearnerGroup
 from app.models.timetable import EVENT_KINDS, WEEKDAYS, Bell, TimetableChange, TimetableEntry
 from app.services.calendar import load_calendar, year_mode
@@ -124,8 +125,8 @@ def week_grid(session, host, year: AcademicYear, monday: dt.date, *, group: Lear
             cells[(change.date, entry.number)].append(item)
 
     shift = 2 if group is not None and mode is not None and group.level in mode.levels("second_shift") else 1
-    bells = {b.number: b for b in session.scalars(select(Bell).where(Bell.year_id == year.id, Bell.shift == shift)
-                                                  .order_by(Bell.number))}
+    bells = {b.number: b for b in sorted((b for b in reference.rows(session, Bell, year.org_id)
+                                          if b.year_id == year.id and b.shift == shift), key=lambda b: b.number)}
     top = max([DEFAULT_NUMBERS, *bells, *(n for _d, n in cells)])
     events = defaultdict(list)
     if group is not None:

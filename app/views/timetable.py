@@ -14,7 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from app import clock
+from app import clock, reference
 from app.exceptions import RuleError
 from app.extensions import db
 from app.idempotency import once
@@ -93,7 +93,7 @@ class TimetableView(BaseView):
                                                             LearnerGroup.kind.in_(taught_kinds()))
                                  .order_by(LearnerGroup.level, LearnerGroup.name)).all()
         staff = session.scalars(select(Staff).order_by(Staff.last_name, Staff.first_name, Staff.id)).all()
-        rooms = session.scalars(select(Room).order_by(Room.name)).all()
+        rooms = sorted(reference.rows(session, Room, year.org_id), key=lambda r: (r.name, r.id))
         if group_id is None and teacher_id is None and room_id is None:
             scope = current_scope()
             mine = scope.person_id if scope is not None else None
@@ -130,9 +130,9 @@ class TimetableView(BaseView):
         if can_write:
             subjects = session.scalars(select(Subject).order_by(Subject.name)).all()
             taught_plugins = {_host().group_kinds[k].plugin for k in taught_kinds()}
-            periods = session.scalars(select(Period).where(Period.year_id == year.id, Period.is_final.is_(False),
-                                                             Period.plugin.in_(taught_plugins))
-                                      .order_by(Period.type_code, Period.order)).all()
+            periods = sorted((p for p in reference.rows(session, Period, year.org_id)
+                              if p.year_id == year.id and not p.is_final and p.plugin in taught_plugins),
+                             key=lambda p: (p.type_code, p.order))
             if group is not None:
                 subgroups = session.scalars(select(Subgroup).where(Subgroup.group_id == group.id)
                                             .order_by(Subgroup.name)).all()
