@@ -2,17 +2,9 @@
 holds still follows the user's rights and mail on his next request."""
 from __future__ import annotations
 
-from app.extensions import db
+from tests.test_scope_cache import _save_rights
 
 JOURNAL_ENTRY = 'tabindex="-1" href="/journal/"'
-
-
-def _save_rights(app, org_id: int, wanted: dict) -> None:
-    from app import rights
-
-    with app.app_context():
-        assert rights.save(db.session, app.extensions["ejournal"], org_id, wanted)
-        db.session.commit()
 
 
 def test_a_menu_entry_goes_with_its_right_on_the_next_request(app, client, login, world):
