@@ -19,13 +19,12 @@ long-lived context would otherwise keep what it has itself changed since).
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import current_app, g, has_request_context
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+
+from .lru import LRU
 
 EXTENSION = "ejournal_reference"
 
@@ -39,32 +38,9 @@ def is_reference(obj) -> bool:
     return bool(getattr(type(obj), "__reference__", False))
 
 
-class ReferenceCache:
-    """(model, organisation) → (tokens, detached copies of its rows), least recently used dropped."""
-
-    def __init__(self, size: int = 2048):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, entry_key, tokens):
-        with self._lock:
-            entry = self._entries.get(entry_key)
-            if entry is None or entry[0] != tokens:
-                return None
-            self._entries.move_to_end(entry_key)
-            return entry[1]
-
-    def put(self, entry_key, tokens, copies: tuple) -> None:
-        with self._lock:
-            self._entries[entry_key] = (tokens, copies)
-            self._entries.move_to_end(entry_key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-
-def _cache() -> ReferenceCache:
-    return current_app.extensions.setdefault(EXTENSION, ReferenceCache())
+def _cache() -> LRU:
+    """(model, organisation) → (tokens, detached copies of its rows)."""
+    return current_app.extensions.setdefault(EXTENSION, LRU(2048))
 
 
 def _detached_copy(obj):
@@ -115,12 +91,12 @@ def rows(session, model, org_id: int | None) -> list:
     if found is not None:
         return found
     tokens = _tokens(session, org_id)
-    copies = _cache().get((model, org_id), tokens)
-    if copies is None:
+    kept = _cache().get((model, org_id))
+    if kept is None or kept[0] != tokens:
         found = _load(session, model, org_id)
-        _cache().put((model, org_id), tokens, tuple(_detached_copy(o) for o in found))
+        _cache().put((model, org_id), (tokens, tuple(_detached_copy(o) for o in found)))
     else:
-        found = [session.merge(c, load=False) for c in copies]
+        found = [session.merge(c, load=False) for c in kept[1]]
     memo[memo_key] = found
     return found
 

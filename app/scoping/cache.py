@@ -30,14 +30,13 @@ kept beside it: a cached scope is the same object request after request.
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import current_app, g
 from sqlalchemy import inspect, select
 
 from .. import reference
+from ..lru import LRU
 from ..models import GuardianLink, Learner, LearnerGroup, Lesson, Organisation, OrgRolePermission, TeachingAssignment
 from ..models.epoch import ScopeEpoch
 from ..registry import SCOPE_AUTHORITY, SCOPE_ORGANISATION, SCOPE_SYSTEM
@@ -161,41 +160,25 @@ class Resolved:
 
 
 class ScopeCache:
-    """Small LRU dictionaries of one application: resolved users, and the criteria of scopes."""
+    """Two bounded dictionaries of one application: resolved users, and the criteria of scopes."""
 
     def __init__(self, size: int = 4096):
-        self.size = size
-        self._resolved: OrderedDict = OrderedDict()
-        self._criteria: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self._resolved = LRU(size)
+        self._criteria = LRU(size)
 
-    def get(self, key):
-        with self._lock:
-            entry = self._resolved.get(key)
-            if entry is not None:
-                self._resolved.move_to_end(key)
-            return entry
+    def get(self, key) -> Resolved | None:
+        return self._resolved.get(key)
 
     def put(self, key, entry: Resolved) -> None:
-        with self._lock:
-            self._resolved[key] = entry
-            self._resolved.move_to_end(key)
-            while len(self._resolved) > self.size:
-                self._resolved.popitem(last=False)
+        self._resolved.put(key, entry)
 
     def criteria(self, scope, build):
         """``build(scope)`` once per scope object (a cached scope is reused request after request)."""
-        key = id(scope)
-        with self._lock:
-            entry = self._criteria.get(key)
-            if entry is not None and entry[0] is scope:
-                self._criteria.move_to_end(key)
-                return entry[1]
+        entry = self._criteria.get(id(scope))
+        if entry is not None and entry[0] is scope:
+            return entry[1]
         value = build(scope)
-        with self._lock:
-            self._criteria[key] = (scope, value)
-            while len(self._criteria) > self.size:
-                self._criteria.popitem(last=False)
+        self._criteria.put(id(scope), (scope, value))
         return value
 
 

@@ -10,26 +10,18 @@ user's scope), so a change of rights, roles or the organisation's data renews it
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import current_app, g, render_template
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..lru import LRU
+
 EXTENSION = "ejournal_navbar"
-_SIZE = 512
 
 
-class _Kept:
-    def __init__(self):
-        self.entries: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-
-def _kept() -> _Kept:
-    return current_app.extensions.setdefault(EXTENSION, _Kept())
+def _kept() -> LRU:
+    return current_app.extensions.setdefault(EXTENSION, LRU(512))
 
 
 def _key():
@@ -50,17 +42,10 @@ def navbar_menu() -> Markup:
     key = _key() if current_user.is_authenticated else None
     if key is None:
         return _render()
-    kept = _kept()
-    with kept.lock:
-        html = kept.entries.get(key)
-        if html is not None:
-            kept.entries.move_to_end(key)
-            return html
-    html = _render()
-    with kept.lock:
-        kept.entries[key] = html
-        while len(kept.entries) > _SIZE:
-            kept.entries.popitem(last=False)
+    html = _kept().get(key)
+    if html is None:
+        html = _render()
+        _kept().put(key, html)
     return html
 
 
