@@ -7,6 +7,7 @@ import gc
 import itertools
 import os
 import shutil
+import socket
 import sqlite3
 import tempfile
 import uuid
@@ -206,6 +207,13 @@ def csrf_token(client, path: str = "/") -> str:
 
 def csrf_headers(client) -> dict:
     return {"X-CSRFToken": csrf_token(client)}
+
+
+def free_port() -> int:
+    """A TCP port on the loopback no one listens on now (for a server a test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

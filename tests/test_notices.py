@@ -3,7 +3,6 @@ notifies the parents; delivered as internal mail and by e-mail to a local SMTP
 server started here; a dead SMTP server loses nothing."""
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -12,16 +11,10 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Account, MailMessage, MailRecipient, TeachingAssignment
 from app.scoping import acting_as
-from tests.conftest import base_config
+from tests.conftest import base_config, free_port
 from tests.world import PASSWORD, TODAY
 
 pytestmark = pytest.mark.dates
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -38,7 +31,7 @@ def smtp_server():
             return "250 OK"
 
     handler = Keep()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller, handler
     controller.stop()
@@ -159,7 +152,7 @@ def test_dead_smtp_server_keeps_the_internal_message(template_db, world):
 
     url, _ids = template_db
     copy = make_database(template=url)
-    app = create_app({**base_config(copy), "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": _free_port()})
+    app = create_app({**base_config(copy), "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": free_port()})
     try:
         client = app.test_client()
         client.post("/login/", data={"username": "teacher1", "password": PASSWORD})

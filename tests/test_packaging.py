@@ -10,7 +10,6 @@ import http.cookiejar
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from app.resources import CHECKOUT
+from tests.conftest import free_port
 from tests.world import TODAY
 
 pytestmark = pytest.mark.packaging
@@ -35,12 +35,6 @@ def _run(args, **kwargs) -> str:
     result = subprocess.run(args, capture_output=True, text=True, timeout=600, check=False, **kwargs)
     assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
     return result.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -102,7 +96,7 @@ def test_pip_install_runs_outside_the_checkout(installed):
     # installed, the instance folder is the environment's, not site-packages nor the current directory
     assert (venv / "var" / "ejournal-instance" / "ejournal.db").is_file()
 
-    port, log = _free_port(), cwd / "server.log"
+    port, log = free_port(), cwd / "server.log"
     with log.open("w") as output:
         server = subprocess.Popen([str(venv / "bin" / "waitress-serve"), f"--listen=127.0.0.1:{port}",
                                    "--call", "app:create_app"], env=env, cwd=cwd, stdout=output, stderr=output)

@@ -10,7 +10,6 @@ import contextlib
 import io
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -26,7 +25,7 @@ from app.extensions import db
 from app.models import Account, Learner, Subject
 from app.scoping import acting_as, resolve_scope
 
-from .conftest import PG_URL, base_config, dispose, drop_database, make_database, renew_database
+from .conftest import PG_URL, base_config, dispose, drop_database, free_port, make_database, renew_database
 from .world import PASSWORD
 
 CLASS_FILL = "/reports/school.class_fill/"
@@ -244,12 +243,6 @@ def _pg_bindir() -> str | None:
     return next((d for d in candidates if d and os.path.exists(os.path.join(d, "pg_basebackup"))), None)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def streaming_pair(app):
     """A primary and its hot standby, each a server of its own in a temporary folder.
@@ -273,7 +266,7 @@ def streaming_pair(app):
 
     with app.app_context():
         source = db.engine.url
-    primary_port, standby_port = _free_port(), _free_port()
+    primary_port, standby_port = free_port(), free_port()
     primary_dir, standby_dir = os.path.join(folder, "primary"), os.path.join(folder, "standby")
     timings = {}
     try:

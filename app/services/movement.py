@@ -605,10 +605,3 @@ def moved_out(group_id: int, start: dt.date, learner):
     last = select(func.max(MovementOrder.event_date)).where(MovementOrder.learner_id == learner.id, *where)
     return ids, last.scalar_subquery()
 
-
-def former_members(session, group_id: int, start: dt.date) -> list[tuple[int, dt.date]]:
-    """(learner, last day in the class) of those transferred or promoted out of the class on or after ``start``."""
-    return [(learner_id, event_date - dt.timedelta(days=1)) for learner_id, event_date in session.execute(
-        select(MovementOrder.learner_id, MovementOrder.event_date).where(
-            MovementOrder.from_group_id == group_id, MovementOrder.kind.in_([TRANSFER, PROMOTE]),
-            MovementOrder.event_date > start))]
