@@ -158,6 +158,44 @@ def test_unread_counter_and_read_receipt(app, client, login):
     assert f'Тестов Parent1 — <span class="text-success">прочитано {TODAY:%d.%m.%Y} 10:00</span>' in sent
 
 
+def _statements(app, fn) -> list[str]:
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def _keep(_conn, _cursor, statement, *_a):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _keep)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", _keep)
+    return seen
+
+
+def test_unread_counter_is_kept_between_pages_until_mail_arrives_or_is_read(app, client, login):
+    (parent,) = _ids(app, "parent1")
+    login("teacher1")
+    _send(client, [parent], subject="Первое")
+    login("parent1")
+    client.get("/")
+    pages = []
+    seen = _statements(app, lambda: pages.append(client.get("/").get_data(as_text=True)))
+    assert "Почта (1)" in pages[0]
+    assert not [s for s in seen if "mail_recipient" in s]  # the counter came from memory
+    login("teacher1")
+    _send(client, [parent], subject="Второе")
+    login("parent1")
+    assert "Почта (2)" in client.get("/").get_data(as_text=True)
+    with app.app_context(), acting_as(None):
+        thread_id = db.session.scalar(select(MailMessage.thread_id).order_by(MailMessage.id.desc()).limit(1))
+    client.get(f"/mail/thread/{thread_id}")
+    assert "Почта (1)" in client.get("/").get_data(as_text=True)
+
+
 def test_unread_receipt_shows_not_read(app, client, login):
     (parent,) = _ids(app, "parent1")
     login("teacher1")

@@ -13,7 +13,8 @@ of what it was computed from:
   organisation's changes of rights), ``person:<id>`` (what the person leads,
   teaches, substitutes, whose guardian he is) and, for users whose reach is their
   groups, children or themselves, ``members:<org>`` (groups, learners, teaching
-  assignments, guardianship of the organisation).
+  assignments, guardianship of the organisation); and ``mail:<account>``, the
+  account's inbox (read by ``views.mail.unread_for_request``, not part of the key).
 
 Every flush changing such data writes new random tokens for its keys in the same
 transaction (``note_changes``), so whichever process serves the next request sees
@@ -37,12 +38,14 @@ from sqlalchemy import inspect, select
 
 from .. import reference
 from ..lru import LRU
-from ..models import GuardianLink, Learner, LearnerGroup, Lesson, Organisation, OrgRolePermission, TeachingAssignment
+from ..models import (GuardianLink, Learner, LearnerGroup, Lesson, MailRecipient, Organisation, OrgRolePermission,
+                      TeachingAssignment)
 from ..models.epoch import ScopeEpoch
 from ..registry import SCOPE_AUTHORITY, SCOPE_ORGANISATION, SCOPE_SYSTEM
 
 EXTENSION = "ejournal_scope_cache"
 GLOBAL = "global"
+MAIL = "mail:"
 # Scopes reaching whole organisations do not depend on the organisation's groups and learners.
 _WIDE = (SCOPE_SYSTEM, SCOPE_ORGANISATION, SCOPE_AUTHORITY)
 
@@ -60,7 +63,7 @@ _WATCHED = (
 )
 _GLOBAL_ATTRS = ("timezone", "plugins", "authority_id")
 _WATCHED_TABLES = frozenset({"organisation", "org_role_permission", "learner_group", "teaching_assignment", "person",
-                             "guardian_link", "lesson", "ab_role"})
+                             "guardian_link", "lesson", "ab_role", "mail_recipient"})
 
 
 def _values(obj, attr: str) -> set:
@@ -86,6 +89,10 @@ def keys_of(obj, is_dirty: bool) -> set[str]:
         return {reference.key(org) for org in orgs} if orgs else {GLOBAL}
     if getattr(obj, "__tablename__", None) == "ab_role":
         return {GLOBAL}
+    if isinstance(obj, MailRecipient):  # a message received, read or deleted: the inbox's counter
+        if is_dirty and not _changed(obj, ("read_at", "account_id")):
+            return set()
+        return {f"{MAIL}{a}" for a in _values(obj, "account_id")}
     for model, attrs, person_attr, part in _WATCHED:
         if not isinstance(obj, model):
             continue
@@ -202,7 +209,8 @@ def key_for(session, account, kind: str):
             keys.append(f"members:{org_id}")
     if person_id is not None:
         keys.append(f"person:{person_id}")
+    keys.append(f"{MAIL}{account.id}")
     tokens = dict(session.execute(select(ScopeEpoch.key, ScopeEpoch.token).where(ScopeEpoch.key.in_(keys))).all())
     g.ejournal_epoch = {k: tokens.get(k) for k in keys}  # the reference data's tokens too (app/reference.py)
     return (account.id, account.username, role_names, org_id, getattr(account, "authority_id", None), person_id,
-            tuple(tokens.get(k) for k in keys if not k.startswith("ref:")))
+            tuple(tokens.get(k) for k in keys if not k.startswith(("ref:", MAIL))))

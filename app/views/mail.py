@@ -2,7 +2,7 @@
 and the notices a teacher or class teacher sends from the journal."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,20 +12,32 @@ from markupsafe import escape
 from ..exceptions import RuleError, ScopeError
 from ..extensions import db
 from ..idempotency import once
+from ..lru import LRU
 from ..registry import READ, WRITE
 from ..services import mail, notices
 
+EXTENSION = "ejournal_unread"
+
 
 def unread_for_request() -> int:
-    """The user's unread messages: one query per page, kept with the request
-    (not in ``g``: an application context may outlive a request)."""
+    """The user's unread messages, kept with the request (not in ``g``: an
+    application context may outlive a request) and, between requests, under the
+    token of the account's inbox (``mail:<account>``, read with the user's scope
+    tokens; renewed by any message received or read): no query on most pages."""
     if not has_request_context():
         return 0
     cache = request.environ
     if "ejournal.unread" not in cache:
         count = 0
         if current_user.is_authenticated and getattr(current_user, "org_id", None):
-            count = mail.unread_count(db.session, current_user.id)
+            token = (g.get("ejournal_epoch") or {}).get(f"mail:{current_user.id}")
+            kept = current_app.extensions.setdefault(EXTENSION, LRU(4096))
+            # No token yet (no message since the tokens began): read, do not keep.
+            count = kept.get((current_user.id, token)) if token is not None else None
+            if count is None:
+                count = mail.unread_count(db.session, current_user.id)
+                if token is not None:
+                    kept.put((current_user.id, token), count)
         cache["ejournal.unread"] = count
     return cache["ejournal.unread"]
 
