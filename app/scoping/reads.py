@@ -39,14 +39,22 @@ def _ids(name: str, values) -> BindParameter:
     """One bound parameter holding a list of ids: on PostgreSQL an array (``= ANY``),
     elsewhere an expanding ``IN``. Hundreds of separate parameters cost PostgreSQL more
     to parse and plan (5 ms a statement for a teacher of 26 classes) than to run."""
+    values = list(values)
     if _dialect() == "postgresql":
-        return bindparam(name, list(values), type_=ARRAY(Integer))
-    return bindparam(name, list(values), expanding=True)
+        # One id (a parent of one child, a learner) as a plain equality: PostgreSQL merges it
+        # with the statement's own ``group_id = 51``, where ``= ANY('{51}')`` beside it would
+        # count as a second, independent filter and make it expect one row instead of thirty.
+        if len(values) == 1:
+            return bindparam(name, values[0], type_=Integer)
+        return bindparam(name, values, type_=ARRAY(Integer))
+    return bindparam(name, values, expanding=True)
 
 
 def among(column, ids: BindParameter):
     """``column`` is one of ``ids`` (a parameter made by ``_ids``)."""
-    return column == any_(ids) if isinstance(ids.type, ARRAY) else column.in_(ids)
+    if isinstance(ids.type, ARRAY):
+        return column == any_(ids)
+    return column.in_(ids) if ids.expanding else column == ids
 
 
 def _dialect() -> str | None:
