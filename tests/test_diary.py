@@ -192,6 +192,29 @@ def test_period_view_has_average_forecast_and_final(client, login, world):
     assert "мало отметок" in page and f"{quarter}: <strong>5</strong>" in page
 
 
+@pytest.mark.parametrize("path", ["/api/v1/diary/{child}/period?period={period}", "/diary/period?period={period}"])
+def test_diary_period_runs_as_many_queries_however_many_marks(app, client, login, world, path):
+    """The period's marks, finals, kinds of work and subjects are read by a fixed number of
+    queries: ten more lessons with two marks each run as many as the world's one mark."""
+    start = current_quarter()[2]  # the world's period
+    days = [d for d in (start + dt.timedelta(days=n) for n in range(14)) if d.weekday() < 5]
+
+    def fill_the_period():
+        with app.app_context():
+            for n, day in enumerate(days):
+                _full_lesson(db.session, world, day, 6, f"Тема {n}", files=0)
+            db.session.commit()
+
+    login("parent1")
+    page = assert_fixed_queries(app, client, path.format(child=world.org1_child, period=world.org1_period),
+                                fill_the_period)
+    if path.startswith("/api"):
+        (math,) = page.get_json()["subjects"]
+        assert len(math["marks"]) == 1 + 2 * len(days)  # the world's mark and the child's two of each lesson
+    else:
+        assert page.get_data(as_text=True).count('class="diary-mark') == 1 + 2 * len(days)
+
+
 def test_openapi_describes_the_diary(client, login):
     login("sysadmin")
     spec = client.get("/api/v1/_openapi").get_json()

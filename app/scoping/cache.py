@@ -63,7 +63,7 @@ _WATCHED = (
 )
 _GLOBAL_ATTRS = ("timezone", "plugins", "authority_id")
 _WATCHED_TABLES = frozenset({"organisation", "org_role_permission", "learner_group", "teaching_assignment", "person",
-                             "guardian_link", "lesson", "ab_role", "mail_recipient"})
+                             "guardian_link", "lesson", "ab_role"})
 
 
 def _values(obj, attr: str) -> set:

@@ -12,10 +12,11 @@ from collections import defaultdict
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
+from .. import reference
 from ..extensions import current_host
 from ..models import (
     Assignment, AssignmentType, Attendance, AttendanceCode, FinalMark, Homework, HomeworkAttachment, Learner,
-    LearnerGroup, Lesson, Mark, Organisation, Period, Person, SubgroupMember, Subject,
+    LearnerGroup, Lesson, Mark, Period, Person, SubgroupMember, Subject,
 )
 from ..models.people import short_name
 from .marks import WeightedMark, propose_final
@@ -127,40 +128,44 @@ def week(session, learner: Learner, monday: dt.date, host=None) -> dict:
 def period_summary(session, host, learner: Learner, period: Period) -> dict:
     """Per subject: current marks, weighted average, forecast of the period mark, final marks."""
     group = session.get(LearnerGroup, learner.group_id)
-    org = session.get(Organisation, learner.org_id)
+    org = reference.organisation(session, learner.org_id)
     kind = host.group_kinds.get(group.kind) if group else None
     scale = host.scale_for(group.kind) if group else None
     plugin = kind.plugin if kind else None
     threshold = host.setting(org, plugin, "rounding_threshold") if plugin and (plugin, "rounding_threshold") in host.rule_settings else 0.6
     minimum = host.setting(org, plugin, "min_marks_for_final") if plugin and (plugin, "min_marks_for_final") in host.rule_settings else 3
     worth = {v.value: v.worth for v in scale.values} if scale else {}
+    # Plain columns, not entities: a period holds hundreds of marks; the kinds of work
+    # and the year's periods are the organisation's reference data (app/reference.py).
+    type_names = {t.id: t.name for t in reference.rows(session, AssignmentType, learner.org_id)}
     rows = session.execute(
-        select(Lesson.subject_id, Lesson.date, Mark, Assignment.weight, AssignmentType.name)
+        select(Lesson.subject_id, Lesson.date, Mark.value, Mark.is_debt, Assignment.weight, Assignment.type_id)
         .join(Assignment, Assignment.lesson_id == Lesson.id)
-        .join(AssignmentType, AssignmentType.id == Assignment.type_id)
         .join(Mark, Mark.assignment_id == Assignment.id)
         .where(Mark.learner_id == learner.id, Lesson.group_id == learner.group_id,
                Lesson.date >= period.start, Lesson.date <= period.end)
         .order_by(Lesson.date, Mark.id)
     ).all()
     by_subject = defaultdict(list)
-    for subject_id, date, mark, weight, type_name in rows:
-        by_subject[subject_id].append((date, mark, float(weight), type_name))
-    year_periods = session.scalars(select(Period).where(Period.year_id == period.year_id)).all()
+    for subject_id, date, value, debt, weight, type_id in rows:
+        by_subject[subject_id].append((date, value, debt, float(weight), type_names.get(type_id, "")))
+    year_periods = [p for p in reference.rows(session, Period, learner.org_id) if p.year_id == period.year_id]
     finals = defaultdict(dict)
-    for fm in session.scalars(select(FinalMark).where(FinalMark.learner_id == learner.id,
-                                                      FinalMark.period_id.in_([p.id for p in year_periods]))):
-        finals[fm.subject_id][fm.period_id] = fm.value
+    for subject_id, period_id, value in session.execute(
+            select(FinalMark.subject_id, FinalMark.period_id, FinalMark.value)
+            .where(FinalMark.learner_id == learner.id, FinalMark.period_id.in_([p.id for p in year_periods]))):
+        finals[subject_id][period_id] = value
     subject_ids = set(by_subject) | set(finals)
     subjects = {s.id: s.name for s in session.scalars(select(Subject).where(Subject.id.in_(subject_ids)))}
     out = []
     for subject_id in sorted(subject_ids, key=lambda s: subjects.get(s, "")):
         items = by_subject.get(subject_id, [])
-        weighted = [WeightedMark(None if m.is_debt else worth.get(m.value), w) for _d, m, w, _t in items]
+        weighted = [WeightedMark(None if debt else worth.get(value), w) for _d, value, debt, w, _t in items]
         proposal = propose_final(weighted, scale, threshold, minimum) if scale else None
         out.append({
             "subject": subjects.get(subject_id, ""),
-            "marks": [{"date": d.isoformat(), "value": str(m), "weight": w, "type": t} for d, m, w, t in items],
+            "marks": [{"date": d.isoformat(), "value": _mark_text(value, debt), "weight": w, "type": t}
+                      for d, value, debt, w, t in items],
             "average": round(proposal.average, 2) if proposal and proposal.average is not None else None,
             "forecast": proposal.value if proposal else None,
             "enough_marks": proposal.enough if proposal else False,

@@ -32,12 +32,12 @@ def unread_for_request() -> int:
         if current_user.is_authenticated and getattr(current_user, "org_id", None):
             token = (g.get("ejournal_epoch") or {}).get(f"mail:{current_user.id}")
             kept = current_app.extensions.setdefault(EXTENSION, LRU(4096))
-            # No token yet (no message since the tokens began): read, do not keep.
-            count = kept.get((current_user.id, token)) if token is not None else None
+            # No token yet (no message since the tokens began) is a token too: the first
+            # message received writes one.
+            count = kept.get((current_user.id, token))
             if count is None:
                 count = mail.unread_count(db.session, current_user.id)
-                if token is not None:
-                    kept.put((current_user.id, token), count)
+                kept.put((current_user.id, token), count)
         cache["ejournal.unread"] = count
     return cache["ejournal.unread"]
 
