@@ -78,7 +78,7 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
         of_grid.append(Lesson.subgroup_id == subgroup_id)
     type_names = {t.id: t.name for t in reference.rows(session, AssignmentType, org_id)}
     columns, lesson_ids = [], []
-    for lesson_id, date, number, topic, a_id, a_type, a_title, a_weight in plain_rows(session,
+    for lesson_id, date, number, topic, a_id, a_type, a_title, a_weight in session.execute(
         select(Lesson.id, Lesson.date, Lesson.number, Lesson.topic,
                Assignment.id, Assignment.type_id, Assignment.title, Assignment.weight)
         .outerjoin(Assignment, Assignment.lesson_id == Lesson.id).where(*of_grid)
@@ -186,13 +186,18 @@ def _proposals(host, org, group, columns, rows, marks) -> dict:
     minimum = host.setting(org, plugin, "min_marks_for_final")
     worth = {v.value: v.worth for v in scale.values}
     weights = {c.assignment_id: c.weight for c in columns if c.assignment_id}
-    totals = defaultdict(lambda: [0.0, 0.0, 0])  # learner -> Σ weight·mark, Σ weight, count
+    totals = {}  # learner -> [Σ weight·mark, Σ weight, count]; a loop over every mark of the page
     for (learner, a_id), (value, _version, debt) in marks.items():
         mark = None if debt else worth.get(value)
-        if mark is not None and a_id in weights:
-            t = totals[learner]
-            t[0] += weights[a_id] * mark
-            t[1] += weights[a_id]
+        weight = weights.get(a_id)
+        if mark is None or weight is None:
+            continue
+        t = totals.get(learner)
+        if t is None:
+            totals[learner] = [weight * mark, weight, 1]
+        else:
+            t[0] += weight * mark
+            t[1] += weight
             t[2] += 1
     out = {}
     for row in rows:
