@@ -75,7 +75,7 @@ def test_departure_needs_where_to_and_keeps_the_learners_marks(app, client, logi
         grid = load_grid(db.session, app.extensions["ejournal"], world.org1_group, world.org1_subject, world.org1_period)
         row = next(r for r in grid.rows if r.learner_id == world.org1_child)
         assert row.left_on == TODAY + DAY  # the grid greys his cells after that day
-        assert grid.marks[(world.org1_child, world.org1_assignment)][0] == "5"
+        assert grid.mark_of(world.org1_child, world.org1_assignment)[0] == "5"
     history = client.get(f"/movement/learner/{world.org1_child}").get_data(as_text=True)
     assert "выбыл в МБОУ СОШ № 5 г. Самара" in history and "17-у" in history
     # A departed learner cannot leave twice.
@@ -96,7 +96,7 @@ def test_transfer_between_classes_changes_the_class_and_shows_in_history(app, cl
         old = load_grid(db.session, host, world.org1_group, world.org1_subject, world.org1_period)
         row = next(r for r in old.rows if r.learner_id == world.org1_sibling)
         assert row.left_on == TODAY + 2 * DAY  # her last day in 5А: the day before the transfer
-        assert old.marks[(world.org1_sibling, world.org1_assignment)][0] == "4"
+        assert old.mark_of(world.org1_sibling, world.org1_assignment)[0] == "4"
         new = load_grid(db.session, host, world.org1_other_group, world.org1_subject, world.org1_period)
         assert world.org1_sibling in {r.learner_id for r in new.rows}
     history = client.get(f"/movement/learner/{world.org1_sibling}").get_data(as_text=True)

@@ -149,7 +149,7 @@ def test_after_the_first_mark_only_the_administrator_moves_at_a_period_end(app, 
         host = app.extensions["ejournal"]
         old_first = load_grid(db.session, host, world.org1_group, world.org1_subject, first, subs["1 группа"])
         assert world.org1_child in {r.learner_id for r in old_first.rows}
-        assert old_first.marks[(world.org1_child, a1)][0] == "4"
+        assert old_first.mark_of(world.org1_child, a1)[0] == "4"
         old_second = load_grid(db.session, host, world.org1_group, world.org1_subject, second, subs["1 группа"])
         assert world.org1_child not in {r.learner_id for r in old_second.rows}
         new_second = load_grid(db.session, host, world.org1_group, world.org1_subject, second, subs["2 группа"])

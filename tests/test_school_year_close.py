@@ -101,7 +101,7 @@ def test_closing_promotes_graduates_keeps_repeaters_and_opens_the_next_year(app,
         # Last year's journal of 5А still lists its learners with their marks.
         grid = load_grid(s, app.extensions["ejournal"], world.org1_group, world.org1_subject, world.org1_period)
         assert {world.org1_child, world.org1_sibling, world.org1_learner3} <= {r.learner_id for r in grid.rows}
-        assert grid.marks[(world.org1_child, world.org1_assignment)][0] == "5"
+        assert grid.mark_of(world.org1_child, world.org1_assignment)[0] == "5"
         copied = s.scalars(select(TeachingAssignment).where(TeachingAssignment.year_id == new.id)).all()
         assert {groups_by_id.name for groups_by_id in (s.get(LearnerGroup, t.group_id) for t in copied)} == \
             {"2А", "6А", "7Б", "9А", "11А"}

@@ -52,7 +52,9 @@ class Grid:
     period: Period
     columns: list[Column]
     rows: list[Row]
-    marks: dict = field(default_factory=dict)  # (learner, assignment) -> (value, version, is_debt)
+    # (learner, assignment, value, version, is_debt) as read: a page's 7,200 marks are
+    # only walked through (placed in cells, summed), so no dictionary is built of them.
+    marks: list = field(default_factory=list)
     attendance: dict = field(default_factory=dict)  # (learner, lesson) -> (code, version)
     marks_allowed: bool = True
     finals: dict = field(default_factory=dict)  # learner -> (value, version)
@@ -63,6 +65,11 @@ class Grid:
     # period -> the scale of its final marks, where a plugin says it is not the kind's usual one
     # (a college's зачёт: «зч» / «нз»); such a column proposes nothing.
     final_scales: dict = field(default_factory=dict)
+
+    def mark_of(self, learner_id: int, assignment_id: int) -> tuple | None:
+        """(value, version, is_debt) of the learner's mark for the work, or None."""
+        return next(((value, version, debt) for learner, assignment, value, version, debt in self.marks
+                     if learner == learner_id and assignment == assignment_id), None)
 
 
 def load_grid(session, host, group_id: int, subject_id: int, period_id: int, subgroup_id: int | None = None) -> Grid | None:
@@ -116,15 +123,12 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
             left_on = min(left_on, last_day) if left_on is not None else last_day
         rows.append(Row(learner.id, learner.full_name, left_on))
     learner_ids = [r.learner_id for r in rows]
-    marks = {
-        (learner, assignment): (value, version, debt)
-        for learner, assignment, value, version, debt in plain_rows(session,
-            select(Mark.learner_id, Mark.assignment_id, Mark.value, Mark.version, Mark.is_debt)
-            .join(Assignment, Assignment.id == Mark.assignment_id).join(Lesson, Lesson.id == Assignment.lesson_id)
-            # The listed learners, though the scope cuts the rows too: a teacher's scope lists
-            # every learner he teaches, and SQLite probed the index for each of them a work.
-            .where(*of_grid, Mark.learner_id.in_(learner_ids)))
-    }
+    marks = plain_rows(session,
+        select(Mark.learner_id, Mark.assignment_id, Mark.value, Mark.version, Mark.is_debt)
+        .join(Assignment, Assignment.id == Mark.assignment_id).join(Lesson, Lesson.id == Assignment.lesson_id)
+        # The listed learners, though the scope cuts the rows too: a teacher's scope lists
+        # every learner he teaches, and SQLite probed the index for each of them a work.
+        .where(*of_grid, Mark.learner_id.in_(learner_ids)))
     codes = {c.id: c.code for c in reference.rows(session, AttendanceCode, org_id)}
     attendance = {
         (learner, lesson): (codes.get(code_id, ""), version)
@@ -187,7 +191,7 @@ def _proposals(host, org, group, columns, rows, marks) -> dict:
     worth = {v.value: v.worth for v in scale.values}
     weights = {c.assignment_id: c.weight for c in columns if c.assignment_id}
     totals = {}  # learner -> [Σ weight·mark, Σ weight, count]; a loop over every mark of the page
-    for (learner, a_id), (value, _version, debt) in marks.items():
+    for learner, a_id, value, _version, debt in marks:
         mark = None if debt else worth.get(value)
         weight = weights.get(a_id)
         if mark is None or weight is None:

@@ -151,7 +151,7 @@ def grid_data(grid, can_write: bool) -> Markup:
     column_of = {c.assignment_id: i for i, c in enumerate(columns) if c.assignment_id}
     lesson_column = {c.lesson_id: i for i, c in enumerate(columns) if c.first}  # attendance is typed there
     cells = [[0] * len(columns) for _ in grid.rows]
-    for (learner, assignment), (value, version, debt) in grid.marks.items():
+    for learner, assignment, value, version, debt in grid.marks:
         r, c = row_of.get(learner), column_of.get(assignment)
         if r is not None and c is not None:
             cells[r][c] = ["." if debt and not value else value, version or 0]
