@@ -85,7 +85,7 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
         of_grid.append(Lesson.subgroup_id == subgroup_id)
     type_names = {t.id: t.name for t in reference.rows(session, AssignmentType, org_id)}
     columns, lesson_ids = [], []
-    for lesson_id, date, number, topic, a_id, a_type, a_title, a_weight in session.execute(
+    for lesson_id, date, number, topic, a_id, a_type, a_title, a_weight in plain_rows(session,
         select(Lesson.id, Lesson.date, Lesson.number, Lesson.topic,
                Assignment.id, Assignment.type_id, Assignment.title, Assignment.weight)
         .outerjoin(Assignment, Assignment.lesson_id == Lesson.id).where(*of_grid)
@@ -94,6 +94,10 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
         first = not lesson_ids or lesson_ids[-1] != lesson_id
         if first:
             lesson_ids.append(lesson_id)
+            if isinstance(date, str):  # SQLite's driver gives a date as text
+                date = dt.date.fromisoformat(date)
+        else:
+            date = columns[-1].date
         columns.append(Column(lesson_id, date, number, topic, a_id,
                               (a_title or type_names.get(a_type, "")) if a_id else "",
                               float(a_weight) if a_id else 1.0, first))
