@@ -62,9 +62,11 @@ def _week_statements():
         .join(Lesson, Lesson.id == Homework.lesson_id)
         .outerjoin(Subject, Subject.id == Lesson.subject_id)
         .outerjoin(HomeworkAttachment, HomeworkAttachment.homework_id == Homework.id)
+        # Homework is never due before its lesson (services.lessons): whichever way it is of
+        # the week, its lesson is on or before Sunday, and the group's later lessons are not read.
         .where(Lesson.group_id == group, or_(Homework.learner_id.is_(None), Homework.learner_id == learner),
-               or_(and_(Lesson.date >= monday, Lesson.date <= sunday),
-                   and_(Homework.due_date >= monday, Homework.due_date <= sunday)))
+               Lesson.date <= sunday,
+               or_(Lesson.date >= monday, and_(Homework.due_date >= monday, Homework.due_date <= sunday)))
         .order_by(Homework.id, HomeworkAttachment.id))
     return lessons, homework
 
