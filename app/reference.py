@@ -90,14 +90,39 @@ def rows(session, model, org_id: int | None) -> list:
     found = memo.get(memo_key)
     if found is not None:
         return found
+    copies, loaded = _kept(session, model, org_id)
+    found = loaded if loaded is not None else [session.merge(c, load=False) for c in copies]
+    memo[memo_key] = found
+    return found
+
+
+def _kept(session, model, org_id: int) -> tuple[tuple, list | None]:
+    """(the detached copies of the rows, the rows just loaded into ``session`` or None when
+    the copies were kept from before)."""
     tokens = _tokens(session, org_id)
     kept = _cache().get((model, org_id))
-    if kept is None or kept[0] != tokens:
-        found = _load(session, model, org_id)
-        _cache().put((model, org_id), (tokens, tuple(_detached_copy(o) for o in found)))
-    else:
-        found = [session.merge(c, load=False) for c in kept[1]]
-    memo[memo_key] = found
+    if kept is not None and kept[0] == tokens:
+        return kept[1], None
+    loaded = _load(session, model, org_id)
+    copies = tuple(_detached_copy(o) for o in loaded)
+    _cache().put((model, org_id), (tokens, copies))
+    return copies, loaded
+
+
+def names(session, model, org_id: int | None, attr: str = "name") -> dict:
+    """{id: ``attr``} of reference ``model``'s rows of the organisation, from the kept
+    copies: no row enters the session (merging a college's hundreds of subjects into
+    it, to read their names, cost more than the page's own reads)."""
+    if org_id is None or not has_request_context():
+        return {r.id: getattr(r, attr) for r in rows(session, model, org_id)}
+    if not _reached(org_id):
+        return {}
+    memo = g.setdefault("ejournal_reference_names", {})
+    memo_key = (model, org_id, attr)
+    found = memo.get(memo_key)
+    if found is None:
+        copies, _loaded = _kept(session, model, org_id)
+        found = memo[memo_key] = {c.id: getattr(c, attr) for c in copies}
     return found
 
 
@@ -130,4 +155,5 @@ def forget(tokens: dict) -> None:
     """After a flush renewed ``tokens`` in this request: its later reads see the new rows."""
     if has_request_context():
         g.pop("ejournal_reference_rows", None)
+        g.pop("ejournal_reference_names", None)
         g.setdefault("ejournal_epoch", {}).update(tokens)

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from app import reference
 from app.extensions import db
-from app.models import AttendanceCode, Organisation, Period
+from app.models import AttendanceCode, Organisation, Period, Subject
 from app.scoping import Scope, acting_as
 from tests.conftest import count_queries
+from tests.world import TODAY
 
 
 def _grid(client, world) -> str:
@@ -71,6 +72,26 @@ def test_another_organisations_reference_data_is_not_given(app, world):
         assert [p.id for p in reference.rows(db.session, Period, world.org1)] == [world.org1_period]
         assert reference.rows(db.session, Period, world.org2) == []
         assert reference.organisation(db.session, world.org2) is None
+
+
+def test_another_organisations_subject_names_are_not_given(app, world):
+    own = Scope("organisation", username="x", org_ids=(world.org1,), write_org_ids=(world.org1,))
+    with app.test_request_context(), acting_as(own):
+        assert world.org1_subject in reference.names(db.session, Subject, world.org1)
+        assert reference.names(db.session, Subject, world.org2) == {}
+
+
+def test_a_subject_renamed_shows_in_the_diary_on_the_next_request(app, client, login, world):
+    def subjects() -> set[str]:
+        days = client.get(f"/api/v1/diary/{world.org1_child}/week?date={TODAY.isoformat()}").get_json()["days"]
+        return {lesson["subject"] for day in days for lesson in day["lessons"]}
+
+    login("parent1")
+    assert "Алгебра и начала анализа" not in subjects()
+    with app.app_context():
+        db.session.get(Subject, world.org1_subject).name = "Алгебра и начала анализа"
+        db.session.commit()
+    assert subjects() == {"Алгебра и начала анализа"}
 
 
 def test_a_period_added_in_a_request_is_seen_by_the_same_request(app, world):

@@ -58,6 +58,7 @@ class Subject(OrgScoped, Model):
 
     __tablename__ = "subject"
     __scope__ = "organisation"
+    __reference__ = True  # kept in memory between requests (app/reference.py)
     __table_args__ = (UniqueConstraint("org_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -83,7 +83,7 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
                Lesson.date >= period.start, Lesson.date <= period.end]
     if subgroup_id:
         of_grid.append(Lesson.subgroup_id == subgroup_id)
-    type_names = {t.id: t.name for t in reference.rows(session, AssignmentType, org_id)}
+    type_names = reference.names(session, AssignmentType, org_id)
     columns, lesson_ids = [], []
     for lesson_id, date, number, topic, a_id, a_type, a_title, a_weight in plain_rows(session,
         select(Lesson.id, Lesson.date, Lesson.number, Lesson.topic,
@@ -133,7 +133,7 @@ def load_grid(session, host, group_id: int, subject_id: int, period_id: int, sub
         # The listed learners, though the scope cuts the rows too: a teacher's scope lists
         # every learner he teaches, and SQLite probed the index for each of them a work.
         .where(*of_grid, Mark.learner_id.in_(learner_ids)))
-    codes = {c.id: c.code for c in reference.rows(session, AttendanceCode, org_id)}
+    codes = reference.names(session, AttendanceCode, org_id, "code")
     attendance = {
         (learner, lesson): (codes.get(code_id, ""), version)
         for learner, lesson, code_id, version in plain_rows(session,
