@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import RoleModelView
 from flask_login import current_user
@@ -44,6 +44,10 @@ def host():
 def role_names_of(session, account) -> set[str]:
     """The account's roles plus the derived leader role (Классный руководитель,
     Куратор, Воспитатель) of every kind of group the person leads."""
+    mine = has_request_context() and current_user.is_authenticated and account.id == current_user.id
+    known = g.get("ejournal_role_levels") if mine else None
+    if known is not None:  # the request's user: his roles, derived ones included, are worked out already
+        return set(known)
     names = {r.name for r in account.roles}
     if account.person_id:
         kinds = session.scalars(
@@ -84,6 +88,10 @@ def role_levels(session, account, org_id) -> dict[str, dict[str, int]]:
 def reach_of(session, account, resource: str, level: str) -> tuple[int, ...]:
     """The groups where ``account``'s group-bound roles give ``level`` on ``resource``
     (see :func:`group_reach`); computed once per request."""
+    return _reach(session, account).get((resource, LEVELS[level]), ())
+
+
+def _reach(session, account) -> dict[tuple[str, int], tuple[int, ...]]:
     cache = g.setdefault("ejournal_reach", {})
     if account.id not in cache:
         per_role = g.get("ejournal_role_levels") if current_user and getattr(current_user, "id", None) == account.id \
@@ -91,7 +99,7 @@ def reach_of(session, account, resource: str, level: str) -> tuple[int, ...]:
         if per_role is None:
             per_role = role_levels(session, account, account.org_id or None)
         cache[account.id] = group_reach(session, account, per_role)
-    return cache[account.id].get((resource, LEVELS[level]), ())
+    return cache[account.id]
 
 
 def effective_levels(session, account, org_id) -> dict[str, int]:
@@ -345,11 +353,13 @@ def scope_for_request(session, app_host):
         sm = current_app.appbuilder.sm
         with _uncut():
             rights = sm._request_rights()
+            # Kept with the rest: the pages of a class teacher or a teacher ask where it reaches.
+            reach = _reach(session, current_user._get_current_object()) if rights[0] == "user" else None
         role_levels_ = g.get("ejournal_role_levels")
         scope_cache().put(key, Resolved(
             scope=g.ejournal_scope, rights=(rights[0], dict(rights[1])),
             role_levels={role: dict(levels) for role, levels in role_levels_.items()} if role_levels_ else None,
-            reach=(g.get("ejournal_reach") or {}).get(current_user.id), timezone=timezone))
+            reach=reach, timezone=timezone))
 
 
 def _uncut():

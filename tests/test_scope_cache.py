@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import GuardianLink, TeachingAssignment
+from app.models import GuardianLink, LearnerGroup, TeachingAssignment
 from tests.conftest import count_queries
 
 
@@ -43,6 +43,24 @@ def test_a_teacher_taken_off_a_class_loses_its_journal_on_the_next_request(app, 
             TeachingAssignment.teacher_id == world.org1_other_teacher, TeachingAssignment.group_id == world.org1_group)))
         db.session.commit()
     assert client.get(url).status_code == 404
+
+
+def test_a_class_teacher_relieved_of_the_class_issues_no_logins_there_on_the_next_request(app, client, login, world):
+    """Where his leader's right reaches is kept with his scope: the class given to
+    another class teacher leaves it on his next request."""
+    with app.app_context():  # he leads a second class too, and stays a class teacher
+        db.session.get(LearnerGroup, world.org1_other_group).leader_id = world.org1_teacher
+        db.session.commit()
+    login("teacher1")
+    url = f"/issue-logins/?group={world.org1_group}"
+    assert "только для своих классов" not in client.get(url).get_data(as_text=True)
+    assert "только для своих классов" not in client.get(url).get_data(as_text=True)  # kept
+    with app.app_context():
+        db.session.get(LearnerGroup, world.org1_group).leader_id = world.org1_other_teacher
+        db.session.commit()
+    assert "только для своих классов" in client.get(url).get_data(as_text=True)
+    assert "только для своих классов" not in client.get(f"/issue-logins/?group={world.org1_other_group}") \
+        .get_data(as_text=True)
 
 
 def test_a_guardian_unlinked_no_longer_sees_the_child_on_the_next_request(app, client, login, world):

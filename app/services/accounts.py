@@ -165,8 +165,13 @@ def issuable_groups(session, scope: Scope, role_names: set[str], resource: str =
     return list(session.scalars(q))
 
 
-def checked_group(session, scope: Scope, role_names: set[str], group_id, resource: str = "IssueLogins") -> LearnerGroup:
-    group = next((g for g in issuable_groups(session, scope, role_names, resource) if g.id == group_id), None)
+def checked_group(session, scope: Scope, role_names: set[str], group_id, resource: str = "IssueLogins",
+                  issuable: list[LearnerGroup] | None = None) -> LearnerGroup:
+    """The group ``group_id`` if the user may issue logins there (``issuable``: the
+    ``issuable_groups`` the caller has already read)."""
+    if issuable is None:
+        issuable = issuable_groups(session, scope, role_names, resource)
+    group = next((g for g in issuable if g.id == group_id), None)
     if group is None:
         raise RuleError("R11", _l("Выдавать логины и вести согласия можно только для своих %(groups)s.",
                                   groups=agreed(organisation_kinds(), "groups_of", _l("классов и групп"))))

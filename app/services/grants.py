@@ -32,9 +32,9 @@ def organisation_roles(host, plugins=None) -> set[str]:
 
 
 def _plugins_of(session, org_id) -> list[str]:
-    from ..models import Organisation
+    from .. import reference
 
-    org = session.get(Organisation, org_id)
+    org = reference.organisation(session, org_id)
     return list(org.plugins or []) if org is not None else []
 
 

@@ -48,7 +48,7 @@ class GroupPeopleView(BaseView):
         group = None
         if group_id is not None:
             try:
-                group = svc.checked_group(session, scope, roles, group_id, self.class_permission_name)
+                group = svc.checked_group(session, scope, roles, group_id, self.class_permission_name, groups)
             except RuleError as exc:
                 flash(str(exc), "danger")
         return groups, group
