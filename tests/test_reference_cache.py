@@ -94,6 +94,17 @@ def test_a_subject_renamed_shows_in_the_diary_on_the_next_request(app, client, l
     assert subjects() == {"Алгебра и начала анализа"}
 
 
+def test_the_years_offered_are_the_users_organisations_own(app, world):
+    from app.models import AcademicYear
+    from app.services.timetable import reachable_years
+
+    own = Scope("organisation", username="x", org_ids=(world.org1,), write_org_ids=(world.org1,))
+    with app.test_request_context(), acting_as(None):
+        years = {y.id: y.org_id for y in db.session.scalars(select(AcademicYear))}
+    with app.test_request_context(), acting_as(own):
+        assert {y.id for y in reachable_years(db.session)} == {i for i, org in years.items() if org == world.org1}
+
+
 def test_a_period_added_in_a_request_is_seen_by_the_same_request(app, world):
     with app.test_request_context(), acting_as(None):
         before = reference.rows(db.session, Period, world.org1)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from app import clock
+from app import clock, reference
 from app.exceptions import RuleError
 from app.models import (
     AcademicYear, Assignment, Attendance, Homework, LearnerGroup, Lesson, Period, Staff, Subgroup, Subject,
@@ -491,8 +491,19 @@ def diary_extras(session, learner, start: dt.date, end: dt.date) -> list[dict]:
 def current_year(session, on: dt.date | None = None) -> AcademicYear | None:
     """The academic year holding ``on`` (today), else the latest one."""
     on = on or clock.today()
-    years = session.scalars(select(AcademicYear).order_by(AcademicYear.start.desc())).all()
+    years = reachable_years(session)
     return next((y for y in years if y.start <= on <= y.end), years[0] if years else None)
+
+
+def reachable_years(session) -> list[AcademicYear]:
+    """The academic years the user reaches, newest first: those of his one organisation
+    from its reference data (app/reference.py), else (an authority's) read."""
+    from ..scoping import current_scope
+
+    scope = current_scope()
+    if scope is not None and not scope.is_system and len(scope.org_ids) == 1:
+        return sorted(reference.rows(session, AcademicYear, scope.org_ids[0]), key=lambda y: y.start, reverse=True)
+    return list(session.scalars(select(AcademicYear).order_by(AcademicYear.start.desc())))
 
 
 def period_range(session, period_id: int, year: AcademicYear) -> tuple[dt.date, dt.date]:

@@ -29,8 +29,8 @@ from app.services.calendar import check_holiday, check_transfer, working_days
 from app.services.kinds import kind_of, taught_kinds
 from app.services.production_calendar import accept_days, pending_days
 from app.services.timetable import (
-    current_year, delete_entry, generate_lessons, initials, lessons_off_days, period_range, reflow, save_change,
-    save_entry, save_event,
+    current_year, delete_entry, generate_lessons, initials, lessons_off_days, period_range, reachable_years, reflow,
+    save_change, save_entry, save_event,
 )
 from app.services.timetable_grid import week_grid
 from app.views.base import EjournalModelView, interface, saved
@@ -85,7 +85,7 @@ class TimetableView(BaseView):
         today = clock.today()
         monday = _monday(request.args.get("date") or (None if year.start <= today <= year.end else
                                                       year.start.isoformat()))
-        years = session.scalars(select(AcademicYear).order_by(AcademicYear.start.desc())).all()
+        years = reachable_years(session)
         group_id = request.args.get("group", type=int)
         teacher_id = request.args.get("teacher", type=int)
         room_id = request.args.get("room", type=int)
@@ -128,7 +128,7 @@ class TimetableView(BaseView):
         edit = change_entry = None
         subjects = subgroups = periods = []
         if can_write:
-            subjects = session.scalars(select(Subject).order_by(Subject.name)).all()
+            subjects = sorted(reference.rows(session, Subject, year.org_id), key=lambda s: s.name)
             taught_plugins = {_host().group_kinds[k].plugin for k in taught_kinds()}
             periods = sorted((p for p in reference.rows(session, Period, year.org_id)
                               if p.year_id == year.id and not p.is_final and p.plugin in taught_plugins),
