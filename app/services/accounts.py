@@ -78,7 +78,7 @@ def consent_rule(person: Person, consents, day: dt.date) -> tuple[Consent | None
     - A learner of 14 or more: his own consent or a guardian's.
     - Staff, parents and any adult: only the person's own consent.
     """
-    in_force = [c for c in consents if c.person_id == person.id and c.in_force(day)]
+    in_force = [c for c in consents if c.person_id == person.id and c.in_force(day)]  # a page passes each its own
     if person.kind == "learner":
         age = _age(person.birth_date, day)
         if age is None or age < AGE_OF_OWN_CONSENT:
@@ -100,6 +100,14 @@ def consents_of(session, person_ids) -> list[Consent]:
         return []
     return list(session.scalars(select(Consent).where(Consent.person_id.in_(list(person_ids)))
                                 .order_by(Consent.signed_on, Consent.id)))
+
+
+def by_person(consents) -> dict[int, list[Consent]]:
+    """person id → his consents (a page of a group checks each person against his own)."""
+    out: dict[int, list[Consent]] = {}
+    for c in consents:
+        out.setdefault(c.person_id, []).append(c)
+    return out
 
 
 def _check_withdrawal(consent: Consent, day: dt.date) -> None:

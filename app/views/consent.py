@@ -52,15 +52,12 @@ class ConsentView(GroupPeopleView):
         elif show_staff:
             people = svc.issuable_staff(session)
         today = clock.today()
-        consents = svc.consents_of(session, [p.id for p in people])
-        by_person: dict[int, list] = {}
-        for c in consents:
-            by_person.setdefault(c.person_id, []).append(c)
+        by_person = svc.by_person(svc.consents_of(session, [p.id for p in people]))
         guardians_of: dict[int, list] = {}
         for guardian_id, learner_ids in children.items():
             for learner_id in learner_ids:
                 guardians_of.setdefault(learner_id, []).append(next(p for p in people if p.id == guardian_id))
-        rows = [{"person": p, "consents": by_person.get(p.id, []), "valid": svc.consent_rule(p, consents, today),
+        rows = [{"person": p, "consents": by_person.get(p.id, []), "valid": svc.consent_rule(p, by_person.get(p.id, ()), today),
                  "guardians": guardians_of.get(p.id, [])} for p in people]
         return self.render_template("accounts/consents.html", groups=groups, group=group, rows=rows, today=today,
                                     show_staff=show_staff, can_staff=svc.may_issue_any_group(roles)

@@ -81,21 +81,21 @@ class IssueLoginsView(GroupPeopleView):
         if group is not None:
             learners, guardians, children = svc.group_people(session, group)
             people = learners + guardians
-            consents = svc.consents_of(session, [p.id for p in people])
+            consents = svc.by_person(svc.consents_of(session, [p.id for p in people]))
             accounts = svc.accounts_by_person(session, [p.id for p in people])
             names = {x.id: x.short_name for x in learners}
             for p in people:
-                consent, reason = svc.consent_rule(p, consents, today)
+                consent, reason = svc.consent_rule(p, consents.get(p.id, ()), today)
                 account = accounts.get(p.id)
                 rows.append({"person": p, "kind": p.kind, "consent": consent, "reason": reason, "account": account,
                              "children": ", ".join(names[i] for i in children.get(p.id, []))})
         staff = []
         if svc.may_issue_staff(roles) and scope.kind == "organisation":
             people = svc.issuable_staff(session)
-            consents = svc.consents_of(session, [p.id for p in people])
+            consents = svc.by_person(svc.consents_of(session, [p.id for p in people]))
             accounts = svc.accounts_by_person(session, [p.id for p in people])
             for p in people:
-                consent, reason = svc.consent_rule(p, consents, today)
+                consent, reason = svc.consent_rule(p, consents.get(p.id, ()), today)
                 staff.append({"person": p, "consent": consent, "reason": reason, "account": accounts.get(p.id)})
         return self.render_template("accounts/issue_logins.html", groups=groups, group=group, rows=rows,
                                     staff=staff, staff_roles=svc.staff_roles(host, session, roles, scope.default_org_id))
