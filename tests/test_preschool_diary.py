@@ -2,12 +2,15 @@
 no marks, no homework (the demo's preschool parent, read-only)."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.demo import PASSWORD
 from app.extensions import db
 from app.models import Account, Attendance, GuardianLink, Learner
 from app.scoping import acting_as
+
+pytestmark = pytest.mark.dates  # the demo is built on the test's day: the school year's first one too
 
 
 def _parent(demo_app):
@@ -81,5 +84,7 @@ def test_the_month_shows_the_parental_fee_with_the_familys_discount(demo_app):
     expected = f"{payable * rate / 2:,.2f}".replace(",", "\u00a0").replace(".", ",")
     with demo_app.app_context():
         page = _parent(demo_app).get(f"/diary/month?learner={child}&month={month:%Y-%m}").get_data(as_text=True)
+    # The discount is named for a month with days to pay (on the year's first day the child
+    # may have been absent on the only one).
     assert (f"<strong>Родительская плата за месяц:</strong> {expected} руб." in page,
-            "<strong>Льгота по родительской плате, %:</strong> 50" in page) == (True, True)
+            "<strong>Льгота по родительской плате, %:</strong> 50" in page) == (True, payable > 0)

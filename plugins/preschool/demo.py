@@ -62,10 +62,15 @@ def populate(host, session, organisation, year, rng):
     rows = []
     for title, _level, _age in GROUPS:
         rows += _absences(organisation, children[title], days, codes, rng)
-    session.add_all(rows)
-
     first = groups[0]
     child = children[first.name][0]
+    # The demo parent's child has been ill at least once, so that the parent's month shows
+    # an absence with its reason even on the year's first day, the only one so far.
+    if days and not any(r.learner_id == child.id for r in rows):
+        rows.append(Attendance(org_id=organisation.id, learner_id=child.id, lesson_id=None, date=days[0],
+                               code_id=codes["Б"].id))
+    session.add_all(rows)
+
     logins = [
         demo.add_login(session, "educator", ["Воспитатель"], person=educators[0], organisation=organisation),
         demo.add_login(session, "preschool-parent", [PARENT], person=child.guardian_links[0].guardian,
