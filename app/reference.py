@@ -113,8 +113,9 @@ def names(session, model, org_id: int | None, attr: str = "name") -> dict:
     """{id: ``attr``} of reference ``model``'s rows of the organisation, from the kept
     copies: no row enters the session (merging a college's hundreds of subjects into
     it, to read their names, cost more than the page's own reads)."""
-    if org_id is None or not has_request_context():
+    if org_id is None or not str(org_id).isdigit() or not has_request_context():
         return {r.id: getattr(r, attr) for r in rows(session, model, org_id)}
+    org_id = int(org_id)
     if not _reached(org_id):
         return {}
     memo = g.setdefault("ejournal_reference_names", {})
