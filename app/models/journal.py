@@ -90,6 +90,12 @@ class Assignment(OrgScoped, Model):
         return self.title or (self.type.name if self.type else "")
 
 
+def mark_text(value: str, debt: bool) -> str:
+    """A mark as shown: its value, or «.» for a debt without one (pages reading the
+    columns, not the entity, show it so too)."""
+    return "." if debt and not value else value
+
+
 class Mark(OrgScoped, Versioned, Timestamped, Model):
     """Отметка: a learner's mark for an assignment; ``is_debt`` is the «точка»."""
 
@@ -109,7 +115,7 @@ class Mark(OrgScoped, Versioned, Timestamped, Model):
     learner = relationship("Learner")
 
     def __str__(self):
-        return "." if self.is_debt and not self.value else self.value
+        return mark_text(self.value, self.is_debt)
 
 
 # Categories reports count attendance by; the letters shown come from AttendanceCode.

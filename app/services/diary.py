@@ -18,6 +18,7 @@ from ..models import (
     Assignment, AssignmentType, Attendance, AttendanceCode, FinalMark, Homework, HomeworkAttachment, Learner,
     LearnerGroup, Lesson, Mark, Period, Person, SubgroupMember, Subject,
 )
+from ..models.journal import mark_text
 from ..models.people import short_name
 from .marks import WeightedMark, propose_final
 
@@ -72,10 +73,6 @@ def _week_statements():
 _WEEK_LESSONS, _WEEK_HOMEWORK = _week_statements()
 
 
-def _mark_text(value: str, debt: bool) -> str:
-    return "." if debt and not value else value  # as Mark.__str__, without loading the entity
-
-
 def week(session, learner: Learner, monday: dt.date, host=None) -> dict:
     """Seven days from ``monday``: lessons with topic, marks, attendance and homework,
     and the class's events of each day.
@@ -107,7 +104,7 @@ def week(session, learner: Learner, monday: dt.date, host=None) -> dict:
                 "marks": [], "attendance": codes.get(code_id, ""), "homework": []}
             days[(day - monday).days]["lessons"].append(row)
         if mark_id is not None:
-            row["marks"].append({"value": _mark_text(value, debt), "type": type_names.get(type_id),
+            row["marks"].append({"value": mark_text(value, debt), "type": type_names.get(type_id),
                                  "weight": float(weight), "debt": debt, "comment": comment or ""})
     seen = set()
     for hw_id, lesson_id, individual, text, due, subject_id, file_id, filename, size in session.execute(
@@ -160,7 +157,7 @@ def period_summary(session, host, learner: Learner, period: Period) -> dict:
             .where(FinalMark.learner_id == learner.id, FinalMark.period_id.in_([p.id for p in year_periods]))):
         finals[subject_id][period_id] = value
     subject_ids = set(by_subject) | set(finals)
-    subjects = {s.id: s.name for s in session.scalars(select(Subject).where(Subject.id.in_(subject_ids)))}
+    subjects = reference.names(session, Subject, learner.org_id)
     out = []
     for subject_id in sorted(subject_ids, key=lambda s: subjects.get(s, "")):
         items = by_subject.get(subject_id, [])
@@ -168,7 +165,7 @@ def period_summary(session, host, learner: Learner, period: Period) -> dict:
         proposal = propose_final(weighted, scale, threshold, minimum) if scale else None
         out.append({
             "subject": subjects.get(subject_id, ""),
-            "marks": [{"date": d.isoformat(), "value": _mark_text(value, debt), "weight": w, "type": t}
+            "marks": [{"date": d.isoformat(), "value": mark_text(value, debt), "weight": w, "type": t}
                       for d, value, debt, w, t in items],
             "average": round(proposal.average, 2) if proposal and proposal.average is not None else None,
             "forecast": proposal.value if proposal else None,

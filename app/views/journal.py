@@ -154,6 +154,7 @@ def grid_data(grid, can_write: bool) -> Markup:
     for learner, assignment, value, version, debt in grid.marks:
         r, c = row_of.get(learner), column_of.get(assignment)
         if r is not None and c is not None:
+            # models.journal.mark_text, written out: a call for each of 7,200 cells costs more than this line
             cells[r][c] = ["." if debt and not value else value, version or 0]
     for (learner, lesson), (code, version) in grid.attendance.items():
         r, c = row_of.get(learner), lesson_column.get(lesson)
